@@ -1,0 +1,44 @@
+/*
+ * Image sources. Each kind of input is one file with a descriptor in
+ * sources.def: archive.c (docker-save and OCI tarballs, streamed once),
+ * oci_layout.c (an OCI layout directory), rootfs.c (a root filesystem
+ * directory); a registry source is one more file.
+ *
+ * A source turns a reference into the image's layers, base first, each
+ * streamed once through vigil_layer_read() and checked against the digests
+ * that the manifest (blob digest) and config (diff_id) promise.
+ */
+#ifndef VIGIL_IMAGE_INTERNAL_H
+#define VIGIL_IMAGE_INTERNAL_H
+
+#include "vigil/image.h"
+#include "../layer/layer.h"
+
+struct vigil_image_data {
+	const char *kind;           /* the source's prefix: "docker-archive", "oci", ... */
+	struct vigil_layer *layers; /* base first; owned */
+	size_t nlayers;
+	char *config_digest;        /* "sha256:..." or NULL */
+	char *manifest_digest;      /* "sha256:..." or NULL (docker-save has none) */
+	int has_digests;            /* 1 when layers[i].digest is a stored blob digest (OCI) */
+};
+
+struct vigil_image_source {
+	const char *prefix; /* "docker-archive", "oci", "oci-archive", "rootfs" */
+	/* 1 when `path` (an existing file or directory) is of this kind. */
+	int (*probe)(const char *path);
+	int (*load)(struct vigil_image_data *out, const char *path, const vigil_image_opts *opts);
+};
+
+/**
+ * Open `ref` as PRODUCT.md's IMAGE rules say (explicit prefix, else by what
+ * the path is) and load it. *out is released by vigil_image_data_release()
+ * whatever the outcome. Returns 0, VIGIL_ENOTFOUND, VIGIL_EINVALID,
+ * VIGIL_EUNSUPPORTED, VIGIL_ETOOBIG, VIGIL_EIO.
+ */
+int vigil_image_load(struct vigil_image_data *out, const char *ref,
+		     const vigil_image_opts *opts) VIGIL_WARN_UNUSED;
+
+void vigil_image_data_release(struct vigil_image_data *d);
+
+#endif

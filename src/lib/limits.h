@@ -1,0 +1,29 @@
+/*
+ * Every size that comes from input is checked against one of these named
+ * limits and fails with VIGIL_ETOOBIG (curl's per-use caps).
+ */
+#ifndef VIGIL_LIMITS_H
+#define VIGIL_LIMITS_H
+
+/* JSON documents of an image: manifest.json, index.json, manifests, configs. */
+#define VIGIL_MAX_JSON_SIZE ((size_t)16 << 20)
+/* Number of layers in one image (Docker itself stops at 127 for overlayfs). */
+#define VIGIL_MAX_LAYERS 1024
+/* Number of members of an outer archive kept as candidate JSON blobs. */
+#define VIGIL_MAX_SMALL_BLOBS 4096
+/* Entries (symlinks, whiteouts, kept files) remembered per layer. */
+#define VIGIL_MAX_LAYER_ENTRIES 1000000
+/* Uncompressed bytes of one layer. */
+#define VIGIL_MAX_LAYER_SIZE ((uint64_t)64 << 30)
+/* Uncompressed:compressed ratio above which a stream is a decompression bomb,
+ * checked once VIGIL_BOMB_MIN_BYTES have come out. Real layers stay under 20. */
+#define VIGIL_BOMB_RATIO 200
+#define VIGIL_BOMB_MIN_BYTES ((uint64_t)256 << 20)
+/* Symlinks followed while resolving one path (Linux's ELOOP limit). */
+#define VIGIL_MAX_SYMLINKS 40
+/* Length of a path inside an image. */
+#define VIGIL_MAX_PATH 4096
+/* Packages one database may list. */
+#define VIGIL_MAX_PACKAGES 1000000
+
+#endif
