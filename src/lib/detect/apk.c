@@ -1,7 +1,10 @@
-/* PLACEHOLDER: replaced by the real detector. */
+/* PLACEHOLDER: replaced by the real detector (keep these paths). */
 #include "detect.h"
 
-static const char *const paths[] = { NULL };
+static const char *const paths[] = {
+	"lib/apk/db/installed",
+	NULL,
+};
 
 const struct vigil_detector vigil_detector_apk = {
 	.name = "apk",
