@@ -304,19 +304,23 @@ static void parse_debian_version(struct release *r, const char *data, size_t len
 {
 	struct vigil_span line = first_line(data, len);
 	const char *slash;
+	size_t i;
 
 	if (!line.len)
 		return;
-	set_str(&r->id, "debian");
 	if (is_digit(line.ptr[0])) {
+		set_str(&r->id, "debian");
 		set_span(&r->version, line);
 		return;
 	}
 	slash = memchr(line.ptr, '/', line.len);
 	if (slash)
 		line.len = (size_t)(slash - line.ptr);
+	for (i = 0; i < line.len; i++)
+		if (!(line.ptr[i] >= 'a' && line.ptr[i] <= 'z'))
+			return; /* not a codename: not a debian_version */
+	set_str(&r->id, "debian");
 	set_span(&r->codename, line);
-	lowercase(&r->codename);
 	set_str(&r->version, "unstable");
 }
 
@@ -559,6 +563,15 @@ static int valid_part(const char *s, size_t len)
 	return 1;
 }
 
+/* 1 when the file's version is one token: no spaces, controls, ':' or non-ASCII bytes. */
+static int plain_token(const char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s <= ' ' || (unsigned char)*s >= 0x7f || *s == ':')
+			return 0;
+	return 1;
+}
+
 static void find_codename(vigil_buf *out, const struct release *r, vigil_version_format fmt,
 			  const char *version)
 {
@@ -583,7 +596,7 @@ static int name_os(struct vigil_os *out, const struct release *r)
 	vigil_buf version = VIGIL_BUF_INIT, codename = VIGIL_BUF_INIT, name = VIGIL_BUF_INIT;
 	vigil_version_format fmt;
 
-	if (!valid_part(r->id.ptr, r->id.len))
+	if (!valid_part(r->id.ptr, r->id.len) || !plain_token(r->version.ptr))
 		return 0;
 	fam = find_family(r->id.ptr);
 	fmt = fam ? fam->format : format_from_like(r->like.ptr);
