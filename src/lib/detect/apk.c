@@ -68,8 +68,8 @@ static int parse_installed(struct vigil_pkglist *out, const char *data, size_t l
 	int err;
 
 	if (vigil_text_has_nul(data, len))
-		return vigil_error_set(VIGIL_EINVALID,
-				       "invalid apk database '%s': binary data (NUL byte)", INSTALLED);
+		return vigil_error_set(VIGIL_EINVALID, "invalid apk database '" INSTALLED
+				       "': binary data (NUL byte)");
 	memset(&s, 0, sizeof(s));
 	while (vigil_text_next_line(data, len, &pos, &line)) {
 		lineno++;
@@ -80,9 +80,8 @@ static int parse_installed(struct vigil_pkglist *out, const char *data, size_t l
 			continue;
 		}
 		if (line.len < 2 || line.ptr[1] != ':')
-			return vigil_error_set(VIGIL_EINVALID,
-					       "invalid apk database '%s': line %zu is not 'X:value'",
-					       INSTALLED, lineno);
+			return vigil_error_set(VIGIL_EINVALID, "invalid apk database '" INSTALLED
+					       "': line %zu is not 'X:value'", lineno);
 		take_line(&s, line);
 	}
 	return add_stanza(out, &s);

@@ -324,7 +324,10 @@ static void parse_debian_version(struct release *r, const char *data, size_t len
 	set_str(&r->version, "unstable");
 }
 
-/* SuSE-release (SLES 11/12): "SUSE Linux Enterprise Server 12 (x86_64)", "VERSION = 12", "PATCHLEVEL = 3". */
+/*
+ * SuSE-release (SLES 11/12): "SUSE Linux Enterprise Server 12 (x86_64)",
+ * "VERSION = 12", "PATCHLEVEL = 3".
+ */
 static void parse_suse(struct release *r, const char *data, size_t len)
 {
 	struct vigil_span line = first_line(data, len), key, val, version = { "", 0 },
@@ -534,7 +537,10 @@ static void namespace_version(vigil_buf *out, enum vrule rule, const char *v)
 	}
 }
 
-/* The codename in a VERSION such as "12 (bookworm)", "18.04.6 LTS (Bionic Beaver)", "12.04.5 LTS, Precise Pangolin". */
+/*
+ * The codename in a VERSION such as "12 (bookworm)", "18.04.6 LTS (Bionic Beaver)"
+ * or "12.04.5 LTS, Precise Pangolin": the first word in parentheses or after a comma.
+ */
 static void codename_from_pretty(vigil_buf *out, const char *pretty)
 {
 	const char *p = strchr(pretty, '(');

@@ -122,7 +122,8 @@ static void test_image_list(void **state)
 				       "var/lib/dpkg/status"), 0);
 	assert_int_equal(run(&l, &got, 0), 0);
 	snprintf(path, sizeof(path),
-		 "%s/images/debian-bookworm-openssl/debian-bookworm-openssl.dpkg.txt", tree_shared());
+		 "%s/images/debian-bookworm-openssl/debian-bookworm-openssl.dpkg.txt",
+		 tree_shared());
 	want = sorted_file(path);
 	expect_same("debian-bookworm-openssl.dpkg.txt", want, got);
 	assert_null(strstr(got, "\ncurl "));
@@ -185,7 +186,8 @@ static void test_claircore(void **state)
 {
 	static const char *const files[] = {
 		"debian/claircore/debian-only.status", "debian/claircore/postgresql.status",
-		"debian/claircore/texlive.status", "debian/grype-match-coverage/var/lib/dpkg/status",
+		"debian/claircore/texlive.status",
+		"debian/grype-match-coverage/var/lib/dpkg/status",
 		"debian/bullseye/var/lib/dpkg/status",
 	};
 	char *got, *want;
@@ -328,9 +330,11 @@ static void test_status_rules(void **state)
 	(void)state;
 	expect_text(STATUS, T("Package: a\nStatus: hold ok installed\nVersion: 1\n"), 0,
 		    "a 1 a 1\n");
-	expect_text(STATUS, T("Package: a\nStatus: install ok half-installed\nVersion: 1\n"), 0, "");
+	expect_text(STATUS, T("Package: a\nStatus: install ok half-installed\nVersion: 1\n"), 0,
+		    "");
 	expect_text(STATUS, T("Package: a\nStatus: install ok unpacked\nVersion: 1\n"), 0, "");
-	expect_text(STATUS, T("Package: a\nStatus: deinstall ok config-files\nVersion: 1\n"), 0, "");
+	expect_text(STATUS, T("Package: a\nStatus: deinstall ok config-files\nVersion: 1\n"), 0,
+		    "");
 	expect_text(STATUS, T("Package: a\nStatus: purge ok not-installed\nVersion: 1\n"), 0, "");
 	/* the status file proper: no Status, not installed (dpkg's default) */
 	expect_text(STATUS, T("Package: a\nVersion: 1\n"), 0, "");
@@ -345,7 +349,7 @@ static void test_status_rules(void **state)
 	expect_text(STATUS, T("Package: a\nStatus: install ok installed\nVersion: 2\n"
 			      "Source: (2)\n"), 0, "a 2 a 2\n");
 	/* a comment, stanzas in any field order, many blank lines */
-	expect_text(STATUS, T("# x\n\n\nVersion: 1\nStatus: install ok installed\nPackage: z\n\n\n\n"
+	expect_text(STATUS, T("# x\n\n\nVersion: 1\nStatus: install ok installed\nPackage: z\n\n\n"
 			      "Package: y\nVersion: 2\nStatus: install ok installed\n"), 0,
 		    "y 2 y 2\nz 1 z 1\n");
 	expect_text(STATUS, T(""), 0, "");
@@ -380,7 +384,8 @@ static void test_garbage(void **state)
 		expect_text(where[j], T("x"), e, "");
 		expect_text(where[j], T("Package: a\nVersion: 1\nnot a field\n"), e, "");
 		expect_text(where[j], T(" leading continuation\n"), e, "");
-		expect_text(where[j], T("Package: a\nStatus: install ok installed\nVersion: 1\0\n"), e, "");
+		expect_text(where[j], T("Package: a\nStatus: install ok installed\nVersion: 1\0\n"),
+			    e, "");
 		expect_text(where[j], T("\xff\xfe\n\x80\x81\x82\n"), e, "");
 		expect_text(where[j], huge, big, 0, "p 1 p 1\n");
 	}
