@@ -435,19 +435,21 @@ static void copy_buf(vigil_buf *to, const vigil_buf *from)
 
 /*
  * Let the other files name the OS when os-release did not, and fill in the
- * version or codename os-release left out when they name the same one.
+ * version or codename os-release left out when they name the same one. One
+ * of them that cannot be read (a symbolic-link loop: a rootfs link to the
+ * host's "/etc/debian_version" is one) names nothing; only os-release's
+ * errors are the image's.
  */
-static int complete(struct release *r, const struct vigil_fsview *view)
+static void complete(struct release *r, const struct vigil_fsview *view)
 {
 	struct release alt;
 	size_t i;
-	int err = 0;
 
 	for (i = 0; i < NSOURCES && !(r->id.len && r->version.len && r->codename.len); i++) {
 		release_init(&alt);
-		if ((err = read_release(&alt, view, sources[i].path, sources[i].parse)) < 0) {
-			release_free(&alt);
-			return err;
+		if (read_release(&alt, view, sources[i].path, sources[i].parse) < 0) {
+			vigil_log(WARN, COMPONENT, "ignored: %s", vigil_error_last());
+			vigil_error_clear();
 		}
 		if (!r->id.len && alt.id.len && alt.version.len) {
 			release_free(r);
@@ -462,7 +464,6 @@ static int complete(struct release *r, const struct vigil_fsview *view)
 		}
 		release_free(&alt);
 	}
-	return 0;
 }
 
 static const struct family *find_family(const char *id)
@@ -631,8 +632,9 @@ static int detect_os(struct vigil_os *out, const struct vigil_fsview *view)
 	int err;
 
 	release_init(&r);
-	if ((err = read_os_release(&r, view)) < 0 || (err = complete(&r, view)) < 0)
+	if ((err = read_os_release(&r, view)) < 0)
 		goto out;
+	complete(&r, view);
 	err = name_os(out, &r);
 	if (out->name)
 		vigil_log(DEBUG, COMPONENT, "namespace %s, codename %s", out->name,

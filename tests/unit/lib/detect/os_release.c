@@ -331,16 +331,32 @@ static void test_loop(void **state)
 		LINK_("etc/os-release", "os-release2"),
 		LINK_("etc/os-release2", "/etc/os-release"),
 	};
-	const struct entry self[] = { LINK_("etc/lsb-release", "lsb-release") };
+	const struct entry lib_loop[] = { LINK_("usr/lib/os-release", "/usr/lib/os-release") };
+	/* a rootfs link to the host's file, resolved inside the image: a loop */
+	const struct entry escape[] = {
+		LINK_("etc/os-release", "../../../../../../../../../../usr/lib/os-release"),
+		LINK_("etc/debian_version", "/etc/debian_version"),
+		LINK_("etc/lsb-release", "lsb-release"),
+	};
+	const struct entry escape_named[] = {
+		FILE_("etc/os-release", "ID=debian\n"),
+		LINK_("etc/debian_version", "/etc/debian_version"),
+	};
 	struct vigil_os os;
 
 	(void)state;
+	/* os-release that cannot be read is the image's error */
 	assert_int_equal(detect_entries(&os, loop, N(loop)), VIGIL_EINVALID);
 	assert_non_null(strstr(vigil_error_last(), "etc/os-release"));
 	vigil_os_release(&os);
-	assert_int_equal(detect_entries(&os, self, N(self)), VIGIL_EINVALID);
-	assert_non_null(strstr(vigil_error_last(), "etc/lsb-release"));
+	assert_int_equal(detect_entries(&os, lib_loop, N(lib_loop)), VIGIL_EINVALID);
+	assert_non_null(strstr(vigil_error_last(), "usr/lib/os-release"));
 	vigil_os_release(&os);
+	/* the older files then name nothing */
+	assert_int_equal(detect_entries(&os, escape, N(escape)), 0);
+	assert_null(os.name);
+	vigil_os_release(&os);
+	expect(escape_named, N(escape_named), "debian:unstable", NULL, VIGIL_VERSION_DPKG);
 }
 
 static void test_other_files(void **state)
