@@ -26,4 +26,8 @@
 /* Packages one database may list. */
 #define VIGIL_MAX_PACKAGES 1000000
 
+/* detect (os-release, dpkg, apk) */
+/* Length of each part of an OS namespace: the id, the version, the codename. */
+#define VIGIL_MAX_NAMESPACE_PART 64
+
 #endif
