@@ -15,7 +15,8 @@
 #include <string.h>
 #include <unistd.h>
 
-/* Longest batch line, TAB and further columns included. */
+/* The batch read buffer: a line, TAB and further columns included, may have
+ * VERCMP_MAX_LINE - 1 bytes before its '\n'. */
 #define VERCMP_MAX_LINE ((size_t)1 << 20)
 
 static const char usage_text[] =
@@ -178,7 +179,7 @@ static int compare_batch(vigil_version_format fmt)
 		if (have == VERCMP_MAX_LINE) {
 			fputs("error\n", stdout);
 			fprintf(stderr, "vigil: line %lu: longer than %zu bytes\n", ++lineno,
-				VERCMP_MAX_LINE);
+				VERCMP_MAX_LINE - 1);
 			errors++;
 			have = 0;
 			discarding = 1;

@@ -105,6 +105,12 @@ printf '1.0\t1.1\n' | "$V" vercmp rpm --batch >"$T/got" 2>"$T/err" && [ "$(cat "
   ok "clean batch exits 0" || not_ok "clean batch"
 : | "$V" vercmp apk --batch >"$T/got" 2>&1 && [ ! -s "$T/got" ] && ok "empty input" || not_ok "empty input"
 
+# --- an over-long line (> 1 MiB) is one error line; the next line still counts
+{ head -c 2500000 /dev/zero | tr '\0' '1'; printf '\t1\n1\t2\n'; } |
+  "$V" vercmp dpkg --batch >"$T/got" 2>"$T/err"; rc=$?
+[ "$rc" -eq 3 ] && [ "$(printf 'error\n-1')" = "$(cat "$T/got")" ] && grep -q "line 1: longer than" "$T/err" &&
+  ok "over-long line: error, then the next line" || not_ok "over-long line: exit $rc, $(head -c 200 "$T/got")"
+
 # --- batch answers each line before reading the next (usable as a coprocess)
 coproc VC { "$V" vercmp dpkg --batch; }
 printf '1\t2\n' >&"${VC[1]}"
