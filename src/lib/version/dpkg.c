@@ -144,8 +144,10 @@ static void parse(struct dpkg_version *out, const char *s)
 
 /*
  * dpkg's order(): the weight of one character of a non-digit run. dpkg
- * passes a plain (signed on the platforms Debian builds for) char, so bytes
- * from 0x80 weigh 128..255: after letters, before ASCII punctuation.
+ * passes a plain char, signed on amd64 (the reference here), so bytes from
+ * 0x80 weigh 128..255: after letters, before ASCII punctuation. (A dpkg built
+ * where char is unsigned, such as arm64, puts them after ASCII punctuation;
+ * dpkg only warns about such bytes, and vigil gives one answer everywhere.)
  */
 static int order(int c)
 {
