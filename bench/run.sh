@@ -66,4 +66,4 @@ for n in small big; do
     "$(awk -v k="$rss" 'BEGIN{print k/1024}')"
 done
 
-if [ -x "$HERE/vercmp.sh" ]; then "$HERE/vercmp.sh" "$VIGIL"; fi
+if [ -x "$HERE/vercmp.sh" ]; then "$HERE/vercmp.sh" "$VIGIL" "$SHARED"; fi

@@ -29,7 +29,8 @@ VIGIL_EXTERN int vigil_version_cmp(vigil_version_format fmt, const char *a, cons
 
 /**
  * Whether the distribution's tool accepts `v`. Returns 0, or VIGIL_EINVALID
- * with the reason in vigil_error_last() (e.g. "version '1:' has nothing after the epoch").
+ * with the reason in vigil_error_last(), in the tool's words where it has them
+ * (dpkg: "version '1:' has bad syntax: nothing after colon in version number").
  * Versions dpkg accepts with only a warning are accepted.
  */
 VIGIL_EXTERN int vigil_version_check(vigil_version_format fmt, const char *v);
