@@ -30,4 +30,16 @@
 /* Length of each part of an OS namespace: the id, the version, the codename. */
 #define VIGIL_MAX_NAMESPACE_PART 64
 
+/* rpm databases */
+/* Bytes of one rpm header blob (rpm itself refuses more than 256 MiB of data). */
+#define VIGIL_MAX_RPM_HEADER_SIZE ((size_t)256 << 20)
+/* Pages of a Berkeley DB Packages file (16 GiB at 4 KiB pages). */
+#define VIGIL_MAX_RPM_BDB_PAGES ((uint32_t)1 << 22)
+/* Package headers one rpm database may hold (the same cap as a package list). */
+#define VIGIL_MAX_RPM_PACKAGES VIGIL_MAX_PACKAGES
+/* sqlite virtual-machine instructions spent on one rpmdb.sqlite, in units of
+ * 1000 (the progress handler's period): a corrupt or hostile schema cannot
+ * keep us busy forever. Reading 100,000 packages takes well under 1% of it. */
+#define VIGIL_MAX_RPM_SQLITE_STEPS 1000000
+
 #endif
