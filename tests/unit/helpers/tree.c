@@ -1,6 +1,7 @@
 /* Test helper: shared fixture files into hand-built layers (see tree.h). */
 #include "helpers/tree.h"
 #include "vigil/alloc.h"
+#include "vigil/buf.h"
 
 #include <dirent.h>
 #include <stdio.h>
@@ -109,4 +110,38 @@ int tree_add_dir(struct vigil_layer *l, const char *dir, const char *prefix)
 	}
 	closedir(d);
 	return added;
+}
+
+static int cmp_line(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+char *tree_join_sorted(char **lines, size_t n)
+{
+	vigil_buf b = VIGIL_BUF_INIT;
+	size_t i;
+
+	qsort(lines, n, sizeof(*lines), cmp_line);
+	for (i = 0; i < n; i++) {
+		vigil_buf_printf(&b, "%s\n", lines[i]);
+		vigil_free(lines[i]);
+	}
+	vigil_free(lines);
+	return vigil_buf_detach(&b, NULL);
+}
+
+char *tree_sorted_file(const char *disk_path)
+{
+	size_t len, n = 0;
+	char *data = tree_slurp(disk_path, &len), *p, *save = NULL, **lines, *out;
+
+	if (!data)
+		return NULL;
+	lines = vigil_calloc(len + 1, sizeof(*lines));
+	for (p = strtok_r(data, "\n", &save); p; p = strtok_r(NULL, "\n", &save))
+		lines[n++] = vigil_strdup(p);
+	out = tree_join_sorted(lines, n);
+	vigil_free(data);
+	return out;
 }

@@ -35,4 +35,13 @@ int tree_add(struct vigil_layer *l, enum vigil_entry_type type, const char *path
  */
 int tree_add_dir(struct vigil_layer *l, const char *dir, const char *prefix);
 
+/**
+ * Sort lines[0..n) (strcmp order), free each, free the array, and return them
+ * joined, each ending in '\n', from vigil_malloc().
+ */
+char *tree_join_sorted(char **lines, size_t n);
+
+/** The lines of the text file at `disk_path`, sorted and joined as tree_join_sorted(). */
+char *tree_sorted_file(const char *disk_path);
+
 #endif

@@ -19,11 +19,6 @@ extern const struct vigil_detector vigil_detector_apk;
 
 #define INSTALLED "lib/apk/db/installed"
 
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /* Sorted "name version origin" lines (a format string picks the fields). */
 static int run(const struct vigil_layer *l, char **out, int full)
 {
@@ -52,35 +47,11 @@ static int run(const struct vigil_layer *l, char **out, int full)
 							  p->source_name), 0);
 		lines[i] = vigil_strdup(b.ptr);
 	}
-	qsort(lines, pl.n, sizeof(*lines), cmp_str);
-	vigil_buf_reset(&b);
-	for (i = 0; i < pl.n; i++) {
-		assert_int_equal(vigil_buf_printf(&b, "%s\n", lines[i]), 0);
-		vigil_free(lines[i]);
-	}
-	vigil_free(lines);
-	*out = vigil_buf_detach(&b, NULL);
+	*out = tree_join_sorted(lines, pl.n);
+	vigil_buf_release(&b);
 	vigil_pkglist_release(&pl);
 	vigil_fsview_release(&v);
 	return err;
-}
-
-static char *sorted_file(const char *path)
-{
-	size_t len, n = 0, i;
-	char *data = tree_slurp(path, &len), *p, **lines;
-	vigil_buf b = VIGIL_BUF_INIT;
-
-	assert_non_null(data);
-	lines = vigil_calloc(len + 1, sizeof(*lines));
-	for (p = strtok(data, "\n"); p; p = strtok(NULL, "\n"))
-		lines[n++] = p;
-	qsort(lines, n, sizeof(*lines), cmp_str);
-	for (i = 0; i < n; i++)
-		assert_int_equal(vigil_buf_printf(&b, "%s\n", lines[i]), 0);
-	vigil_free(lines);
-	vigil_free(data);
-	return vigil_buf_detach(&b, NULL);
 }
 
 static void test_fixtures(void **state)
@@ -96,7 +67,7 @@ static void test_fixtures(void **state)
 		assert_true(tree_add_dir(&l, tree_fixture(dirs[i]), "") > 0);
 		assert_int_equal(run(&l, &got, 0), 0);
 		snprintf(path, sizeof(path), "%s/packages.txt", tree_fixture(dirs[i]));
-		want = sorted_file(path);
+		want = tree_sorted_file(path);
 		if (strcmp(want, got) != 0)
 			fail_msg("%s\n--- want\n%s--- got\n%s", dirs[i], want, got);
 		vigil_free(want);

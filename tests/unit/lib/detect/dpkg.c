@@ -20,11 +20,6 @@
 
 extern const struct vigil_detector vigil_detector_dpkg;
 
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /* Run the detector on `l`; the packages as sorted "name version source srcversion[ arch]" lines. */
 static int run(const struct vigil_layer *l, char **out, int with_arch)
 {
@@ -50,37 +45,11 @@ static int run(const struct vigil_layer *l, char **out, int with_arch)
 			assert_int_equal(vigil_buf_printf(&b, " %s", p->arch), 0);
 		lines[i] = vigil_strdup(b.ptr);
 	}
-	qsort(lines, pl.n, sizeof(*lines), cmp_str);
-	vigil_buf_reset(&b);
-	for (i = 0; i < pl.n; i++) {
-		assert_int_equal(vigil_buf_printf(&b, "%s\n", lines[i]), 0);
-		vigil_free(lines[i]);
-	}
-	vigil_free(lines);
-	*out = vigil_buf_detach(&b, NULL);
+	*out = tree_join_sorted(lines, pl.n);
 	vigil_buf_release(&b);
 	vigil_pkglist_release(&pl);
 	vigil_fsview_release(&v);
 	return err;
-}
-
-/* The lines of a packages.txt, sorted as run() sorts. */
-static char *sorted_file(const char *path)
-{
-	size_t len, n = 0, i;
-	char *data = tree_slurp(path, &len), *p, **lines;
-	vigil_buf b = VIGIL_BUF_INIT;
-
-	assert_non_null(data);
-	lines = vigil_calloc(len + 1, sizeof(*lines));
-	for (p = strtok(data, "\n"); p; p = strtok(NULL, "\n"))
-		lines[n++] = p;
-	qsort(lines, n, sizeof(*lines), cmp_str);
-	for (i = 0; i < n; i++)
-		assert_int_equal(vigil_buf_printf(&b, "%s\n", lines[i]), 0);
-	vigil_free(lines);
-	vigil_free(data);
-	return vigil_buf_detach(&b, NULL);
 }
 
 static void expect_same(const char *label, const char *want, const char *got)
@@ -103,7 +72,7 @@ static void test_trees(void **state)
 		assert_true(tree_add_dir(&l, tree_fixture(dirs[i]), "") > 0);
 		assert_int_equal(run(&l, &got, 0), 0);
 		snprintf(txt, sizeof(txt), "%s/packages.txt", tree_fixture(dirs[i]));
-		want = sorted_file(txt);
+		want = tree_sorted_file(txt);
 		expect_same(dirs[i], want, got);
 		vigil_free(want);
 		vigil_free(got);
@@ -124,7 +93,7 @@ static void test_image_list(void **state)
 	snprintf(path, sizeof(path),
 		 "%s/images/debian-bookworm-openssl/debian-bookworm-openssl.dpkg.txt",
 		 tree_shared());
-	want = sorted_file(path);
+	want = tree_sorted_file(path);
 	expect_same("debian-bookworm-openssl.dpkg.txt", want, got);
 	assert_null(strstr(got, "\ncurl "));
 	vigil_free(want);
@@ -272,8 +241,7 @@ static const struct {
 static void test_edge_cases(void **state)
 {
 	struct vigil_layer l = { 0 };
-	char fixture[512], at[512], *got, **all;
-	vigil_buf b = VIGIL_BUF_INIT;
+	char fixture[512], at[512], *got, *want, **all;
 	size_t i, n = 0;
 
 	(void)state;
@@ -289,17 +257,12 @@ static void test_edge_cases(void **state)
 		for (; (nl = strchr(p, '\n')) != NULL; p = nl + 1)
 			all[n++] = vigil_strndup(p, (size_t)(nl - p));
 	}
-	qsort(all, n, sizeof(*all), cmp_str);
-	for (i = 0; i < n; i++) {
-		assert_int_equal(vigil_buf_printf(&b, "%s\n", all[i]), 0);
-		vigil_free(all[i]);
-	}
-	vigil_free(all);
+	want = tree_join_sorted(all, n);
 	assert_int_equal(tree_add_dir(&l, tree_fixture("debian/status-edge-cases-syft"), ""), 9);
 	assert_int_equal(run(&l, &got, 0), 0);
-	expect_same("status-edge-cases-syft", b.ptr, got);
+	expect_same("status-edge-cases-syft", want, got);
+	vigil_free(want);
 	vigil_free(got);
-	vigil_buf_release(&b);
 	vigil_layer_release(&l);
 }
 
