@@ -198,6 +198,9 @@ static int import_json(struct alpine *a)
 		goto out;
 	}
 	packages = json_object_get(root, "packages");
+	/* Old secdb JSON wrote an empty list as {}. */
+	if (json_is_object(packages) && json_object_size(packages) == 0)
+		packages = NULL;
 	if (packages && !json_is_null(packages) && !json_is_array(packages)) {
 		err = vigil_error_set(VIGIL_EINVALID, "'%s': 'packages' is not a list",
 				      a->file->path);
@@ -312,6 +315,9 @@ static int import_yaml_doc(struct alpine *a, yaml_document_t *d)
 		return vigil_error_set(VIGIL_EINVALID, "'%s': not an Alpine secdb document",
 				       a->file->path);
 	packages = ymap_get(d, root, "packages");
+	if (packages && packages->type == YAML_MAPPING_NODE &&
+	    packages->data.mapping.pairs.top == packages->data.mapping.pairs.start)
+		packages = NULL; /* {} */
 	if (!ynull(packages) && packages->type != YAML_SEQUENCE_NODE)
 		return vigil_error_set(VIGIL_EINVALID, "'%s': 'packages' is not a list",
 				       a->file->path);

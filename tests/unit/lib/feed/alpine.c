@@ -178,11 +178,17 @@ static void test_edge_and_empty_packages(void **state)
 	static const char edge[] = "{\"distroversion\":\"edge\",\"reponame\":\"community\","
 				   "\"packages\":[]}";
 	static const char none[] = "distroversion: v3.3\nreponame: community\npackages:\n";
+	static const char obj[] = "{\"distroversion\":\"v3.4\",\"reponame\":\"c\",\"packages\":{}}";
+	static const char yobj[] = "distroversion: v3.5\nreponame: c\npackages: {}\n";
 	int known = 0;
 
 	(void)state;
 	assert_int_equal(import1(write_file("e.json", edge, sizeof(edge) - 1)), 0);
 	assert_int_equal(import1(write_file("n.yaml", none, sizeof(none) - 1)), 0);
+	assert_int_equal(import1(write_file("o.json", obj, sizeof(obj) - 1)), 0);
+	assert_int_equal(import1(write_file("o.yaml", yobj, sizeof(yobj) - 1)), 0);
+	assert_int_equal(vigil_store_namespace_known(store, "alpine:v3.5", &known), 0);
+	assert_int_equal(known, 1);
 	assert_int_equal(vigil_store_namespace_known(store, "alpine:edge", &known), 0);
 	assert_int_equal(known, 1);
 	assert_int_equal(vigil_store_namespace_known(store, "alpine:v3.3", &known), 0);
@@ -204,7 +210,7 @@ static void test_bad_input_keeps_data(void **state)
 		{ "baddv.json", "{\"distroversion\":\"3.18; drop\",\"reponame\":\"m\",\"packages\":[]}",
 		  "bad distroversion" },
 		{ "norepo.yaml", "distroversion: v3.18\npackages: []\n", "reponame" },
-		{ "pkgs.json", "{\"distroversion\":\"v3.18\",\"reponame\":\"main\",\"packages\":{}}",
+		{ "pkgs.json", "{\"distroversion\":\"v3.18\",\"reponame\":\"main\",\"packages\":{\"a\":1}}",
 		  "'packages' is not a list" },
 		{ "list.json", "[1, 2]", "not an Alpine secdb document" },
 		{ "scalar.yaml", "just words\n", "not an Alpine secdb document" },
