@@ -59,7 +59,9 @@ static const char *const stmt_sql[ST_COUNT] = {
 		"ON CONFLICT (feed_id, key) DO UPDATE SET source = excluded.source, "
 		"upstream_date = excluded.upstream_date, etag = excluded.etag, "
 		"digest = excluded.digest, imported_at = excluded.imported_at RETURNING id",
-	[ST_UNIT_DEL_AFFECTED] = "DELETE FROM affected WHERE unit_id = ?1",
+	[ST_UNIT_DEL_AFFECTED] = "DELETE FROM affected WHERE namespace_id IN "
+				 "(SELECT namespace_id FROM unit_namespace WHERE unit_id = ?1) "
+				 "AND unit_id = ?1",
 	[ST_UNIT_DEL_VULN] = "DELETE FROM vulnerability WHERE unit_id = ?1",
 	[ST_UNIT_DEL_NS] = "DELETE FROM unit_namespace WHERE unit_id = ?1",
 	[ST_UNIT_NS] = "INSERT INTO unit_namespace (unit_id, namespace_id) VALUES (?1, ?2) "
@@ -76,17 +78,19 @@ static const char *const stmt_sql[ST_COUNT] = {
 		"metadata = COALESCE(excluded.metadata, vulnerability.metadata)",
 	[ST_AFF_INSERT] = "INSERT INTO affected (namespace_id, package, name, unit_id, status, "
 			  "fixed_version) VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT DO NOTHING",
-	[ST_FEED_CLEAR_AFFECTED] = "DELETE FROM affected WHERE unit_id IN " FEED_UNITS,
+	[ST_FEED_CLEAR_AFFECTED] = "DELETE FROM affected WHERE namespace_id IN "
+				   "(SELECT namespace_id FROM unit_namespace WHERE unit_id IN "
+				   FEED_UNITS ") AND unit_id IN " FEED_UNITS,
 	[ST_FEED_CLEAR_VULN] = "DELETE FROM vulnerability WHERE unit_id IN " FEED_UNITS,
 	[ST_FEED_CLEAR_NS] = "DELETE FROM unit_namespace WHERE unit_id IN " FEED_UNITS,
 	[ST_FEED_CLEAR_UNITS] = "DELETE FROM feed_unit WHERE id IN " FEED_UNITS,
 	[ST_FEED_FINISH] =
 		"UPDATE feed SET source = ?2, imported_at = ?3, "
 		"vulnerabilities = (SELECT COUNT(*) FROM ("
-		"  SELECT name FROM affected WHERE unit_id IN " FEED_UNITS
+		"  SELECT name FROM affected WHERE +unit_id IN " FEED_UNITS
 		"  UNION SELECT name FROM vulnerability WHERE unit_id IN " FEED_UNITS ") AS t), "
-		"records = (SELECT COUNT(*) FROM (SELECT DISTINCT namespace_id, package, name "
-		"  FROM affected WHERE unit_id IN " FEED_UNITS ") AS t) "
+		"records = (SELECT COUNT(*) FROM (SELECT 1 FROM affected "
+		"  WHERE +unit_id IN " FEED_UNITS " GROUP BY namespace_id, package, name) AS t) "
 		"WHERE name = ?1",
 	[ST_LOOKUP] =
 		"SELECT n.name, a.package, a.name, a.status, a.fixed_version, f.name, "
@@ -120,9 +124,10 @@ struct sqlite_store {
 	sqlite3 *db;
 	char *path;
 	sqlite3_stmt *stmts[ST_COUNT];
-	/* A one-entry cache for the import loop. */
+	/* One-entry caches for the import loop. */
 	char *ns_name;
 	int64_t ns_id;
+	int64_t aff_unit, aff_ns; /* last (unit, namespace) of put_affected, recorded */
 };
 
 static struct sqlite_store *S(struct vigil_store *s)
@@ -411,6 +416,7 @@ static int sqlite_rollback(struct vigil_store *base)
 
 	vigil_free(s->ns_name); /* ids of rolled-back namespaces are gone */
 	s->ns_name = NULL;
+	s->aff_unit = s->aff_ns = 0;
 	if (sqlite3_get_autocommit(s->db))
 		return 0;
 	return exec(s, "ROLLBACK", "cannot roll back");
@@ -498,6 +504,7 @@ static int sqlite_unit_replace(struct vigil_store *base, const char *feed, const
 	bind_text(st, 7, now);
 	if ((err = run_id(s, st, unit, "cannot store a feed unit")) < 0)
 		return err;
+	s->aff_unit = s->aff_ns = 0; /* its unit_namespace rows go */
 	return delete_unit_rows(s, *unit);
 }
 
@@ -545,7 +552,16 @@ static int sqlite_put_affected(struct vigil_store *base, int64_t unit, const cha
 	int64_t nid = 0;
 	int err;
 
-	if ((err = ns_id(s, ns, &nid)) < 0 || (err = stmt(s, ST_AFF_INSERT, &st)) < 0)
+	if ((err = ns_id(s, ns, &nid)) < 0)
+		return err;
+	/* Every namespace a unit writes is in unit_namespace: deleting the
+	 * unit finds its records through them. */
+	if ((unit != s->aff_unit || nid != s->aff_ns) &&
+	    (err = sqlite_unit_namespace(base, unit, ns)) < 0)
+		return err;
+	s->aff_unit = unit;
+	s->aff_ns = nid;
+	if ((err = stmt(s, ST_AFF_INSERT, &st)) < 0)
 		return err;
 	sqlite3_bind_int64(st, 1, nid);
 	bind_text(st, 2, package);
@@ -565,6 +581,7 @@ static int sqlite_feed_clear(struct vigil_store *base, const char *feed)
 	size_t i;
 	int err;
 
+	s->aff_unit = s->aff_ns = 0;
 	for (i = 0; i < sizeof(dels) / sizeof(dels[0]); i++) {
 		if ((err = stmt(s, dels[i], &st)) < 0)
 			return err;

@@ -59,7 +59,9 @@ const struct vigil_store_migration vigil_store_sqlite_migrations[] = {
 	   * status: 0 fixed in fixed_version, 1 no fix yet, 2 not affected.
 	   * The matcher's lookup (namespace, package) is a prefix of the key;
 	   * WITHOUT ROWID keeps the rows in that one b-tree (PostgreSQL: a
-	   * plain table with this primary key). */
+	   * plain table with this primary key). No index on unit_id: a unit's
+	   * rows are found through its namespaces (unit_namespace), which
+	   * keeps the import to one b-tree insert per record. */
 	  "CREATE TABLE affected (\n"
 	  "  namespace_id INTEGER NOT NULL REFERENCES namespace (id),\n"
 	  "  package TEXT NOT NULL,\n"
@@ -69,7 +71,6 @@ const struct vigil_store_migration vigil_store_sqlite_migrations[] = {
 	  "  fixed_version TEXT NOT NULL DEFAULT '',\n"
 	  "  PRIMARY KEY (namespace_id, package, name, unit_id, status, fixed_version)\n"
 	  ") WITHOUT ROWID;\n"
-	  "CREATE INDEX affected_unit ON affected (unit_id);\n"
 	  /* The scan cache: one analysed layer per diff_id. */
 	  "CREATE TABLE layer_analysis (\n"
 	  "  diff_id TEXT PRIMARY KEY,\n"

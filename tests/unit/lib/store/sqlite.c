@@ -283,6 +283,33 @@ static void test_unit_replacement_and_status(void **state)
 	vigil_store_close(s);
 }
 
+/* Records in a namespace the unit never declared still go when it is replaced. */
+static void test_replace_finds_undeclared_namespace(void **state)
+{
+	struct vigil_store *s = open_new();
+	int64_t unit;
+
+	(void)state;
+	assert_int_equal(vigil_store_begin(s), 0);
+	assert_int_equal(vigil_store_put_namespace(s, "alpine:v3.1", "apk"), 0);
+	assert_int_equal(vigil_store_put_namespace(s, "alpine:v3.2", "apk"), 0);
+	assert_int_equal(vigil_store_unit_replace(s, "f", "k", NULL, &unit), 0);
+	assert_int_equal(vigil_store_put_affected(s, unit, "alpine:v3.1", "CVE-1", "a",
+						  VIGIL_AFFECTED_UNFIXED, ""),
+			 0);
+	assert_int_equal(vigil_store_put_affected(s, unit, "alpine:v3.2", "CVE-1", "a",
+						  VIGIL_AFFECTED_UNFIXED, ""),
+			 0);
+	assert_int_equal(vigil_store_commit(s), 0);
+	assert_string_equal(lookup(s, "alpine:v3.2", "a"), "CVE-1 1  f Unknown;");
+	assert_int_equal(vigil_store_begin(s), 0);
+	assert_int_equal(vigil_store_unit_replace(s, "f", "k", NULL, &unit), 0);
+	assert_int_equal(vigil_store_commit(s), 0);
+	assert_string_equal(lookup(s, "alpine:v3.1", "a"), "");
+	assert_string_equal(lookup(s, "alpine:v3.2", "a"), "");
+	vigil_store_close(s);
+}
+
 static void test_status_natural_order(void **state)
 {
 	struct vigil_store *s = open_new();
@@ -378,6 +405,7 @@ int main(void)
 		cmocka_unit_test_setup(test_details_and_metadata, setup),
 		cmocka_unit_test_setup(test_rollback_keeps_old_data, setup),
 		cmocka_unit_test_setup(test_unit_replacement_and_status, setup),
+		cmocka_unit_test_setup(test_replace_finds_undeclared_namespace, setup),
 		cmocka_unit_test_setup(test_status_natural_order, setup),
 		cmocka_unit_test_setup(test_layer_cache, setup),
 		cmocka_unit_test(test_default_path),
