@@ -183,7 +183,8 @@ static int walk(struct plan *p, const char *dir, int depth)
 		names[n++] = vigil_strdup(de->d_name);
 	}
 	closedir(d);
-	qsort(names, n, sizeof(char *), name_cmp);
+	if (n > 1)
+		qsort(names, n, sizeof(char *), name_cmp);
 	for (i = 0; i < n; i++) {
 		vigil_buf_reset(&path);
 		if (!err && (err = vigil_buf_printf(&path, "%s/%s", dir, names[i])) == 0)

@@ -708,7 +708,8 @@ static int status_namespaces(struct sqlite_store *s, int64_t feed_id,
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE)
 		return db_fail(s, "cannot read a feed's namespaces");
-	qsort(f->namespaces, f->nnamespaces, sizeof(char *), natural_cmp);
+	if (f->nnamespaces > 1)
+		qsort(f->namespaces, f->nnamespaces, sizeof(char *), natural_cmp);
 	return 0;
 }
 
