@@ -37,7 +37,10 @@ typedef struct vigil_db_import_opts {
 } vigil_db_import_opts;
 
 #define VIGIL_DB_IMPORT_OPTS_VERSION 1
-#define VIGIL_DB_IMPORT_OPTS_INIT { VIGIL_DB_IMPORT_OPTS_VERSION, NULL }
+#define VIGIL_DB_IMPORT_OPTS_INIT                                                                  \
+	{                                                                                          \
+		VIGIL_DB_IMPORT_OPTS_VERSION, NULL                                                 \
+	}
 
 typedef struct vigil_db_import_stats {
 	uint64_t files;         /* files imported */
@@ -55,15 +58,15 @@ typedef struct vigil_db_import_stats {
  * VIGIL_ETOOBIG, VIGIL_ENOTFOUND (unknown feed name) or VIGIL_EDB.
  */
 VIGIL_EXTERN int vigil_db_import(vigil_db *db, const char *const *paths, size_t npaths,
-				 const vigil_db_import_opts *opts, vigil_db_import_stats *stats);
+                                 const vigil_db_import_opts *opts, vigil_db_import_stats *stats);
 
 typedef struct vigil_db_feed_status {
 	const char *name;
-	const char *source;        /* upstream URL */
-	const char *upstream_date; /* RFC 3339 UTC; "" when unknown */
-	const char *imported_at;   /* RFC 3339 UTC */
-	uint64_t vulnerabilities;  /* distinct IDs */
-	uint64_t records;          /* distinct (namespace, package, ID) statements */
+	const char *source;            /* upstream URL */
+	const char *upstream_date;     /* RFC 3339 UTC; "" when unknown */
+	const char *imported_at;       /* RFC 3339 UTC */
+	uint64_t vulnerabilities;      /* distinct IDs */
+	uint64_t records;              /* distinct (namespace, package, ID) statements */
 	const char *const *namespaces; /* sorted */
 	size_t namespace_count;
 } vigil_db_feed_status;

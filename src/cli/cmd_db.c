@@ -15,22 +15,22 @@
 #include <string.h>
 
 static const char usage_text[] =
-	"usage: vigil db import [--feed NAME] PATH...\n"
-	"       vigil db status [--format table|json]\n"
-	"       vigil db update [--feed NAME] [--mirror DIR]   (not implemented yet)\n"
-	"\n"
-	"import  load feed files in their upstream formats, plain or compressed (gz, bz2,\n"
-	"        xz, zst). A directory is walked recursively: files no feed recognises\n"
-	"        are skipped and counted; a named file that is not recognised is an\n"
-	"        error. Each feed is imported in one transaction: on any error the\n"
-	"        previous data stays as it was.\n"
-	"        --feed NAME  treat the files as feed NAME (%s)\n"
-	"status  per feed: vulnerabilities (distinct IDs), records (namespace, package,\n"
-	"        ID statements), namespaces, upstream date, import time, source.\n"
-	"        -f, --format FMT  table (default) or json\n"
-	"\n"
-	"The database is --db PATH, else $VIGIL_DB, else $XDG_CACHE_HOME/vigil/vigil.db\n"
-	"(~/.cache/vigil/vigil.db).\n";
+        "usage: vigil db import [--feed NAME] PATH...\n"
+        "       vigil db status [--format table|json]\n"
+        "       vigil db update [--feed NAME] [--mirror DIR]   (not implemented yet)\n"
+        "\n"
+        "import  load feed files in their upstream formats, plain or compressed (gz, bz2,\n"
+        "        xz, zst). A directory is walked recursively: files no feed recognises\n"
+        "        are skipped and counted; a named file that is not recognised is an\n"
+        "        error. Each feed is imported in one transaction: on any error the\n"
+        "        previous data stays as it was.\n"
+        "        --feed NAME  treat the files as feed NAME (%s)\n"
+        "status  per feed: vulnerabilities (distinct IDs), records (namespace, package,\n"
+        "        ID statements), namespaces, upstream date, import time, source.\n"
+        "        -f, --format FMT  table (default) or json\n"
+        "\n"
+        "The database is --db PATH, else $VIGIL_DB, else $XDG_CACHE_HOME/vigil/vigil.db\n"
+        "(~/.cache/vigil/vigil.db).\n";
 
 static void print_usage(FILE *f)
 {
@@ -39,7 +39,7 @@ static void print_usage(FILE *f)
 
 	for (i = 0; i < vigil_db_feed_count(); i++)
 		n += (size_t)snprintf(names + n, n < sizeof(names) ? sizeof(names) - n : 0, "%s%s",
-				      i ? ", " : "", vigil_db_feed_name(i));
+		                      i ? ", " : "", vigil_db_feed_name(i));
 	fprintf(f, usage_text, names);
 }
 
@@ -55,9 +55,9 @@ static int feed_known(const char *name)
 
 static void print_summary(const vigil_db_import_stats *st)
 {
-	printf("imported %llu file%s into %u feed%s (%llu records)",
-	       (unsigned long long)st->files, st->files == 1 ? "" : "s", st->feeds,
-	       st->feeds == 1 ? "" : "s", (unsigned long long)st->records);
+	printf("imported %llu file%s into %u feed%s (%llu records)", (unsigned long long)st->files,
+	       st->files == 1 ? "" : "s", st->feeds, st->feeds == 1 ? "" : "s",
+	       (unsigned long long)st->records);
 	printf("; skipped %llu unrecognised file%s", (unsigned long long)st->unrecognised,
 	       st->unrecognised == 1 ? "" : "s");
 	if (st->skipped_items)
@@ -125,7 +125,8 @@ static int write_status_json(const vigil_db_status *st)
 			json_array_append_new(ns, json_string(f->namespaces[j]));
 		json_object_set_new(o, "Name", json_string(f->name));
 		json_object_set_new(o, "Source", str_or_null(f->source));
-		json_object_set_new(o, "Vulnerabilities", json_integer((json_int_t)f->vulnerabilities));
+		json_object_set_new(o, "Vulnerabilities",
+		                    json_integer((json_int_t)f->vulnerabilities));
 		json_object_set_new(o, "Records", json_integer((json_int_t)f->records));
 		json_object_set_new(o, "Namespaces", ns);
 		json_object_set_new(o, "UpstreamDate", str_or_null(f->upstream_date));
@@ -178,7 +179,8 @@ static int db_status(int argc, char **argv, struct cli_ctx *ctx)
 	int i, err, rc = EXIT_OK;
 
 	for (i = 1; i < argc; i++) {
-		if ((strcmp(argv[i], "-f") == 0 || strcmp(argv[i], "--format") == 0) && i + 1 < argc)
+		if ((strcmp(argv[i], "-f") == 0 || strcmp(argv[i], "--format") == 0) &&
+		    i + 1 < argc)
 			format = argv[++i];
 		else if (strncmp(argv[i], "--format=", 9) == 0)
 			format = argv[i] + 9;

@@ -112,10 +112,9 @@ static int classify(struct plan *p, const char *path, int named, const struct vi
 		else if (!p->forced)
 			*out = vigil_feed_probe(path, head.ptr, head.len);
 		if (!*out && named)
-			err = vigil_error_set(VIGIL_EINVALID,
-					      "'%s': not a feed file vigil recognises%s%s", path,
-					      p->forced ? " as " : "",
-					      p->forced ? p->forced->name : "");
+			err = vigil_error_set(
+			        VIGIL_EINVALID, "'%s': not a feed file vigil recognises%s%s", path,
+			        p->forced ? " as " : "", p->forced ? p->forced->name : "");
 	}
 	vigil_buf_release(&head);
 	return err;
@@ -172,10 +171,10 @@ static int walk(struct plan *p, const char *dir, int depth)
 
 	if (depth > VIGIL_MAX_FEED_DIR_DEPTH)
 		return vigil_error_set(VIGIL_ETOOBIG, "'%s': directories nested deeper than %d",
-				       dir, VIGIL_MAX_FEED_DIR_DEPTH);
+		                       dir, VIGIL_MAX_FEED_DIR_DEPTH);
 	if (!(d = opendir(dir)))
 		return vigil_error_set(VIGIL_EIO, "cannot read directory '%s': %s", dir,
-				       strerror(errno));
+		                       strerror(errno));
 	while ((de = readdir(d)) != NULL) {
 		if (de->d_name[0] == '.')
 			continue;
@@ -205,7 +204,7 @@ static int plan_build(struct plan *p, const char *const *paths, size_t npaths)
 	for (i = 0; i < npaths; i++) {
 		if (stat(paths[i], &sb) != 0)
 			return vigil_error_set(VIGIL_EIO, "cannot read '%s': %s", paths[i],
-					       strerror(errno));
+			                       strerror(errno));
 		if (S_ISDIR(sb.st_mode))
 			err = walk(p, paths[i], 0);
 		else
@@ -218,7 +217,7 @@ static int plan_build(struct plan *p, const char *const *paths, size_t npaths)
 
 /* One transaction: every planned file of `feed`. */
 static int import_feed(vigil_db *db, const struct plan *p, const struct vigil_feed *feed,
-		       vigil_db_import_stats *stats)
+                       vigil_db_import_stats *stats)
 {
 	struct vigil_feed_run run;
 	size_t i;
@@ -237,14 +236,14 @@ static int import_feed(vigil_db *db, const struct plan *p, const struct vigil_fe
 		stats->skipped_items += run.skipped;
 		stats->feeds++;
 		vigil_log(INFO, "feed", "feed '%s': %llu files, %llu records", feed->name,
-			  (unsigned long long)run.files, (unsigned long long)run.records);
+		          (unsigned long long)run.files, (unsigned long long)run.records);
 	}
 	vigil_feed_run_release(&run);
 	return err;
 }
 
 int vigil_db_import(vigil_db *db, const char *const *paths, size_t npaths,
-		    const vigil_db_import_opts *opts, vigil_db_import_stats *stats)
+                    const vigil_db_import_opts *opts, vigil_db_import_stats *stats)
 {
 	struct plan p = { 0 };
 	size_t f, i;

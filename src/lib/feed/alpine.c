@@ -64,8 +64,8 @@ static int distroversion_ok(const char *dv)
 static int skip(struct alpine *a, const char *what, const char *pkg)
 {
 	a->run->skipped++;
-	vigil_log(WARN, COMPONENT, "'%s': package '%s': skipped %s", a->file->path,
-		  pkg ? pkg : "?", what);
+	vigil_log(WARN, COMPONENT, "'%s': package '%s': skipped %s", a->file->path, pkg ? pkg : "?",
+	          what);
 	return 0;
 }
 
@@ -78,14 +78,14 @@ static int begin(struct alpine *a, const char *dv, const char *repo)
 
 	if (!dv)
 		return vigil_error_set(VIGIL_EINVALID,
-				       "'%s': not an Alpine secdb document (no 'distroversion')",
-				       a->file->path);
+		                       "'%s': not an Alpine secdb document (no 'distroversion')",
+		                       a->file->path);
 	if (!distroversion_ok(dv))
 		return vigil_error_set(VIGIL_EINVALID, "'%s': bad distroversion '%.64s'",
-				       a->file->path, dv);
+		                       a->file->path, dv);
 	if (!repo || !*repo || strlen(repo) > 64 || strchr(repo, '/'))
 		return vigil_error_set(VIGIL_EINVALID, "'%s': missing or bad 'reponame'",
-				       a->file->path);
+		                       a->file->path);
 	snprintf(a->ns, sizeof(a->ns), "alpine:%s", dv);
 	if ((err = vigil_buf_printf(&key, "%s/%s", dv, repo)) < 0 ||
 	    (err = vigil_buf_printf(&src, "file://%s", a->file->path)) < 0)
@@ -111,7 +111,7 @@ static int emit(struct alpine *a, const char *pkg, const char *version, const ch
 
 	if (++a->items > VIGIL_MAX_FEED_ITEMS)
 		return vigil_error_set(VIGIL_ETOOBIG, "'%s': more than %d secfixes items",
-				       a->file->path, VIGIL_MAX_FEED_ITEMS);
+		                       a->file->path, VIGIL_MAX_FEED_ITEMS);
 	while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
 		p++;
 	for (end = p; *end && *end != ' ' && *end != '\t' && *end != '\n' && *end != '\r'; end++)
@@ -126,9 +126,9 @@ static int emit(struct alpine *a, const char *pkg, const char *version, const ch
 	a->run->records++;
 	if (strcmp(version, "0") == 0)
 		return vigil_store_put_affected(a->run->store, a->unit, a->ns, a->id.ptr, pkg,
-						VIGIL_AFFECTED_NOT_AFFECTED, "");
+		                                VIGIL_AFFECTED_NOT_AFFECTED, "");
 	return vigil_store_put_affected(a->run->store, a->unit, a->ns, a->id.ptr, pkg,
-					VIGIL_AFFECTED_FIXED, version);
+	                                VIGIL_AFFECTED_FIXED, version);
 }
 
 static int name_ok(const char *name)
@@ -145,12 +145,14 @@ static int json_fixes(struct alpine *a, const char *pkg, json_t *secfixes)
 	size_t i;
 	int err;
 
-	json_object_foreach(secfixes, version, items) {
+	json_object_foreach(secfixes, version, items)
+	{
 		if (!json_is_array(items)) {
 			skip(a, "a secfixes entry that is not a list", pkg);
 			continue;
 		}
-		json_array_foreach(items, i, item) {
+		json_array_foreach(items, i, item)
+		{
 			if (!json_is_string(item))
 				err = skip(a, "a secfixes item that is not a string", pkg);
 			else
@@ -190,11 +192,11 @@ static int import_json(struct alpine *a)
 	root = json_loadb(a->file->data, a->file->len, 0, &jerr);
 	if (!root)
 		return vigil_error_set(VIGIL_EINVALID,
-				       "'%s': malformed JSON at line %d, column %d: %s",
-				       a->file->path, jerr.line, jerr.column, jerr.text);
+		                       "'%s': malformed JSON at line %d, column %d: %s",
+		                       a->file->path, jerr.line, jerr.column, jerr.text);
 	if (!json_is_object(root)) {
 		err = vigil_error_set(VIGIL_EINVALID, "'%s': not an Alpine secdb document",
-				      a->file->path);
+		                      a->file->path);
 		goto out;
 	}
 	packages = json_object_get(root, "packages");
@@ -203,13 +205,14 @@ static int import_json(struct alpine *a)
 		packages = NULL;
 	if (packages && !json_is_null(packages) && !json_is_array(packages)) {
 		err = vigil_error_set(VIGIL_EINVALID, "'%s': 'packages' is not a list",
-				      a->file->path);
+		                      a->file->path);
 		goto out;
 	}
 	if ((err = begin(a, json_string_value(json_object_get(root, "distroversion")),
-			 json_string_value(json_object_get(root, "reponame")))) < 0)
+	                 json_string_value(json_object_get(root, "reponame")))) < 0)
 		goto out;
-	json_array_foreach(packages, i, entry) {
+	json_array_foreach(packages, i, entry)
+	{
 		if ((err = json_package(a, entry)) < 0)
 			break;
 	}
@@ -228,7 +231,8 @@ static yaml_node_t *ymap_get(yaml_document_t *d, yaml_node_t *map, const char *k
 		return NULL;
 	for (p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top; p++) {
 		yaml_node_t *k = yaml_document_get_node(d, p->key);
-		if (k && k->type == YAML_SCALAR_NODE && strcmp((char *)k->data.scalar.value, key) == 0)
+		if (k && k->type == YAML_SCALAR_NODE &&
+		    strcmp((char *)k->data.scalar.value, key) == 0)
 			return yaml_document_get_node(d, p->value);
 	}
 	return NULL;
@@ -245,7 +249,7 @@ static int ynull(yaml_node_t *n)
 	const char *s = yscalar(n);
 
 	return !n || (s && n->data.scalar.style == YAML_PLAIN_SCALAR_STYLE &&
-		      (!*s || strcmp(s, "~") == 0 || strcmp(s, "null") == 0));
+	              (!*s || strcmp(s, "~") == 0 || strcmp(s, "null") == 0));
 }
 
 static int yaml_fixes(struct alpine *a, yaml_document_t *d, const char *pkg, yaml_node_t *fixes)
@@ -298,11 +302,12 @@ static int yaml_fail(struct alpine *a, yaml_parser_t *p)
 {
 	if (p->error == YAML_MEMORY_ERROR)
 		return vigil_error_set(VIGIL_ETOOBIG, "'%s': out of memory parsing YAML",
-				       a->file->path);
-	return vigil_error_set(VIGIL_EINVALID, "'%s': malformed YAML at line %zu, column %zu: %s%s%s",
-			       a->file->path, p->problem_mark.line + 1, p->problem_mark.column + 1,
-			       p->problem ? p->problem : "syntax error",
-			       p->context ? " " : "", p->context ? p->context : "");
+		                       a->file->path);
+	return vigil_error_set(VIGIL_EINVALID,
+	                       "'%s': malformed YAML at line %zu, column %zu: %s%s%s",
+	                       a->file->path, p->problem_mark.line + 1, p->problem_mark.column + 1,
+	                       p->problem ? p->problem : "syntax error", p->context ? " " : "",
+	                       p->context ? p->context : "");
 }
 
 static int import_yaml_doc(struct alpine *a, yaml_document_t *d)
@@ -313,21 +318,20 @@ static int import_yaml_doc(struct alpine *a, yaml_document_t *d)
 
 	if (!root || root->type != YAML_MAPPING_NODE)
 		return vigil_error_set(VIGIL_EINVALID, "'%s': not an Alpine secdb document",
-				       a->file->path);
+		                       a->file->path);
 	packages = ymap_get(d, root, "packages");
 	if (packages && packages->type == YAML_MAPPING_NODE &&
 	    packages->data.mapping.pairs.top == packages->data.mapping.pairs.start)
 		packages = NULL; /* {} */
 	if (!ynull(packages) && packages->type != YAML_SEQUENCE_NODE)
 		return vigil_error_set(VIGIL_EINVALID, "'%s': 'packages' is not a list",
-				       a->file->path);
+		                       a->file->path);
 	if ((err = begin(a, yscalar(ymap_get(d, root, "distroversion")),
-			 yscalar(ymap_get(d, root, "reponame")))) < 0)
+	                 yscalar(ymap_get(d, root, "reponame")))) < 0)
 		return err;
 	if (ynull(packages))
 		return 0;
-	for (it = packages->data.sequence.items.start; it < packages->data.sequence.items.top;
-	     it++)
+	for (it = packages->data.sequence.items.start; it < packages->data.sequence.items.top; it++)
 		if ((err = yaml_package(a, d, yaml_document_get_node(d, *it))) < 0)
 			return err;
 	return 0;

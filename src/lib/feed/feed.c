@@ -82,8 +82,8 @@ static int read_stream(vigil_buf *out, struct archive *a, const char *path, size
 		if (out->len + take > max) {
 			if (whole)
 				return vigil_error_set(VIGIL_ETOOBIG,
-						       "'%s': more than %zu bytes uncompressed", path,
-						       max);
+				                       "'%s': more than %zu bytes uncompressed",
+				                       path, max);
 			take = max - out->len;
 		}
 		if ((err = vigil_buf_add(out, chunk, take)) < 0)
@@ -108,8 +108,8 @@ int vigil_feed_read(vigil_buf *out, const char *path, size_t max, int whole)
 	archive_read_support_format_empty(a);
 	if (archive_read_open_filename(a, path, 65536) != ARCHIVE_OK) {
 		err = vigil_error_set(VIGIL_EIO, "cannot read '%s': %s", path,
-				      archive_error_string(a) ? archive_error_string(a)
-							      : strerror(errno));
+		                      archive_error_string(a) ? archive_error_string(a)
+		                                              : strerror(errno));
 		goto out;
 	}
 	rc = archive_read_next_header(a, &e);
@@ -126,7 +126,7 @@ out:
 }
 
 int vigil_feed_run_begin(struct vigil_feed_run *run, const struct vigil_feed *feed,
-			 struct vigil_store *store)
+                         struct vigil_store *store)
 {
 	memset(run, 0, sizeof(*run));
 	run->feed = feed;
@@ -164,7 +164,7 @@ out:
 }
 
 int vigil_feed_run_unit(struct vigil_feed_run *run, const char *key,
-			const struct vigil_store_unit_meta *meta, int64_t *unit)
+                        const struct vigil_store_unit_meta *meta, int64_t *unit)
 {
 	size_t i;
 	int err;

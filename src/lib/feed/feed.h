@@ -23,8 +23,8 @@
 
 /* One input file, decompressed. Borrowed for the import call. */
 struct vigil_feed_file {
-	const char *path;          /* as named on the command line or found in a walk */
-	const char *data;          /* NUL-terminated */
+	const char *path; /* as named on the command line or found in a walk */
+	const char *data; /* NUL-terminated */
 	size_t len;
 	const char *upstream_date; /* RFC 3339 UTC (the file's mtime), or "" */
 	const char *digest;        /* "sha256:..." of the decompressed content */
@@ -37,11 +37,11 @@ struct vigil_feed_run {
 	struct vigil_feed_run_unit {
 		char *key;
 		int64_t id;
-	} *units; /* units replaced so far in this run */
+	} * units; /* units replaced so far in this run */
 	size_t nunits, cap;
-	uint64_t files;    /* files imported */
-	uint64_t records;  /* affected records written (before deduplication) */
-	uint64_t skipped;  /* items inside files skipped with a warning */
+	uint64_t files;   /* files imported */
+	uint64_t records; /* affected records written (before deduplication) */
+	uint64_t skipped; /* items inside files skipped with a warning */
 };
 
 struct vigil_feed {
@@ -52,7 +52,8 @@ struct vigil_feed {
 	 * like this feed's format; 0 otherwise. `path` is only a hint.
 	 */
 	int (*probe)(const char *path, const char *head, size_t len);
-	/** Write what `f` states through `run`. Returns 0 or a vigil_code (VIGIL_EINVALID naming the file). */
+	/** Write what `f` states through `run`. Returns 0 or a vigil_code (VIGIL_EINVALID naming
+	 * the file). */
 	int (*import)(struct vigil_feed_run *run, const struct vigil_feed_file *f);
 };
 
@@ -77,7 +78,7 @@ int vigil_feed_read(vigil_buf *out, const char *path, size_t max, int whole);
 
 /** Start the import of `feed` into `store` (begins the transaction). */
 int vigil_feed_run_begin(struct vigil_feed_run *run, const struct vigil_feed *feed,
-			 struct vigil_store *store) VIGIL_WARN_UNUSED;
+                         struct vigil_store *store) VIGIL_WARN_UNUSED;
 /** Import one file with the run's feed (vigil_feed_read + import). */
 int vigil_feed_run_file(struct vigil_feed_run *run, const char *path) VIGIL_WARN_UNUSED;
 /**
@@ -85,7 +86,7 @@ int vigil_feed_run_file(struct vigil_feed_run *run, const char *path) VIGIL_WARN
  * recorded) the first time the run asks for it, reused as it is afterwards.
  */
 int vigil_feed_run_unit(struct vigil_feed_run *run, const char *key,
-			const struct vigil_store_unit_meta *meta, int64_t *unit) VIGIL_WARN_UNUSED;
+                        const struct vigil_store_unit_meta *meta, int64_t *unit) VIGIL_WARN_UNUSED;
 /** Recount, stamp and commit. Returns 0 or VIGIL_EDB (then nothing was written). */
 int vigil_feed_run_commit(struct vigil_feed_run *run) VIGIL_WARN_UNUSED;
 /** Roll back (if still open) and release the run; safe after commit. */

@@ -13,9 +13,9 @@
 #include <stddef.h>
 
 struct vigil_store_migration {
-	int version;     /* 1, 2, ... without gaps */
+	int version;      /* 1, 2, ... without gaps */
 	const char *name; /* short description, stored with the version */
-	const char *sql; /* one or more statements */
+	const char *sql;  /* one or more statements */
 };
 
 /* The SQLite set, ordered by version. */

@@ -46,77 +46,84 @@ enum stmt_id {
 	ST_COUNT
 };
 
-#define FEED_UNITS "(SELECT u.id FROM feed_unit u JOIN feed f ON f.id = u.feed_id WHERE f.name = ?1)"
+#define FEED_UNITS                                                                                 \
+	"(SELECT u.id FROM feed_unit u JOIN feed f ON f.id = u.feed_id WHERE f.name = ?1)"
 
 static const char *const stmt_sql[ST_COUNT] = {
-	[ST_NS_INSERT] = "INSERT INTO namespace (name, version_format) VALUES (?1, ?2) "
-			 "ON CONFLICT (name) DO UPDATE SET version_format = excluded.version_format",
+	[ST_NS_INSERT] =
+	        "INSERT INTO namespace (name, version_format) VALUES (?1, ?2) "
+	        "ON CONFLICT (name) DO UPDATE SET version_format = excluded.version_format",
 	[ST_NS_ID] = "SELECT id FROM namespace WHERE name = ?1",
 	[ST_FEED_INSERT] = "INSERT INTO feed (name) VALUES (?1) ON CONFLICT (name) DO NOTHING",
 	[ST_UNIT_UPSERT] =
-		"INSERT INTO feed_unit (feed_id, key, source, upstream_date, etag, digest, imported_at) "
-		"SELECT id, ?2, ?3, ?4, ?5, ?6, ?7 FROM feed WHERE name = ?1 "
-		"ON CONFLICT (feed_id, key) DO UPDATE SET source = excluded.source, "
-		"upstream_date = excluded.upstream_date, etag = excluded.etag, "
-		"digest = excluded.digest, imported_at = excluded.imported_at RETURNING id",
+	        "INSERT INTO feed_unit (feed_id, key, source, upstream_date, etag, digest, "
+	        "imported_at) "
+	        "SELECT id, ?2, ?3, ?4, ?5, ?6, ?7 FROM feed WHERE name = ?1 "
+	        "ON CONFLICT (feed_id, key) DO UPDATE SET source = excluded.source, "
+	        "upstream_date = excluded.upstream_date, etag = excluded.etag, "
+	        "digest = excluded.digest, imported_at = excluded.imported_at RETURNING id",
 	[ST_UNIT_DEL_AFFECTED] = "DELETE FROM affected WHERE namespace_id IN "
-				 "(SELECT namespace_id FROM unit_namespace WHERE unit_id = ?1) "
-				 "AND unit_id = ?1",
+	                         "(SELECT namespace_id FROM unit_namespace WHERE unit_id = ?1) "
+	                         "AND unit_id = ?1",
 	[ST_UNIT_DEL_VULN] = "DELETE FROM vulnerability WHERE unit_id = ?1",
 	[ST_UNIT_DEL_NS] = "DELETE FROM unit_namespace WHERE unit_id = ?1",
 	[ST_UNIT_NS] = "INSERT INTO unit_namespace (unit_id, namespace_id) VALUES (?1, ?2) "
-		       "ON CONFLICT DO NOTHING",
+	               "ON CONFLICT DO NOTHING",
 	[ST_VULN_UPSERT] =
-		"INSERT INTO vulnerability (unit_id, namespace_id, name, description, link, "
-		"severity, metadata) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) "
-		"ON CONFLICT (unit_id, namespace_id, name) DO UPDATE SET "
-		"description = CASE WHEN excluded.description <> '' THEN excluded.description "
-		"ELSE vulnerability.description END, "
-		"link = CASE WHEN excluded.link <> '' THEN excluded.link ELSE vulnerability.link END, "
-		"severity = CASE WHEN excluded.severity <> 0 THEN excluded.severity "
-		"ELSE vulnerability.severity END, "
-		"metadata = COALESCE(excluded.metadata, vulnerability.metadata)",
+	        "INSERT INTO vulnerability (unit_id, namespace_id, name, description, link, "
+	        "severity, metadata) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) "
+	        "ON CONFLICT (unit_id, namespace_id, name) DO UPDATE SET "
+	        "description = CASE WHEN excluded.description <> '' THEN excluded.description "
+	        "ELSE vulnerability.description END, "
+	        "link = CASE WHEN excluded.link <> '' THEN excluded.link ELSE vulnerability.link "
+	        "END, "
+	        "severity = CASE WHEN excluded.severity <> 0 THEN excluded.severity "
+	        "ELSE vulnerability.severity END, "
+	        "metadata = COALESCE(excluded.metadata, vulnerability.metadata)",
 	[ST_AFF_INSERT] = "INSERT INTO affected (namespace_id, package, name, unit_id, status, "
-			  "fixed_version) VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT DO NOTHING",
-	[ST_FEED_CLEAR_AFFECTED] = "DELETE FROM affected WHERE namespace_id IN "
-				   "(SELECT namespace_id FROM unit_namespace WHERE unit_id IN "
-				   FEED_UNITS ") AND unit_id IN " FEED_UNITS,
+	                  "fixed_version) VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT DO NOTHING",
+	[ST_FEED_CLEAR_AFFECTED] =
+	        "DELETE FROM affected WHERE namespace_id IN "
+	        "(SELECT namespace_id FROM unit_namespace WHERE unit_id IN " FEED_UNITS
+	        ") AND unit_id IN " FEED_UNITS,
 	[ST_FEED_CLEAR_VULN] = "DELETE FROM vulnerability WHERE unit_id IN " FEED_UNITS,
 	[ST_FEED_CLEAR_NS] = "DELETE FROM unit_namespace WHERE unit_id IN " FEED_UNITS,
 	[ST_FEED_CLEAR_UNITS] = "DELETE FROM feed_unit WHERE id IN " FEED_UNITS,
 	[ST_FEED_FINISH] =
-		"UPDATE feed SET source = ?2, imported_at = ?3, "
-		"vulnerabilities = (SELECT COUNT(*) FROM ("
-		"  SELECT name FROM affected WHERE +unit_id IN " FEED_UNITS
-		"  UNION SELECT name FROM vulnerability WHERE unit_id IN " FEED_UNITS ") AS t), "
-		"records = (SELECT COUNT(*) FROM (SELECT 1 FROM affected "
-		"  WHERE +unit_id IN " FEED_UNITS " GROUP BY namespace_id, package, name) AS t) "
-		"WHERE name = ?1",
-	[ST_LOOKUP] =
-		"SELECT n.name, a.package, a.name, a.status, a.fixed_version, f.name, "
-		"COALESCE(v.description, ''), COALESCE(v.link, ''), COALESCE(v.severity, 0), "
-		"v.metadata FROM affected a JOIN namespace n ON n.id = a.namespace_id "
-		"JOIN feed_unit u ON u.id = a.unit_id JOIN feed f ON f.id = u.feed_id "
-		"LEFT JOIN vulnerability v ON v.unit_id = a.unit_id "
-		"AND v.namespace_id = a.namespace_id AND v.name = a.name "
-		"WHERE n.name = ?1 AND a.package = ?2 "
-		"ORDER BY a.name, f.name, a.status, a.fixed_version",
-	[ST_NS_KNOWN] = "SELECT 1 FROM unit_namespace un JOIN namespace n ON n.id = un.namespace_id "
-			"WHERE n.name = ?1 LIMIT 1",
+	        "UPDATE feed SET source = ?2, imported_at = ?3, "
+	        "vulnerabilities = (SELECT COUNT(*) FROM ("
+	        "  SELECT name FROM affected WHERE +unit_id IN " FEED_UNITS
+	        "  UNION SELECT name FROM vulnerability WHERE unit_id IN " FEED_UNITS ") AS t), "
+	        "records = (SELECT COUNT(*) FROM (SELECT 1 FROM affected "
+	        "  WHERE +unit_id IN " FEED_UNITS " GROUP BY namespace_id, package, name) AS t) "
+	        "WHERE name = ?1",
+	[ST_LOOKUP] = "SELECT n.name, a.package, a.name, a.status, a.fixed_version, f.name, "
+	              "COALESCE(v.description, ''), COALESCE(v.link, ''), COALESCE(v.severity, 0), "
+	              "v.metadata FROM affected a JOIN namespace n ON n.id = a.namespace_id "
+	              "JOIN feed_unit u ON u.id = a.unit_id JOIN feed f ON f.id = u.feed_id "
+	              "LEFT JOIN vulnerability v ON v.unit_id = a.unit_id "
+	              "AND v.namespace_id = a.namespace_id AND v.name = a.name "
+	              "WHERE n.name = ?1 AND a.package = ?2 "
+	              "ORDER BY a.name, f.name, a.status, a.fixed_version",
+	[ST_NS_KNOWN] =
+	        "SELECT 1 FROM unit_namespace un JOIN namespace n ON n.id = un.namespace_id "
+	        "WHERE n.name = ?1 LIMIT 1",
 	[ST_STATUS_FEEDS] =
-		"SELECT f.id, f.name, f.source, f.imported_at, f.vulnerabilities, f.records, "
-		"COALESCE((SELECT MAX(u.upstream_date) FROM feed_unit u WHERE u.feed_id = f.id), '') "
-		"FROM feed f ORDER BY f.name",
+	        "SELECT f.id, f.name, f.source, f.imported_at, f.vulnerabilities, f.records, "
+	        "COALESCE((SELECT MAX(u.upstream_date) FROM feed_unit u WHERE u.feed_id = f.id), "
+	        "'') "
+	        "FROM feed f ORDER BY f.name",
 	[ST_STATUS_NS] = "SELECT DISTINCT n.name FROM unit_namespace un "
-			 "JOIN feed_unit u ON u.id = un.unit_id "
-			 "JOIN namespace n ON n.id = un.namespace_id WHERE u.feed_id = ?1",
+	                 "JOIN feed_unit u ON u.id = un.unit_id "
+	                 "JOIN namespace n ON n.id = un.namespace_id WHERE u.feed_id = ?1",
 	[ST_LAYER_GET] = "SELECT COALESCE(namespace, ''), packages, engine FROM layer_analysis "
-			 "WHERE diff_id = ?1",
-	[ST_LAYER_PUT] = "INSERT INTO layer_analysis (diff_id, parent, namespace, packages, engine, "
-			 "created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (diff_id) DO UPDATE "
-			 "SET parent = excluded.parent, namespace = excluded.namespace, "
-			 "packages = excluded.packages, engine = excluded.engine, "
-			 "created_at = excluded.created_at",
+	                 "WHERE diff_id = ?1",
+	[ST_LAYER_PUT] =
+	        "INSERT INTO layer_analysis (diff_id, parent, namespace, packages, engine, "
+	        "created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (diff_id) DO UPDATE "
+	        "SET parent = excluded.parent, namespace = excluded.namespace, "
+	        "packages = excluded.packages, engine = excluded.engine, "
+	        "created_at = excluded.created_at",
 };
 
 struct sqlite_store {
@@ -138,15 +145,14 @@ static struct sqlite_store *S(struct vigil_store *s)
 static int db_fail(struct sqlite_store *s, const char *what)
 {
 	return vigil_error_set(VIGIL_EDB, "database '%s': %s: %s", s->path, what,
-			       sqlite3_errmsg(s->db));
+	                       sqlite3_errmsg(s->db));
 }
 
 /* The prepared statement `id`, reset and unbound, ready for binding. */
 static int stmt(struct sqlite_store *s, enum stmt_id id, sqlite3_stmt **out)
 {
-	if (!s->stmts[id] &&
-	    sqlite3_prepare_v3(s->db, stmt_sql[id], -1, SQLITE_PREPARE_PERSISTENT, &s->stmts[id],
-			       NULL) != SQLITE_OK)
+	if (!s->stmts[id] && sqlite3_prepare_v3(s->db, stmt_sql[id], -1, SQLITE_PREPARE_PERSISTENT,
+	                                        &s->stmts[id], NULL) != SQLITE_OK)
 		return db_fail(s, "cannot prepare a statement");
 	sqlite3_reset(s->stmts[id]);
 	sqlite3_clear_bindings(s->stmts[id]);
@@ -214,7 +220,7 @@ static int make_parent_dirs(const char *path)
 		*p = '\0';
 		if (mkdir(dir, 0755) != 0 && errno != EEXIST)
 			err = vigil_error_set(VIGIL_EDB, "cannot create directory '%s': %s", dir,
-					      strerror(errno));
+			                      strerror(errno));
 		*p = '/';
 		if (err)
 			break;
@@ -263,8 +269,8 @@ static int sqlite_open(struct vigil_store **out, const char *path, unsigned flag
 	if (stat(path, &sb) != 0) {
 		if (!(flags & VIGIL_STORE_CREATE))
 			return vigil_error_set(VIGIL_EDB,
-					       "no database at '%s' (run 'vigil db import' first)",
-					       path);
+			                       "no database at '%s' (run 'vigil db import' first)",
+			                       path);
 		if ((err = make_parent_dirs(path)) < 0)
 			return err;
 		oflags |= SQLITE_OPEN_CREATE;
@@ -294,9 +300,9 @@ static int read_version(struct sqlite_store *s, int *out)
 	int rc, has_table = 0;
 
 	rc = sqlite3_prepare_v2(s->db,
-				"SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' "
-				"AND name = 'schema_version'",
-				-1, &st, NULL);
+	                        "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' "
+	                        "AND name = 'schema_version'",
+	                        -1, &st, NULL);
 	if (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW)
 		has_table = sqlite3_column_int(st, 0);
 	sqlite3_finalize(st);
@@ -306,7 +312,7 @@ static int read_version(struct sqlite_store *s, int *out)
 	if (!has_table)
 		return 0;
 	rc = sqlite3_prepare_v2(s->db, "SELECT COALESCE(MAX(version), 0) FROM schema_version", -1,
-				&st, NULL);
+	                        &st, NULL);
 	if (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW)
 		*out = sqlite3_column_int(st, 0);
 	sqlite3_finalize(st);
@@ -321,9 +327,9 @@ static int sqlite_schema_version(struct vigil_store *base, int *out)
 static int too_new(struct sqlite_store *s, int have, int know)
 {
 	return vigil_error_set(VIGIL_EDB,
-			       "database '%s' has schema version %d, newer than this vigil "
-			       "understands (%d): upgrade vigil or use another --db",
-			       s->path, have, know);
+	                       "database '%s' has schema version %d, newer than this vigil "
+	                       "understands (%d): upgrade vigil or use another --db",
+	                       s->path, have, know);
 }
 
 static int apply(struct sqlite_store *s, const struct vigil_store_migration *m)
@@ -337,9 +343,9 @@ static int apply(struct sqlite_store *s, const struct vigil_store_migration *m)
 		return err;
 	now_rfc3339(now, sizeof(now));
 	if (sqlite3_prepare_v2(s->db,
-			       "INSERT INTO schema_version (version, name, applied_at) "
-			       "VALUES (?1, ?2, ?3)",
-			       -1, &st, NULL) != SQLITE_OK)
+	                       "INSERT INTO schema_version (version, name, applied_at) "
+	                       "VALUES (?1, ?2, ?3)",
+	                       -1, &st, NULL) != SQLITE_OK)
 		return db_fail(s, "cannot record the migration");
 	sqlite3_bind_int(st, 1, m->version);
 	sqlite3_bind_text(st, 2, m->name, -1, SQLITE_STATIC);
@@ -355,9 +361,9 @@ static int migrate_locked(struct sqlite_store *s)
 	int have, err;
 
 	if ((err = exec(s,
-			"CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, "
-			"name TEXT NOT NULL, applied_at TEXT NOT NULL)",
-			"cannot create schema_version")) < 0)
+	                "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, "
+	                "name TEXT NOT NULL, applied_at TEXT NOT NULL)",
+	                "cannot create schema_version")) < 0)
 		return err;
 	if ((err = read_version(s, &have)) < 0)
 		return err;
@@ -451,7 +457,7 @@ static int ns_id(struct sqlite_store *s, const char *name, int64_t *out)
 	if (sqlite3_step(st) != SQLITE_ROW) {
 		sqlite3_reset(st);
 		return vigil_error_set(VIGIL_EDB, "database '%s': unknown namespace '%s'", s->path,
-				       name);
+		                       name);
 	}
 	*out = sqlite3_column_int64(st, 0);
 	sqlite3_reset(st);
@@ -464,7 +470,7 @@ static int ns_id(struct sqlite_store *s, const char *name, int64_t *out)
 static int delete_unit_rows(struct sqlite_store *s, int64_t unit)
 {
 	static const enum stmt_id dels[] = { ST_UNIT_DEL_AFFECTED, ST_UNIT_DEL_VULN,
-					     ST_UNIT_DEL_NS };
+		                             ST_UNIT_DEL_NS };
 	sqlite3_stmt *st = NULL;
 	size_t i;
 	int err;
@@ -480,7 +486,7 @@ static int delete_unit_rows(struct sqlite_store *s, int64_t unit)
 }
 
 static int sqlite_unit_replace(struct vigil_store *base, const char *feed, const char *key,
-			       const struct vigil_store_unit_meta *meta, int64_t *unit)
+                               const struct vigil_store_unit_meta *meta, int64_t *unit)
 {
 	struct sqlite_store *s = S(base);
 	sqlite3_stmt *st = NULL;
@@ -523,7 +529,7 @@ static int sqlite_unit_namespace(struct vigil_store *base, int64_t unit, const c
 }
 
 static int sqlite_put_vulnerability(struct vigil_store *base, int64_t unit,
-				    const struct vigil_store_vuln *v)
+                                    const struct vigil_store_vuln *v)
 {
 	struct sqlite_store *s = S(base);
 	sqlite3_stmt *st = NULL;
@@ -544,8 +550,8 @@ static int sqlite_put_vulnerability(struct vigil_store *base, int64_t unit,
 }
 
 static int sqlite_put_affected(struct vigil_store *base, int64_t unit, const char *ns,
-			       const char *vuln, const char *package,
-			       enum vigil_affected_status status, const char *fixed_version)
+                               const char *vuln, const char *package,
+                               enum vigil_affected_status status, const char *fixed_version)
 {
 	struct sqlite_store *s = S(base);
 	sqlite3_stmt *st = NULL;
@@ -575,7 +581,7 @@ static int sqlite_put_affected(struct vigil_store *base, int64_t unit, const cha
 static int sqlite_feed_clear(struct vigil_store *base, const char *feed)
 {
 	static const enum stmt_id dels[] = { ST_FEED_CLEAR_AFFECTED, ST_FEED_CLEAR_VULN,
-					     ST_FEED_CLEAR_NS, ST_FEED_CLEAR_UNITS };
+		                             ST_FEED_CLEAR_NS, ST_FEED_CLEAR_UNITS };
 	struct sqlite_store *s = S(base);
 	sqlite3_stmt *st = NULL;
 	size_t i;
@@ -593,7 +599,7 @@ static int sqlite_feed_clear(struct vigil_store *base, const char *feed)
 }
 
 static int sqlite_feed_finish(struct vigil_store *base, const char *feed, const char *source,
-			      const char *imported_at)
+                              const char *imported_at)
 {
 	struct sqlite_store *s = S(base);
 	sqlite3_stmt *st = NULL;
@@ -620,7 +626,7 @@ static const char *col_text(sqlite3_stmt *st, int i)
 }
 
 static int sqlite_lookup(struct vigil_store *base, const char *ns, const char *package,
-			 vigil_store_record_cb cb, void *payload)
+                         vigil_store_record_cb cb, void *payload)
 {
 	struct sqlite_store *s = S(base);
 	struct vigil_store_record r;
@@ -691,7 +697,7 @@ static int natural_cmp(const void *pa, const void *pb)
 }
 
 static int status_namespaces(struct sqlite_store *s, int64_t feed_id,
-			     struct vigil_store_feed_status *f)
+                             struct vigil_store_feed_status *f)
 {
 	sqlite3_stmt *st = NULL;
 	size_t cap = 0;
@@ -701,8 +707,8 @@ static int status_namespaces(struct sqlite_store *s, int64_t feed_id,
 		return err;
 	sqlite3_bind_int64(st, 1, feed_id);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		f->namespaces = vigil_array_grow(f->namespaces, &cap, f->nnamespaces + 1,
-						 sizeof(char *));
+		f->namespaces =
+		        vigil_array_grow(f->namespaces, &cap, f->nnamespaces + 1, sizeof(char *));
 		f->namespaces[f->nnamespaces++] = vigil_strdup(col_text(st, 0));
 	}
 	sqlite3_reset(st);
@@ -748,7 +754,7 @@ static int sqlite_status(struct vigil_store *base, struct vigil_store_status *ou
 }
 
 static int sqlite_layer_get(struct vigil_store *base, const char *diff_id, vigil_buf *ns,
-			    vigil_buf *packages, int *engine)
+                            vigil_buf *packages, int *engine)
 {
 	struct sqlite_store *s = S(base);
 	sqlite3_stmt *st = NULL;

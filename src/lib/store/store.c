@@ -45,7 +45,7 @@ int vigil_store_default_path(vigil_buf *out)
 	if (home && *home)
 		return vigil_buf_printf(out, "%s/.cache/vigil/vigil.db", home);
 	return vigil_error_set(VIGIL_ENOTFOUND,
-			       "no database path: set --db, VIGIL_DB, XDG_CACHE_HOME or HOME");
+	                       "no database path: set --db, VIGIL_DB, XDG_CACHE_HOME or HOME");
 }
 
 static int is_postgres(const char *dsn)
@@ -61,8 +61,9 @@ int vigil_store_open(struct vigil_store **out, const char *dsn, unsigned flags)
 
 	*out = NULL;
 	if (dsn && is_postgres(dsn))
-		return vigil_error_set(VIGIL_EUNSUPPORTED,
-				       "PostgreSQL comes with vigil serve; use a SQLite path for now");
+		return vigil_error_set(
+		        VIGIL_EUNSUPPORTED,
+		        "PostgreSQL comes with vigil serve; use a SQLite path for now");
 	if (!dsn || !*dsn) {
 		if ((err = vigil_store_default_path(&path)) < 0)
 			return err;
@@ -123,7 +124,7 @@ int vigil_store_put_namespace(struct vigil_store *s, const char *name, const cha
 }
 
 int vigil_store_unit_replace(struct vigil_store *s, const char *feed, const char *key,
-			     const struct vigil_store_unit_meta *meta, int64_t *unit)
+                             const struct vigil_store_unit_meta *meta, int64_t *unit)
 {
 	return s->ops->unit_replace(s, feed, key, meta, unit);
 }
@@ -134,14 +135,14 @@ int vigil_store_unit_namespace(struct vigil_store *s, int64_t unit, const char *
 }
 
 int vigil_store_put_vulnerability(struct vigil_store *s, int64_t unit,
-				  const struct vigil_store_vuln *v)
+                                  const struct vigil_store_vuln *v)
 {
 	return s->ops->put_vulnerability(s, unit, v);
 }
 
-int vigil_store_put_affected(struct vigil_store *s, int64_t unit, const char *ns,
-			     const char *vuln, const char *package,
-			     enum vigil_affected_status status, const char *fixed_version)
+int vigil_store_put_affected(struct vigil_store *s, int64_t unit, const char *ns, const char *vuln,
+                             const char *package, enum vigil_affected_status status,
+                             const char *fixed_version)
 {
 	return s->ops->put_affected(s, unit, ns, vuln, package, status, fixed_version);
 }
@@ -152,13 +153,13 @@ int vigil_store_feed_clear(struct vigil_store *s, const char *feed)
 }
 
 int vigil_store_feed_finish(struct vigil_store *s, const char *feed, const char *source,
-			    const char *imported_at)
+                            const char *imported_at)
 {
 	return s->ops->feed_finish(s, feed, source, imported_at);
 }
 
 int vigil_store_lookup(struct vigil_store *s, const char *ns, const char *package,
-		       vigil_store_record_cb cb, void *payload)
+                       vigil_store_record_cb cb, void *payload)
 {
 	return s->ops->lookup(s, ns, package, cb, payload);
 }
@@ -193,7 +194,7 @@ void vigil_store_status_release(struct vigil_store_status *st)
 }
 
 int vigil_store_layer_get(struct vigil_store *s, const char *diff_id, vigil_buf *ns,
-			  vigil_buf *packages, int *engine)
+                          vigil_buf *packages, int *engine)
 {
 	return s->ops->layer_get(s, diff_id, ns, packages, engine);
 }

@@ -66,21 +66,21 @@ struct vigil_store_vuln {
 	const char *description; /* NULL or "" when none */
 	const char *link;        /* NULL or "" when none */
 	enum vigil_severity severity;
-	const char *metadata;    /* JSON text (CVSS), or NULL */
+	const char *metadata; /* JSON text (CVSS), or NULL */
 };
 
 /* One affected record returned by vigil_store_lookup(). Borrowed for the callback. */
 struct vigil_store_record {
 	const char *namespace_name;
 	const char *package;
-	const char *vuln;          /* the ID */
+	const char *vuln; /* the ID */
 	enum vigil_affected_status status;
 	const char *fixed_version; /* "" unless status is VIGIL_AFFECTED_FIXED */
 	const char *feed;          /* which feed stated it */
 	const char *description;   /* details of the same unit; "" when none */
 	const char *link;
 	enum vigil_severity severity;
-	const char *metadata;      /* JSON text or NULL */
+	const char *metadata; /* JSON text or NULL */
 };
 
 typedef int (*vigil_store_record_cb)(const struct vigil_store_record *rec, void *payload);
@@ -89,8 +89,8 @@ typedef int (*vigil_store_record_cb)(const struct vigil_store_record *rec, void 
 struct vigil_store_feed_status {
 	char *name;
 	char *source;
-	char *upstream_date; /* latest of its units', "" when none */
-	char *imported_at;   /* RFC 3339 UTC of the last import */
+	char *upstream_date;      /* latest of its units', "" when none */
+	char *imported_at;        /* RFC 3339 UTC of the last import */
 	uint64_t vulnerabilities; /* distinct IDs */
 	uint64_t records;         /* distinct (namespace, package, ID) statements */
 	char **namespaces;        /* sorted */
@@ -105,10 +105,10 @@ struct vigil_store_status {
 /* A layer analysis for the scan cache. Strings are borrowed (put) or owned by the caller (get). */
 struct vigil_store_layer {
 	const char *diff_id;
-	const char *parent;    /* parent layer's diff_id, or NULL */
+	const char *parent;         /* parent layer's diff_id, or NULL */
 	const char *namespace_name; /* NULL when none was detected */
-	const char *packages;  /* JSON text: the layer's packages */
-	int engine;            /* analysis version; lower ones are redone */
+	const char *packages;       /* JSON text: the layer's packages */
+	int engine;                 /* analysis version; lower ones are redone */
 };
 
 struct vigil_store;
@@ -137,22 +137,22 @@ struct vigil_store_ops {
 	int (*rollback)(struct vigil_store *s);
 	int (*put_namespace)(struct vigil_store *s, const char *name, const char *version_format);
 	int (*unit_replace)(struct vigil_store *s, const char *feed, const char *key,
-			    const struct vigil_store_unit_meta *meta, int64_t *unit);
+	                    const struct vigil_store_unit_meta *meta, int64_t *unit);
 	int (*unit_namespace)(struct vigil_store *s, int64_t unit, const char *ns);
 	int (*put_vulnerability)(struct vigil_store *s, int64_t unit,
-				 const struct vigil_store_vuln *v);
+	                         const struct vigil_store_vuln *v);
 	int (*put_affected)(struct vigil_store *s, int64_t unit, const char *ns, const char *vuln,
-			    const char *package, enum vigil_affected_status status,
-			    const char *fixed_version);
+	                    const char *package, enum vigil_affected_status status,
+	                    const char *fixed_version);
 	int (*feed_clear)(struct vigil_store *s, const char *feed);
 	int (*feed_finish)(struct vigil_store *s, const char *feed, const char *source,
-			   const char *imported_at);
+	                   const char *imported_at);
 	int (*lookup)(struct vigil_store *s, const char *ns, const char *package,
-		      vigil_store_record_cb cb, void *payload);
+	              vigil_store_record_cb cb, void *payload);
 	int (*namespace_known)(struct vigil_store *s, const char *ns, int *out);
 	int (*status)(struct vigil_store *s, struct vigil_store_status *out);
 	int (*layer_get)(struct vigil_store *s, const char *diff_id, vigil_buf *ns,
-			 vigil_buf *packages, int *engine);
+	                 vigil_buf *packages, int *engine);
 	int (*layer_put)(struct vigil_store *s, const struct vigil_store_layer *l);
 };
 
@@ -202,7 +202,7 @@ int vigil_store_put_namespace(struct vigil_store *s, const char *name, const cha
  * unit per transaction (the importer calls it again only for a new run).
  */
 int vigil_store_unit_replace(struct vigil_store *s, const char *feed, const char *key,
-			     const struct vigil_store_unit_meta *meta, int64_t *unit);
+                             const struct vigil_store_unit_meta *meta, int64_t *unit);
 
 /** Record that `unit` covers namespace `ns` (put first), even with no vulnerabilities. */
 int vigil_store_unit_namespace(struct vigil_store *s, int64_t unit, const char *ns);
@@ -213,16 +213,16 @@ int vigil_store_unit_namespace(struct vigil_store *s, int64_t unit, const char *
  * replace what the row had. Feeds without details need not call it.
  */
 int vigil_store_put_vulnerability(struct vigil_store *s, int64_t unit,
-				  const struct vigil_store_vuln *v);
+                                  const struct vigil_store_vuln *v);
 
 /**
  * Record that `package` of namespace `ns` (put first) is, for vulnerability
  * ID `vuln`, fixed in `fixed_version`, unfixed or not affected. An identical
  * statement of the same unit is ignored.
  */
-int vigil_store_put_affected(struct vigil_store *s, int64_t unit, const char *ns,
-			     const char *vuln, const char *package,
-			     enum vigil_affected_status status, const char *fixed_version);
+int vigil_store_put_affected(struct vigil_store *s, int64_t unit, const char *ns, const char *vuln,
+                             const char *package, enum vigil_affected_status status,
+                             const char *fixed_version);
 
 /** Delete every unit of `feed` (a full replacement of the feed's data). */
 int vigil_store_feed_clear(struct vigil_store *s, const char *feed);
@@ -232,7 +232,7 @@ int vigil_store_feed_clear(struct vigil_store *s, const char *feed);
  * stamp its source and import time. Call inside the transaction, before commit.
  */
 int vigil_store_feed_finish(struct vigil_store *s, const char *feed, const char *source,
-			    const char *imported_at);
+                            const char *imported_at);
 
 /**
  * Call `cb` for every record of (`ns`, `package`), ordered by vulnerability
@@ -240,7 +240,7 @@ int vigil_store_feed_finish(struct vigil_store *s, const char *feed, const char 
  * is returned. Returns 0 (also when there are none) or VIGIL_EDB.
  */
 int vigil_store_lookup(struct vigil_store *s, const char *ns, const char *package,
-		       vigil_store_record_cb cb, void *payload);
+                       vigil_store_record_cb cb, void *payload);
 
 /** *out = 1 when some feed covers namespace `ns`, else 0. */
 int vigil_store_namespace_known(struct vigil_store *s, const char *ns, int *out);
@@ -258,13 +258,14 @@ void vigil_store_status_release(struct vigil_store_status *st);
  * Returns 0, VIGIL_ENOTFOUND or VIGIL_EDB.
  */
 int vigil_store_layer_get(struct vigil_store *s, const char *diff_id, vigil_buf *ns,
-			  vigil_buf *packages, int *engine);
+                          vigil_buf *packages, int *engine);
 /** Store (or replace) the analysis of a layer. Outside feed transactions is fine. */
 int vigil_store_layer_put(struct vigil_store *s, const struct vigil_store_layer *l);
 
 /** "Unknown", "Negligible", ... (Clair's spelling). Static. */
 const char *vigil_severity_name(enum vigil_severity sev);
-/** Parse a severity name on Clair's or Trivy's scale, case-insensitive. Returns 0 or VIGIL_EINVALID. */
+/** Parse a severity name on Clair's or Trivy's scale, case-insensitive. Returns 0 or
+ * VIGIL_EINVALID. */
 int vigil_severity_parse(enum vigil_severity *out, const char *name);
 
 #endif

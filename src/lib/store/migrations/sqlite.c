@@ -83,4 +83,4 @@ const struct vigil_store_migration vigil_store_sqlite_migrations[] = {
 };
 
 const size_t vigil_store_sqlite_migration_count =
-	sizeof(vigil_store_sqlite_migrations) / sizeof(vigil_store_sqlite_migrations[0]);
+        sizeof(vigil_store_sqlite_migrations) / sizeof(vigil_store_sqlite_migrations[0]);

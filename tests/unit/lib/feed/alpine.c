@@ -22,40 +22,40 @@ static char dir[] = "/tmp/vigil-alpine-test.XXXXXX";
 static struct vigil_store *store;
 
 static const char small_json[] =
-	"{\"distroversion\": \"v3.18\", \"reponame\": \"main\", \"archs\": [\"x86_64\"],\n"
-	" \"packages\": [\n"
-	"  {\"pkg\": {\"name\": \"openssl\", \"secfixes\": {\n"
-	"     \"3.1.4-r1\": [\"CVE-2023-5678\", \"CVE-2023-44441 ZDI-CAN-22093\"],\n"
-	"     \"3.0.9-r0\": [\"CVE-2023-5678\"],\n"
-	"     \"0\": [\"CVE-2022-0001 (not our code)\"]}}},\n"
-	"  {\"pkg\": {\"name\": \"musl\", \"secfixes\": null}},\n"
-	"  {\"pkg\": {\"name\": \"odd\", \"secfixes\": {\"1-r0\": {}, \"2-r0\": [\"  \", 7, \"CVE-1\"]}}}\n"
-	" ]}\n";
+        "{\"distroversion\": \"v3.18\", \"reponame\": \"main\", \"archs\": [\"x86_64\"],\n"
+        " \"packages\": [\n"
+        "  {\"pkg\": {\"name\": \"openssl\", \"secfixes\": {\n"
+        "     \"3.1.4-r1\": [\"CVE-2023-5678\", \"CVE-2023-44441 ZDI-CAN-22093\"],\n"
+        "     \"3.0.9-r0\": [\"CVE-2023-5678\"],\n"
+        "     \"0\": [\"CVE-2022-0001 (not our code)\"]}}},\n"
+        "  {\"pkg\": {\"name\": \"musl\", \"secfixes\": null}},\n"
+        "  {\"pkg\": {\"name\": \"odd\", \"secfixes\": {\"1-r0\": {}, \"2-r0\": [\"  \", 7, "
+        "\"CVE-1\"]}}}\n"
+        " ]}\n";
 
-static const char small_yaml[] =
-	"---\n"
-	"distroversion: v3.18\n"
-	"reponame: main\n"
-	"packages:\n"
-	"  - pkg:\n"
-	"      name: openssl\n"
-	"      secfixes:\n"
-	"        3.1.4-r1:\n"
-	"          - CVE-2023-5678\n"
-	"          - CVE-2023-44441 ZDI-CAN-22093\n"
-	"        3.0.9-r0:\n"
-	"          - CVE-2023-5678\n"
-	"        0:\n"
-	"          - CVE-2022-0001 (not our code)\n"
-	"  - pkg:\n"
-	"      name: musl\n"
-	"      secfixes:\n"
-	"  - pkg:\n"
-	"      name: odd\n"
-	"      secfixes:\n"
-	"        1-r0: {}\n"
-	"        2-r0: ['  ', [7], CVE-1]\n"
-	"        3-r0:\n";
+static const char small_yaml[] = "---\n"
+                                 "distroversion: v3.18\n"
+                                 "reponame: main\n"
+                                 "packages:\n"
+                                 "  - pkg:\n"
+                                 "      name: openssl\n"
+                                 "      secfixes:\n"
+                                 "        3.1.4-r1:\n"
+                                 "          - CVE-2023-5678\n"
+                                 "          - CVE-2023-44441 ZDI-CAN-22093\n"
+                                 "        3.0.9-r0:\n"
+                                 "          - CVE-2023-5678\n"
+                                 "        0:\n"
+                                 "          - CVE-2022-0001 (not our code)\n"
+                                 "  - pkg:\n"
+                                 "      name: musl\n"
+                                 "      secfixes:\n"
+                                 "  - pkg:\n"
+                                 "      name: odd\n"
+                                 "      secfixes:\n"
+                                 "        1-r0: {}\n"
+                                 "        2-r0: ['  ', [7], CVE-1]\n"
+                                 "        3-r0:\n";
 
 static const char *write_file(const char *name, const char *data, size_t len)
 {
@@ -131,9 +131,9 @@ static void check_small(void)
 	int known = 0;
 
 	assert_string_equal(lookup("alpine:v3.18", "openssl"),
-			    "CVE-2022-0001 2 ;"
-			    "CVE-2023-44441 0 3.1.4-r1;"
-			    "CVE-2023-5678 0 3.0.9-r0;CVE-2023-5678 0 3.1.4-r1;");
+	                    "CVE-2022-0001 2 ;"
+	                    "CVE-2023-44441 0 3.1.4-r1;"
+	                    "CVE-2023-5678 0 3.0.9-r0;CVE-2023-5678 0 3.1.4-r1;");
 	assert_string_equal(lookup("alpine:v3.18", "musl"), "");
 	assert_string_equal(lookup("alpine:v3.18", "odd"), "CVE-1 0 2-r0;");
 	assert_int_equal(vigil_store_namespace_known(store, "alpine:v3.18", &known), 0);
@@ -176,7 +176,7 @@ static void test_small_yaml(void **state)
 static void test_edge_and_empty_packages(void **state)
 {
 	static const char edge[] = "{\"distroversion\":\"edge\",\"reponame\":\"community\","
-				   "\"packages\":[]}";
+	                           "\"packages\":[]}";
 	static const char none[] = "distroversion: v3.3\nreponame: community\npackages:\n";
 	static const char obj[] = "{\"distroversion\":\"v3.4\",\"reponame\":\"c\",\"packages\":{}}";
 	static const char yobj[] = "distroversion: v3.5\nreponame: c\npackages: {}\n";
@@ -207,10 +207,12 @@ static void test_bad_input_keeps_data(void **state)
 		  "malformed YAML at line 5" },
 		{ "tab.yaml", "distroversion: v3.18\n\treponame: x\n", "malformed YAML at line" },
 		{ "nodv.json", "{\"reponame\":\"main\",\"packages\":[]}", "no 'distroversion'" },
-		{ "baddv.json", "{\"distroversion\":\"3.18; drop\",\"reponame\":\"m\",\"packages\":[]}",
+		{ "baddv.json",
+		  "{\"distroversion\":\"3.18; drop\",\"reponame\":\"m\",\"packages\":[]}",
 		  "bad distroversion" },
 		{ "norepo.yaml", "distroversion: v3.18\npackages: []\n", "reponame" },
-		{ "pkgs.json", "{\"distroversion\":\"v3.18\",\"reponame\":\"main\",\"packages\":{\"a\":1}}",
+		{ "pkgs.json",
+		  "{\"distroversion\":\"v3.18\",\"reponame\":\"main\",\"packages\":{\"a\":1}}",
 		  "'packages' is not a list" },
 		{ "list.json", "[1, 2]", "not an Alpine secdb document" },
 		{ "scalar.yaml", "just words\n", "not an Alpine secdb document" },
@@ -230,7 +232,8 @@ static void test_bad_input_keeps_data(void **state)
 		assert_true(import(paths, 2, NULL) < 0);
 		assert_non_null(strstr(vigil_error_last(), bad[i].name));
 		if (!strstr(vigil_error_last(), bad[i].want))
-			fail_msg("%s: '%s' lacks '%s'", bad[i].name, vigil_error_last(), bad[i].want);
+			fail_msg("%s: '%s' lacks '%s'", bad[i].name, vigil_error_last(),
+			         bad[i].want);
 		check_small();
 	}
 }
@@ -238,14 +241,14 @@ static void test_bad_input_keeps_data(void **state)
 static void test_probe(void **state)
 {
 	static const char vulnlist[] = "{\"name\":\"ansible\",\"secfixes\":{},\"distroversion\":"
-				       "\"v3.12\",\"reponame\":\"main\"}";
+	                               "\"v3.12\",\"reponame\":\"main\"}";
 	static const char late[] = "{\n \"packages\": [\n], \"reponame\": \"main\"}";
 
 	(void)state;
 	assert_true(vigil_feed_probe("x", small_json, sizeof(small_json) - 1) ==
-		    &vigil_feed_alpine);
+	            &vigil_feed_alpine);
 	assert_true(vigil_feed_probe("x", small_yaml, sizeof(small_yaml) - 1) ==
-		    &vigil_feed_alpine);
+	            &vigil_feed_alpine);
 	assert_null(vigil_feed_probe("x", vulnlist, sizeof(vulnlist) - 1));
 	assert_null(vigil_feed_probe("x", late, sizeof(late) - 1));
 	assert_null(vigil_feed_probe("x", "\x1f\x8bgarbage", 9));
@@ -301,7 +304,7 @@ static int first_token(const char *item, char *out, size_t n)
 
 /* Count (namespace, package, ID) and IDs of one secdb JSON file, independently. */
 static void count_file(const char *path, struct strset *records, struct strset *ids,
-		       struct strset *nss)
+                       struct strset *nss)
 {
 	json_error_t jerr;
 	json_t *root = json_load_file(path, 0, &jerr), *pkgs, *e, *items, *it;
@@ -312,14 +315,17 @@ static void count_file(const char *path, struct strset *records, struct strset *
 	if (!root)
 		fail_msg("%s: %s", path, jerr.text);
 	snprintf(ns, sizeof(ns), "alpine:%s",
-		 json_string_value(json_object_get(root, "distroversion")));
+	         json_string_value(json_object_get(root, "distroversion")));
 	set_add(nss, ns, "", "");
 	pkgs = json_object_get(root, "packages");
-	json_array_foreach(pkgs, i, e) {
+	json_array_foreach(pkgs, i, e)
+	{
 		json_t *pkg = json_object_get(e, "pkg");
 		const char *name = json_string_value(json_object_get(pkg, "name"));
-		json_object_foreach(json_object_get(pkg, "secfixes"), ver, items) {
-			json_array_foreach(items, j, it) {
+		json_object_foreach(json_object_get(pkg, "secfixes"), ver, items)
+		{
+			json_array_foreach(items, j, it)
+			{
 				if (!json_is_string(it) ||
 				    !first_token(json_string_value(it), id, sizeof(id)))
 					continue;

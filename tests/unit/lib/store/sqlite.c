@@ -41,7 +41,7 @@ static int collect(const struct vigil_store_record *r, void *payload)
 	vigil_buf *b = payload;
 
 	return vigil_buf_printf(b, "%s %d %s %s %s;", r->vuln, (int)r->status, r->fixed_version,
-				r->feed, vigil_severity_name(r->severity));
+	                        r->feed, vigil_severity_name(r->severity));
 }
 
 static const char *lookup(struct vigil_store *s, const char *ns, const char *pkg)
@@ -64,8 +64,8 @@ static void import_unit(struct vigil_store *s, const char *key, const char *fix)
 	assert_int_equal(vigil_store_unit_replace(s, "test", key, &meta, &unit), 0);
 	assert_int_equal(vigil_store_unit_namespace(s, unit, "alpine:v3.18"), 0);
 	assert_int_equal(vigil_store_put_affected(s, unit, "alpine:v3.18", "CVE-2", "openssl",
-						  VIGIL_AFFECTED_FIXED, fix),
-			 0);
+	                                          VIGIL_AFFECTED_FIXED, fix),
+	                 0);
 	assert_int_equal(vigil_store_feed_finish(s, "test", "https://example.test/", "T"), 0);
 	assert_int_equal(vigil_store_commit(s), 0);
 }
@@ -77,8 +77,8 @@ static void test_migrations(void **state)
 
 	(void)state;
 	assert_int_equal(vigil_store_schema_version(s, &v), 0);
-	assert_int_equal(v, vigil_store_sqlite_migrations[vigil_store_sqlite_migration_count - 1]
-				    .version);
+	assert_int_equal(
+	        v, vigil_store_sqlite_migrations[vigil_store_sqlite_migration_count - 1].version);
 	vigil_store_close(s);
 	/* Reopening an up-to-date database applies nothing and keeps the version. */
 	s = NULL;
@@ -97,9 +97,9 @@ static void test_refuses_newer_schema(void **state)
 	vigil_store_close(s);
 	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
 	assert_int_equal(sqlite3_exec(db,
-				      "INSERT INTO schema_version VALUES (999, 'future', 'now')",
-				      NULL, NULL, NULL),
-			 SQLITE_OK);
+	                              "INSERT INTO schema_version VALUES (999, 'future', 'now')",
+	                              NULL, NULL, NULL),
+	                 SQLITE_OK);
 	sqlite3_close(db);
 	s = NULL;
 	assert_int_equal(vigil_store_open(&s, path, 0), VIGIL_EDB);
@@ -117,7 +117,7 @@ static void test_missing_and_unsupported(void **state)
 	assert_non_null(strstr(vigil_error_last(), "no database"));
 	assert_int_equal(access(path, F_OK), -1); /* not created */
 	assert_int_equal(vigil_store_open(&s, "postgres://u@h/db", VIGIL_STORE_CREATE),
-			 VIGIL_EUNSUPPORTED);
+	                 VIGIL_EUNSUPPORTED);
 	assert_int_equal(vigil_store_open(&s, "postgresql://u@h/db", 0), VIGIL_EUNSUPPORTED);
 }
 
@@ -141,8 +141,8 @@ static void test_garbage_file(void **state)
 static void test_insert_lookup(void **state)
 {
 	struct vigil_store *s = open_new();
-	struct vigil_store_vuln v = { "alpine:v3.18", "CVE-1", "desc", "https://x/CVE-1",
-				      VIGIL_SEVERITY_HIGH, "{\"cvss\":9}" };
+	struct vigil_store_vuln v = { "alpine:v3.18",      "CVE-1",       "desc", "https://x/CVE-1",
+		                      VIGIL_SEVERITY_HIGH, "{\"cvss\":9}" };
 	int64_t unit;
 	int known;
 
@@ -158,31 +158,31 @@ static void test_insert_lookup(void **state)
 	v.metadata = NULL;
 	assert_int_equal(vigil_store_put_vulnerability(s, unit, &v), 0);
 	assert_int_equal(vigil_store_put_affected(s, unit, "alpine:v3.18", "CVE-1", "openssl",
-						  VIGIL_AFFECTED_FIXED, "3.1.4-r1"),
-			 0);
+	                                          VIGIL_AFFECTED_FIXED, "3.1.4-r1"),
+	                 0);
 	assert_int_equal(vigil_store_put_affected(s, unit, "alpine:v3.18", "CVE-1", "openssl",
-						  VIGIL_AFFECTED_FIXED, "3.0.12-r1"),
-			 0);
+	                                          VIGIL_AFFECTED_FIXED, "3.0.12-r1"),
+	                 0);
 	/* An identical statement is ignored. */
 	assert_int_equal(vigil_store_put_affected(s, unit, "alpine:v3.18", "CVE-1", "openssl",
-						  VIGIL_AFFECTED_FIXED, "3.1.4-r1"),
-			 0);
+	                                          VIGIL_AFFECTED_FIXED, "3.1.4-r1"),
+	                 0);
 	assert_int_equal(vigil_store_put_affected(s, unit, "alpine:v3.18", "CVE-0", "openssl",
-						  VIGIL_AFFECTED_NOT_AFFECTED, "ignored"),
-			 0);
+	                                          VIGIL_AFFECTED_NOT_AFFECTED, "ignored"),
+	                 0);
 	assert_int_equal(vigil_store_put_affected(s, unit, "alpine:v3.18", "CVE-3", "openssl",
-						  VIGIL_AFFECTED_UNFIXED, NULL),
-			 0);
+	                                          VIGIL_AFFECTED_UNFIXED, NULL),
+	                 0);
 	assert_int_equal(vigil_store_put_affected(s, unit, "alpine:v3.18", "CVE-1", "curl",
-						  VIGIL_AFFECTED_FIXED, "8.0-r0"),
-			 0);
+	                                          VIGIL_AFFECTED_FIXED, "8.0-r0"),
+	                 0);
 	assert_int_equal(vigil_store_feed_finish(s, "alpine", "https://secdb/", "T"), 0);
 	assert_int_equal(vigil_store_commit(s), 0);
 
 	assert_string_equal(lookup(s, "alpine:v3.18", "openssl"),
-			    "CVE-0 2  alpine Unknown;"
-			    "CVE-1 0 3.0.12-r1 alpine High;CVE-1 0 3.1.4-r1 alpine High;"
-			    "CVE-3 1  alpine Unknown;");
+	                    "CVE-0 2  alpine Unknown;"
+	                    "CVE-1 0 3.0.12-r1 alpine High;CVE-1 0 3.1.4-r1 alpine High;"
+	                    "CVE-3 1  alpine Unknown;");
 	assert_string_equal(lookup(s, "alpine:v3.18", "nothing"), "");
 	assert_string_equal(lookup(s, "alpine:v3.17", "openssl"), "");
 	assert_int_equal(vigil_store_namespace_known(s, "alpine:v3.18", &known), 0);
@@ -196,7 +196,7 @@ static void test_details_and_metadata(void **state)
 {
 	struct vigil_store *s = open_new();
 	struct vigil_store_vuln v = { "debian:12", "CVE-9", "d", "l", VIGIL_SEVERITY_CRITICAL,
-				      "{\"a\":1}" };
+		                      "{\"a\":1}" };
 	vigil_buf b = VIGIL_BUF_INIT;
 	int64_t unit;
 
@@ -206,8 +206,8 @@ static void test_details_and_metadata(void **state)
 	assert_int_equal(vigil_store_unit_replace(s, "debian", "json", NULL, &unit), 0);
 	assert_int_equal(vigil_store_put_vulnerability(s, unit, &v), 0);
 	assert_int_equal(vigil_store_put_affected(s, unit, "debian:12", "CVE-9", "glibc",
-						  VIGIL_AFFECTED_UNFIXED, ""),
-			 0);
+	                                          VIGIL_AFFECTED_UNFIXED, ""),
+	                 0);
 	assert_int_equal(vigil_store_commit(s), 0);
 	assert_int_equal(vigil_store_lookup(s, "debian:12", "glibc", collect, &b), 0);
 	assert_string_equal(b.ptr, "CVE-9 1  debian Critical;");
@@ -228,8 +228,8 @@ static void test_rollback_keeps_old_data(void **state)
 	assert_int_equal(vigil_store_begin(s), 0);
 	assert_int_equal(vigil_store_unit_replace(s, "test", "u1", NULL, &unit), 0);
 	assert_int_equal(vigil_store_put_affected(s, unit, "alpine:v3.18", "CVE-7", "openssl",
-						  VIGIL_AFFECTED_FIXED, "9"),
-			 0);
+	                                          VIGIL_AFFECTED_FIXED, "9"),
+	                 0);
 	assert_int_equal(vigil_store_rollback(s), 0);
 	assert_string_equal(lookup(s, "alpine:v3.18", "openssl"), "CVE-2 0 1.0-r0 test Unknown;");
 	/* Closing with an open transaction rolls back too. */
@@ -258,7 +258,7 @@ static void test_unit_replacement_and_status(void **state)
 	/* u1 again: its old row goes, u2's stays. */
 	import_unit(s, "u1", "1.5-r0");
 	assert_string_equal(lookup(s, "alpine:v3.18", "openssl"),
-			    "CVE-2 0 1.5-r0 test Unknown;CVE-2 0 2.0-r0 test Unknown;");
+	                    "CVE-2 0 1.5-r0 test Unknown;CVE-2 0 2.0-r0 test Unknown;");
 	assert_int_equal(vigil_store_status(s, &st), 0);
 	assert_int_equal(st.nfeeds, 1);
 	assert_string_equal(st.feeds[0].name, "test");
@@ -295,11 +295,11 @@ static void test_replace_finds_undeclared_namespace(void **state)
 	assert_int_equal(vigil_store_put_namespace(s, "alpine:v3.2", "apk"), 0);
 	assert_int_equal(vigil_store_unit_replace(s, "f", "k", NULL, &unit), 0);
 	assert_int_equal(vigil_store_put_affected(s, unit, "alpine:v3.1", "CVE-1", "a",
-						  VIGIL_AFFECTED_UNFIXED, ""),
-			 0);
+	                                          VIGIL_AFFECTED_UNFIXED, ""),
+	                 0);
 	assert_int_equal(vigil_store_put_affected(s, unit, "alpine:v3.2", "CVE-1", "a",
-						  VIGIL_AFFECTED_UNFIXED, ""),
-			 0);
+	                                          VIGIL_AFFECTED_UNFIXED, ""),
+	                 0);
 	assert_int_equal(vigil_store_commit(s), 0);
 	assert_string_equal(lookup(s, "alpine:v3.2", "a"), "CVE-1 1  f Unknown;");
 	assert_int_equal(vigil_store_begin(s), 0);
@@ -341,13 +341,12 @@ static void test_layer_cache(void **state)
 {
 	struct vigil_store *s = open_new();
 	struct vigil_store_layer l = { "sha256:aa", NULL, "alpine:v3.18", "[{\"Name\":\"musl\"}]",
-				       3 };
+		                       3 };
 	vigil_buf ns = VIGIL_BUF_INIT, pk = VIGIL_BUF_INIT;
 	int engine = 0;
 
 	(void)state;
-	assert_int_equal(vigil_store_layer_get(s, "sha256:aa", &ns, &pk, &engine),
-			 VIGIL_ENOTFOUND);
+	assert_int_equal(vigil_store_layer_get(s, "sha256:aa", &ns, &pk, &engine), VIGIL_ENOTFOUND);
 	assert_int_equal(vigil_store_layer_put(s, &l), 0);
 	assert_int_equal(vigil_store_layer_get(s, "sha256:aa", &ns, &pk, &engine), 0);
 	assert_string_equal(ns.ptr, "alpine:v3.18");
