@@ -88,6 +88,18 @@ expect_exit 3 "directory holding a broken secdb file" V db import "$T/dir"
 check "after all that, the data is unchanged" test "$(V db status --format json)" = "$before"
 check "integrity_check ok" integrity
 
+# ---- mutated files: never a crash; exit 0 (still a document) or 3; data intact ----
+python3 "$HERE/tools/mutate.py" "$T/mut" 40 "$ALP/secdb-json/v3.4/main.json" "$ALP/secdb-yaml/v3.4/main.yaml"
+bad_exit=0 n=0
+for f in "$T"/mut/*; do
+  n=$((n + 1))
+  timeout 30 "$VIGIL_BIN" --db "$T/mut.db" --quiet db import "$f" >/dev/null 2>"$T/err"
+  rc=$?
+  if [ "$rc" -ne 0 ] && [ "$rc" -ne 3 ]; then bad_exit=$((bad_exit + 1)); echo "    $f: exit $rc: $(head -2 "$T/err")"; fi
+done
+check "$n mutated secdb files: each exit 0 or 3" test "$bad_exit" -eq 0 -a "$n" -eq 80
+check "mutations never touched the other database" test "$(V db status --format json)" = "$before"
+
 # ---- kill -9 in the middle of an import ----
 DB="$T/kill.db"
 expect_exit 0 "import secdb-yaml (the previous data)" V db import "$ALP/secdb-yaml"

@@ -44,7 +44,7 @@ int vigil_store_default_path(vigil_buf *out)
 		return vigil_buf_printf(out, "%s/vigil/vigil.db", xdg);
 	if (home && *home)
 		return vigil_buf_printf(out, "%s/.cache/vigil/vigil.db", home);
-	return vigil_error_set(VIGIL_ENOTFOUND,
+	return vigil_error_set(VIGIL_EDB,
 	                       "no database path: set --db, VIGIL_DB, XDG_CACHE_HOME or HOME");
 }
 

@@ -166,7 +166,7 @@ extern const struct vigil_store_ops vigil_store_sqlite_ops;
 
 /**
  * The SQLite path vigil uses when no DSN is given: $XDG_CACHE_HOME/vigil/vigil.db,
- * else $HOME/.cache/vigil/vigil.db, into `out`. Returns 0 or VIGIL_ENOTFOUND
+ * else $HOME/.cache/vigil/vigil.db, into `out`. Returns 0 or VIGIL_EDB
  * (neither variable set).
  */
 int vigil_store_default_path(vigil_buf *out);
