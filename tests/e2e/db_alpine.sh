@@ -121,6 +121,20 @@ for i in $(seq 1 12); do
 done
 check "12 kill -9 during imports ($killed landed): no partial data, integrity ok" test "$partial" -eq 0 -a "$killed" -gt 0
 
+# ---- two importers at once wait for each other; a reader never waits ----
+DB="$T/conc.db"
+V --quiet db import "$ALP/secdb-yaml"
+V --quiet db import "$ALP/secdb-json" "$ALP/secdb-yaml" & p1=$!
+V --quiet db import "$ALP/secdb-json/v3.5" & p2=$!
+sleep 0.1
+t0=$(date +%s.%N); V db status --format json >"$T/conc.json"; st=$(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN{printf "%.3f", b - a}')
+wait "$p1"; r1=$?; wait "$p2"; r2=$?
+check "concurrent imports both succeed" test "$r1" -eq 0 -a "$r2" -eq 0
+check "status during an import answers at once (${st}s) with whole data" \
+  awk -v t="$st" 'BEGIN{exit !(t + 0 < 1)}'
+check "status during an import is valid JSON with one feed" jq -e '.Feeds | length == 1' "$T/conc.json"
+check "integrity_check ok after concurrent imports" integrity
+
 # ---- a database from a newer vigil ----
 DB="$T/newer.db"
 expect_exit 0 "create a database" V db import "$ALP/secdb-json/v3.2/main.json"
