@@ -14,6 +14,7 @@ V() { "$VIGIL_BIN" --db "$DB" "$@"; }
 # status without the import time, for comparisons across imports
 counts() { V db status --format json | jq -c '[.Feeds[] | {Name, Source, Vulnerabilities, Records, Namespaces}]'; }
 integrity() { [ "$(sqlite3 "$DB" 'PRAGMA integrity_check')" = ok ]; }
+jqtest() { jq -e "$@" >/dev/null; }
 
 mapfile -t JSON < <(find "$ALP/secdb-json" -type f -name '*.json' | sort)
 mapfile -t YAML < <(find "$ALP/secdb-yaml" -type f -name '*.yaml' | sort)
@@ -29,7 +30,7 @@ same "status counts equal the independent counts" <(jq -cS . "$T/want.json") "$T
 check "one feed, named alpine, with its source" \
   test "$(jq -r '[.Feeds[] | .Name + " " + .Source] | join(",")' "$T/status.json")" = "alpine https://secdb.alpinelinux.org/"
 check "UpstreamDate and ImportedAt are RFC 3339 UTC" \
-  jq -e >/dev/null '.Feeds[0] | (.UpstreamDate | test("^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}Z$")) and (.ImportedAt | test("Z$"))' "$T/status.json"
+  jqtest '.Feeds[0] | (.UpstreamDate | test("^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}Z$")) and (.ImportedAt | test("Z$"))' "$T/status.json"
 V db status --format json >"$T/status2.json"
 same "status is byte-identical for unchanged data" "$T/status.json" "$T/status2.json"
 expect_exit 0 "status as a table" V db status
@@ -132,7 +133,7 @@ wait "$p1"; r1=$?; wait "$p2"; r2=$?
 check "concurrent imports both succeed" test "$r1" -eq 0 -a "$r2" -eq 0
 check "status during an import answers at once (${st}s) with whole data" \
   awk -v t="$st" 'BEGIN{exit !(t + 0 < 1)}'
-check "status during an import is valid JSON with one feed" jq -e '.Feeds | length == 1' "$T/conc.json"
+check "status during an import is valid JSON with one feed" jqtest '.Feeds | length == 1' "$T/conc.json"
 check "integrity_check ok after concurrent imports" integrity
 
 # ---- a database from a newer vigil ----
