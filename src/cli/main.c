@@ -17,6 +17,7 @@ static const struct {
 	{ "version", cmd_version, "Print vigil's version" },
 	{ "vercmp", cmd_vercmp, "Compare package versions (dpkg, rpm, apk)" },
 	{ "inspect", cmd_inspect, "List an image's OS and packages, per layer" },
+	{ "db", cmd_db, "Import vulnerability feeds and show their status" },
 };
 
 static void usage(FILE *f)

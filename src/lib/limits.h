@@ -42,4 +42,14 @@
  * keep us busy forever. Reading 100,000 packages takes well under 1% of it. */
 #define VIGIL_MAX_RPM_SQLITE_STEPS 1000000
 
+/* store and feeds */
+/* Decompressed bytes of one feed file (Debian's JSON export is ~80 MiB, OVAL streams more). */
+#define VIGIL_MAX_FEED_FILE_SIZE ((size_t)1 << 30)
+/* Depth of directories walked by `vigil db import DIR`. */
+#define VIGIL_MAX_FEED_DIR_DEPTH 32
+/* Length of one vulnerability ID, package name or version in a feed. */
+#define VIGIL_MAX_FEED_FIELD 1024
+/* Items (ID statements) in one feed file; also bounds YAML alias fan-out. */
+#define VIGIL_MAX_FEED_ITEMS 20000000
+
 #endif

@@ -1,0 +1,86 @@
+/*
+ * The vulnerability database as the CLI and the server see it: open it,
+ * import feed files into it, report how fresh each feed is.
+ *
+ * Each feed import is one transaction: an import that fails (bad file,
+ * killed process, full disk) leaves the previous data whole.
+ */
+#ifndef VIGIL_DB_H
+#define VIGIL_DB_H
+
+#include "common.h"
+
+typedef struct vigil_db vigil_db;
+
+enum vigil_db_flags {
+	VIGIL_DB_CREATE = 1 << 0, /* create the database and its directories if missing */
+};
+
+/**
+ * Open the database named by `dsn`: a SQLite path, or NULL for the default
+ * ($XDG_CACHE_HOME/vigil/vigil.db, else ~/.cache/vigil/vigil.db). Its schema
+ * is brought up to date. *out belongs to the caller (vigil_db_free()).
+ * Returns 0; VIGIL_EDB when missing (without VIGIL_DB_CREATE), corrupt, or
+ * written by a newer vigil; VIGIL_EUNSUPPORTED for postgres:// (not yet).
+ */
+VIGIL_EXTERN int vigil_db_open(vigil_db **out, const char *dsn, unsigned flags) VIGIL_WARN_UNUSED;
+/** Close; NULL is fine. */
+VIGIL_EXTERN void vigil_db_free(vigil_db *db);
+
+/** Number of feeds vigil knows, and the i-th one's name (NULL past the end). Static. */
+VIGIL_EXTERN size_t vigil_db_feed_count(void);
+VIGIL_EXTERN const char *vigil_db_feed_name(size_t i);
+
+typedef struct vigil_db_import_opts {
+	unsigned version;
+	const char *feed; /* import every file as this feed; NULL = recognise each file */
+} vigil_db_import_opts;
+
+#define VIGIL_DB_IMPORT_OPTS_VERSION 1
+#define VIGIL_DB_IMPORT_OPTS_INIT                                                                  \
+	{                                                                                          \
+		VIGIL_DB_IMPORT_OPTS_VERSION, NULL                                                 \
+	}
+
+typedef struct vigil_db_import_stats {
+	uint64_t files;         /* files imported */
+	uint64_t unrecognised;  /* files of walked directories that no feed recognised */
+	uint64_t records;       /* records written (before deduplication) */
+	uint64_t skipped_items; /* items of an unexpected shape, skipped with a warning */
+	unsigned feeds;         /* feed imports committed */
+} vigil_db_import_stats;
+
+/**
+ * Import `paths` (files, or directories walked recursively; names starting
+ * with '.' are not walked). A named file no feed recognises, a file that does
+ * not parse, an empty named file: VIGIL_EINVALID naming the file, and that
+ * feed's import is rolled back. Returns 0, VIGIL_EINVALID, VIGIL_EIO,
+ * VIGIL_ETOOBIG, VIGIL_ENOTFOUND (unknown feed name) or VIGIL_EDB.
+ */
+VIGIL_EXTERN int vigil_db_import(vigil_db *db, const char *const *paths, size_t npaths,
+                                 const vigil_db_import_opts *opts, vigil_db_import_stats *stats);
+
+typedef struct vigil_db_feed_status {
+	const char *name;
+	const char *source;            /* upstream URL */
+	const char *upstream_date;     /* RFC 3339 UTC; "" when unknown */
+	const char *imported_at;       /* RFC 3339 UTC */
+	uint64_t vulnerabilities;      /* distinct IDs */
+	uint64_t records;              /* distinct (namespace, package, ID) statements */
+	const char *const *namespaces; /* sorted */
+	size_t namespace_count;
+} vigil_db_feed_status;
+
+typedef struct vigil_db_status vigil_db_status;
+
+/**
+ * Per-feed status, a pure function of the database contents (sorted by feed
+ * name). *out belongs to the caller (vigil_db_status_free()). Returns 0 or VIGIL_EDB.
+ */
+VIGIL_EXTERN int vigil_db_status_get(vigil_db_status **out, vigil_db *db);
+VIGIL_EXTERN size_t vigil_db_status_count(const vigil_db_status *st);
+/** The i-th feed; borrowed from `st`. */
+VIGIL_EXTERN const vigil_db_feed_status *vigil_db_status_feed(const vigil_db_status *st, size_t i);
+VIGIL_EXTERN void vigil_db_status_free(vigil_db_status *st);
+
+#endif

@@ -1,0 +1,212 @@
+/*
+ * The feed registry (feeds.def), reading feed files plain or compressed, and
+ * the import run: one store transaction per feed, units replaced on first use.
+ */
+#include "feed.h"
+#include "vigil/alloc.h"
+#include "vigil/error.h"
+#include "../limits.h"
+#include "../../util/sha256.h"
+
+#include <archive.h>
+#include <archive_entry.h>
+#include <errno.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#define VIGIL_FEED(n) extern const struct vigil_feed vigil_feed_##n;
+#include "feeds.def"
+#undef VIGIL_FEED
+
+static const struct vigil_feed *const feeds[] = {
+#define VIGIL_FEED(n) &vigil_feed_##n,
+#include "feeds.def"
+#undef VIGIL_FEED
+};
+
+#define NFEEDS (sizeof(feeds) / sizeof(feeds[0]))
+
+size_t vigil_feed_count(void)
+{
+	return NFEEDS;
+}
+
+const struct vigil_feed *vigil_feed_get(size_t i)
+{
+	return i < NFEEDS ? feeds[i] : NULL;
+}
+
+const struct vigil_feed *vigil_feed_find(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < NFEEDS; i++)
+		if (strcmp(feeds[i]->name, name) == 0)
+			return feeds[i];
+	return NULL;
+}
+
+const struct vigil_feed *vigil_feed_probe(const char *path, const char *head, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < NFEEDS; i++)
+		if (feeds[i]->probe(path, head, len))
+			return feeds[i];
+	return NULL;
+}
+
+static void time_rfc3339(time_t t, char out[32])
+{
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+void vigil_feed_now(char out[32])
+{
+	time_rfc3339(time(NULL), out);
+}
+
+/* Copy the decompressed stream of `a` into `out`, up to `max` bytes. */
+static int read_stream(vigil_buf *out, struct archive *a, const char *path, size_t max, int whole)
+{
+	char chunk[65536];
+	la_ssize_t n;
+	int err = 0;
+
+	while ((n = archive_read_data(a, chunk, sizeof(chunk))) > 0) {
+		size_t take = (size_t)n;
+		if (out->len + take > max) {
+			if (whole)
+				return vigil_error_set(VIGIL_ETOOBIG,
+				                       "'%s': more than %zu bytes uncompressed",
+				                       path, max);
+			take = max - out->len;
+		}
+		if ((err = vigil_buf_add(out, chunk, take)) < 0)
+			return err;
+		if (out->len >= max && !whole)
+			return 0;
+	}
+	if (n < 0)
+		return vigil_error_set(VIGIL_EINVALID, "'%s': %s", path, archive_error_string(a));
+	return 0;
+}
+
+int vigil_feed_read(vigil_buf *out, const char *path, size_t max, int whole)
+{
+	struct archive *a = archive_read_new();
+	struct archive_entry *e;
+	int rc, err = 0;
+
+	vigil_buf_reset(out);
+	archive_read_support_filter_all(a);
+	archive_read_support_format_raw(a);
+	archive_read_support_format_empty(a);
+	if (archive_read_open_filename(a, path, 65536) != ARCHIVE_OK) {
+		err = vigil_error_set(VIGIL_EIO, "cannot read '%s': %s", path,
+		                      archive_error_string(a) ? archive_error_string(a)
+		                                              : strerror(errno));
+		goto out;
+	}
+	rc = archive_read_next_header(a, &e);
+	if (rc == ARCHIVE_EOF)
+		goto out; /* an empty file */
+	if (rc != ARCHIVE_OK && rc != ARCHIVE_WARN) {
+		err = vigil_error_set(VIGIL_EINVALID, "'%s': %s", path, archive_error_string(a));
+		goto out;
+	}
+	err = read_stream(out, a, path, max, whole);
+out:
+	archive_read_free(a);
+	return err;
+}
+
+int vigil_feed_run_begin(struct vigil_feed_run *run, const struct vigil_feed *feed,
+                         struct vigil_store *store)
+{
+	memset(run, 0, sizeof(*run));
+	run->feed = feed;
+	run->store = store;
+	return vigil_store_begin(store);
+}
+
+int vigil_feed_run_file(struct vigil_feed_run *run, const char *path)
+{
+	vigil_buf data = VIGIL_BUF_INIT;
+	struct vigil_feed_file f = { 0 };
+	char digest[VIGIL_DIGEST_LEN], mtime[32] = "";
+	struct stat sb;
+	int err;
+
+	if ((err = vigil_feed_read(&data, path, VIGIL_MAX_FEED_FILE_SIZE, 1)) < 0)
+		goto out;
+	if (data.len == 0) {
+		err = vigil_error_set(VIGIL_EINVALID, "'%s': empty file", path);
+		goto out;
+	}
+	if (stat(path, &sb) == 0)
+		time_rfc3339(sb.st_mtime, mtime);
+	vigil_sha256_buf(data.ptr, data.len, digest);
+	f.path = path;
+	f.data = data.ptr;
+	f.len = data.len;
+	f.upstream_date = mtime;
+	f.digest = digest;
+	if ((err = run->feed->import(run, &f)) == 0)
+		run->files++;
+out:
+	vigil_buf_release(&data);
+	return err;
+}
+
+int vigil_feed_run_unit(struct vigil_feed_run *run, const char *key,
+                        const struct vigil_store_unit_meta *meta, int64_t *unit)
+{
+	size_t i;
+	int err;
+
+	/* Asked again in this run: keep what earlier files of the run wrote. */
+	for (i = 0; i < run->nunits; i++) {
+		if (strcmp(run->units[i].key, key) == 0) {
+			*unit = run->units[i].id;
+			return 0;
+		}
+	}
+	if ((err = vigil_store_unit_replace(run->store, run->feed->name, key, meta, unit)) < 0)
+		return err;
+	run->units = vigil_array_grow(run->units, &run->cap, run->nunits + 1, sizeof(*run->units));
+	run->units[run->nunits].key = vigil_strdup(key);
+	run->units[run->nunits++].id = *unit;
+	return 0;
+}
+
+int vigil_feed_run_commit(struct vigil_feed_run *run)
+{
+	char now[32];
+	int err;
+
+	vigil_feed_now(now);
+	if ((err = vigil_store_feed_finish(run->store, run->feed->name, run->feed->source, now)) <
+	    0) {
+		vigil_store_rollback(run->store);
+		return err;
+	}
+	return vigil_store_commit(run->store);
+}
+
+void vigil_feed_run_release(struct vigil_feed_run *run)
+{
+	size_t i;
+
+	if (run->store && run->store->in_txn)
+		vigil_store_rollback(run->store);
+	for (i = 0; i < run->nunits; i++)
+		vigil_free(run->units[i].key);
+	vigil_free(run->units);
+	run->units = NULL;
+	run->nunits = run->cap = 0;
+}

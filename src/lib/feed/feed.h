@@ -1,0 +1,98 @@
+/*
+ * Vulnerability feeds: one file per upstream format (feed/alpine.c, ...),
+ * one line in feeds.def, and this registry.
+ *
+ * A feed recognises its files from their content (probe) and writes what a
+ * file states into the store (import), through a vigil_feed_run: the run
+ * holds the store transaction of one feed import and replaces each unit (one
+ * upstream file or file set, e.g. alpine "v3.18/main") the first time the
+ * run touches it, so a failed import leaves the previous data whole and
+ * files stating the same unit in one run add up.
+ *
+ * Files are opened plain or compressed (gzip, bzip2, xz, zstd, lz4, ...,
+ * whatever libarchive's filters read) and handed to import whole and
+ * decompressed, capped at VIGIL_MAX_FEED_FILE_SIZE.
+ */
+#ifndef VIGIL_FEED_H
+#define VIGIL_FEED_H
+
+#include "../store/store.h"
+#include "vigil/buf.h"
+
+#include <stdint.h>
+
+/* One input file, decompressed. Borrowed for the import call. */
+struct vigil_feed_file {
+	const char *path; /* as named on the command line or found in a walk */
+	const char *data; /* NUL-terminated */
+	size_t len;
+	const char *upstream_date; /* RFC 3339 UTC (the file's mtime), or "" */
+	const char *digest;        /* "sha256:..." of the decompressed content */
+};
+
+/* The import of one feed: one store transaction. */
+struct vigil_feed_run {
+	const struct vigil_feed *feed;
+	struct vigil_store *store;
+	struct vigil_feed_run_unit {
+		char *key;
+		int64_t id;
+	} * units; /* units replaced so far in this run */
+	size_t nunits, cap;
+	uint64_t files;   /* files imported */
+	uint64_t records; /* affected records written (before deduplication) */
+	uint64_t skipped; /* items inside files skipped with a warning */
+};
+
+struct vigil_feed {
+	const char *name;   /* stable id: CLI --feed, database, metrics */
+	const char *source; /* upstream URL shown by `db status` */
+	/**
+	 * 1 when the first `len` bytes of a (decompressed) file, `head`, look
+	 * like this feed's format; 0 otherwise. `path` is only a hint.
+	 */
+	int (*probe)(const char *path, const char *head, size_t len);
+	/** Write what `f` states through `run`. Returns 0 or a vigil_code (VIGIL_EINVALID naming
+	 * the file). */
+	int (*import)(struct vigil_feed_run *run, const struct vigil_feed_file *f);
+};
+
+/* Bytes of decompressed content handed to probe(). */
+#define VIGIL_FEED_PROBE_SIZE 4096
+
+/** Number of registered feeds, and the i-th one (NULL past the end). */
+size_t vigil_feed_count(void);
+const struct vigil_feed *vigil_feed_get(size_t i);
+/** The feed called `name`, or NULL. */
+const struct vigil_feed *vigil_feed_find(const char *name);
+/** The first feed whose probe recognises `head`, or NULL. */
+const struct vigil_feed *vigil_feed_probe(const char *path, const char *head, size_t len);
+
+/**
+ * Read up to `max` decompressed bytes of `path` into `out` (plain or any
+ * compression libarchive knows). With `whole`, more than `max` bytes is
+ * VIGIL_ETOOBIG; without, reading stops at `max`. Returns 0, VIGIL_EIO
+ * (cannot open), VIGIL_EINVALID (corrupt compressed data) or VIGIL_ETOOBIG.
+ */
+int vigil_feed_read(vigil_buf *out, const char *path, size_t max, int whole);
+
+/** Start the import of `feed` into `store` (begins the transaction). */
+int vigil_feed_run_begin(struct vigil_feed_run *run, const struct vigil_feed *feed,
+                         struct vigil_store *store) VIGIL_WARN_UNUSED;
+/** Import one file with the run's feed (vigil_feed_read + import). */
+int vigil_feed_run_file(struct vigil_feed_run *run, const char *path) VIGIL_WARN_UNUSED;
+/**
+ * The store id of unit `key` for this run: replaced (emptied, `meta`
+ * recorded) the first time the run asks for it, reused as it is afterwards.
+ */
+int vigil_feed_run_unit(struct vigil_feed_run *run, const char *key,
+                        const struct vigil_store_unit_meta *meta, int64_t *unit) VIGIL_WARN_UNUSED;
+/** Recount, stamp and commit. Returns 0 or VIGIL_EDB (then nothing was written). */
+int vigil_feed_run_commit(struct vigil_feed_run *run) VIGIL_WARN_UNUSED;
+/** Roll back (if still open) and release the run; safe after commit. */
+void vigil_feed_run_release(struct vigil_feed_run *run);
+
+/** The current time as RFC 3339 UTC ("2026-11-29T20:30:00Z") into out[32]. */
+void vigil_feed_now(char out[32]);
+
+#endif

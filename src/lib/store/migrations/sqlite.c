@@ -1,0 +1,86 @@
+/*
+ * SQLite schema migrations. Append only: a released migration is never
+ * changed. The SQL sticks to what PostgreSQL also accepts (apart from
+ * INTEGER PRIMARY KEY, which becomes BIGSERIAL there) so the PostgreSQL set
+ * is a transcription. Foreign keys are declared for documentation; SQLite
+ * does not enforce them (PRAGMA foreign_keys is off) and the importer keeps
+ * them true.
+ */
+#include "../migrations.h"
+
+const struct vigil_store_migration vigil_store_sqlite_migrations[] = {
+	{ 1, "initial schema",
+	  /* Namespaces as Clair names them, with their version format. */
+	  "CREATE TABLE namespace (\n"
+	  "  id INTEGER PRIMARY KEY,\n"
+	  "  name TEXT NOT NULL UNIQUE,\n"
+	  "  version_format TEXT NOT NULL\n"
+	  ");\n"
+	  /* One row per feed; counts are recomputed at the end of each import. */
+	  "CREATE TABLE feed (\n"
+	  "  id INTEGER PRIMARY KEY,\n"
+	  "  name TEXT NOT NULL UNIQUE,\n"
+	  "  source TEXT NOT NULL DEFAULT '',\n"
+	  "  imported_at TEXT NOT NULL DEFAULT '',\n"
+	  "  vulnerabilities INTEGER NOT NULL DEFAULT 0,\n"
+	  "  records INTEGER NOT NULL DEFAULT 0\n"
+	  ");\n"
+	  /* A unit: what one upstream file (or file set) states; replaced whole. */
+	  "CREATE TABLE feed_unit (\n"
+	  "  id INTEGER PRIMARY KEY,\n"
+	  "  feed_id INTEGER NOT NULL REFERENCES feed (id),\n"
+	  "  key TEXT NOT NULL,\n"
+	  "  source TEXT NOT NULL DEFAULT '',\n"
+	  "  upstream_date TEXT NOT NULL DEFAULT '',\n"
+	  "  etag TEXT NOT NULL DEFAULT '',\n"
+	  "  digest TEXT NOT NULL DEFAULT '',\n"
+	  "  imported_at TEXT NOT NULL DEFAULT '',\n"
+	  "  UNIQUE (feed_id, key)\n"
+	  ");\n"
+	  /* The namespaces a unit covers, even those it lists nothing for. */
+	  "CREATE TABLE unit_namespace (\n"
+	  "  unit_id INTEGER NOT NULL REFERENCES feed_unit (id),\n"
+	  "  namespace_id INTEGER NOT NULL REFERENCES namespace (id),\n"
+	  "  PRIMARY KEY (unit_id, namespace_id)\n"
+	  ");\n"
+	  /* Details of a vulnerability, when a feed gives some. Severity:
+	   * 0 Unknown .. 6 Defcon1 (Clair's scale). */
+	  "CREATE TABLE vulnerability (\n"
+	  "  unit_id INTEGER NOT NULL REFERENCES feed_unit (id),\n"
+	  "  namespace_id INTEGER NOT NULL REFERENCES namespace (id),\n"
+	  "  name TEXT NOT NULL,\n"
+	  "  description TEXT NOT NULL DEFAULT '',\n"
+	  "  link TEXT NOT NULL DEFAULT '',\n"
+	  "  severity INTEGER NOT NULL DEFAULT 0 CHECK (severity BETWEEN 0 AND 6),\n"
+	  "  metadata TEXT,\n"
+	  "  PRIMARY KEY (unit_id, namespace_id, name)\n"
+	  ") WITHOUT ROWID;\n"
+	  /* What a unit states about (namespace, package, vulnerability ID).
+	   * status: 0 fixed in fixed_version, 1 no fix yet, 2 not affected.
+	   * The matcher's lookup (namespace, package) is a prefix of the key;
+	   * WITHOUT ROWID keeps the rows in that one b-tree (PostgreSQL: a
+	   * plain table with this primary key). No index on unit_id: a unit's
+	   * rows are found through its namespaces (unit_namespace), which
+	   * keeps the import to one b-tree insert per record. */
+	  "CREATE TABLE affected (\n"
+	  "  namespace_id INTEGER NOT NULL REFERENCES namespace (id),\n"
+	  "  package TEXT NOT NULL,\n"
+	  "  name TEXT NOT NULL,\n"
+	  "  unit_id INTEGER NOT NULL REFERENCES feed_unit (id),\n"
+	  "  status INTEGER NOT NULL CHECK (status BETWEEN 0 AND 2),\n"
+	  "  fixed_version TEXT NOT NULL DEFAULT '',\n"
+	  "  PRIMARY KEY (namespace_id, package, name, unit_id, status, fixed_version)\n"
+	  ") WITHOUT ROWID;\n"
+	  /* The scan cache: one analysed layer per diff_id. */
+	  "CREATE TABLE layer_analysis (\n"
+	  "  diff_id TEXT PRIMARY KEY,\n"
+	  "  parent TEXT,\n"
+	  "  namespace TEXT,\n"
+	  "  packages TEXT NOT NULL,\n"
+	  "  engine INTEGER NOT NULL,\n"
+	  "  created_at TEXT NOT NULL\n"
+	  ");\n" },
+};
+
+const size_t vigil_store_sqlite_migration_count =
+        sizeof(vigil_store_sqlite_migrations) / sizeof(vigil_store_sqlite_migrations[0]);

@@ -1,0 +1,205 @@
+/*
+ * The store interface: picks the backend from the DSN and forwards every call
+ * to its ops. Backend-independent helpers (severity names, the default path,
+ * status release) live here too.
+ */
+#include "store.h"
+#include "vigil/alloc.h"
+#include "vigil/error.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+static const char *const severity_names[] = {
+	"Unknown", "Negligible", "Low", "Medium", "High", "Critical", "Defcon1",
+};
+
+const char *vigil_severity_name(enum vigil_severity sev)
+{
+	if ((unsigned)sev >= sizeof(severity_names) / sizeof(severity_names[0]))
+		return "Unknown";
+	return severity_names[sev];
+}
+
+int vigil_severity_parse(enum vigil_severity *out, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(severity_names) / sizeof(severity_names[0]); i++) {
+		if (strcasecmp(name, severity_names[i]) == 0) {
+			*out = (enum vigil_severity)i;
+			return 0;
+		}
+	}
+	return vigil_error_set(VIGIL_EINVALID, "unknown severity '%s'", name);
+}
+
+int vigil_store_default_path(vigil_buf *out)
+{
+	const char *xdg = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
+
+	vigil_buf_reset(out);
+	if (xdg && *xdg)
+		return vigil_buf_printf(out, "%s/vigil/vigil.db", xdg);
+	if (home && *home)
+		return vigil_buf_printf(out, "%s/.cache/vigil/vigil.db", home);
+	return vigil_error_set(VIGIL_EDB,
+	                       "no database path: set --db, VIGIL_DB, XDG_CACHE_HOME or HOME");
+}
+
+static int is_postgres(const char *dsn)
+{
+	return strncmp(dsn, "postgres://", 11) == 0 || strncmp(dsn, "postgresql://", 13) == 0;
+}
+
+int vigil_store_open(struct vigil_store **out, const char *dsn, unsigned flags)
+{
+	const struct vigil_store_ops *ops = &vigil_store_sqlite_ops;
+	vigil_buf path = VIGIL_BUF_INIT;
+	int err;
+
+	*out = NULL;
+	if (dsn && is_postgres(dsn))
+		return vigil_error_set(
+		        VIGIL_EUNSUPPORTED,
+		        "PostgreSQL comes with vigil serve; use a SQLite path for now");
+	if (!dsn || !*dsn) {
+		if ((err = vigil_store_default_path(&path)) < 0)
+			return err;
+		dsn = path.ptr;
+	}
+	if ((err = ops->open(out, dsn, flags)) == 0 && (err = ops->migrate(*out)) < 0) {
+		ops->close(*out);
+		*out = NULL;
+	}
+	vigil_buf_release(&path);
+	return err;
+}
+
+void vigil_store_close(struct vigil_store *s)
+{
+	if (!s)
+		return;
+	if (s->in_txn)
+		s->ops->rollback(s);
+	s->ops->close(s);
+}
+
+int vigil_store_schema_version(struct vigil_store *s, int *out)
+{
+	return s->ops->schema_version(s, out);
+}
+
+int vigil_store_begin(struct vigil_store *s)
+{
+	int err;
+
+	if (s->in_txn)
+		return vigil_error_set(VIGIL_EDB, "a transaction is already open");
+	if ((err = s->ops->begin(s)) == 0)
+		s->in_txn = 1;
+	return err;
+}
+
+int vigil_store_commit(struct vigil_store *s)
+{
+	int err = s->ops->commit(s);
+
+	s->in_txn = 0;
+	return err;
+}
+
+int vigil_store_rollback(struct vigil_store *s)
+{
+	int err = s->ops->rollback(s);
+
+	s->in_txn = 0;
+	return err;
+}
+
+int vigil_store_put_namespace(struct vigil_store *s, const char *name, const char *version_format)
+{
+	return s->ops->put_namespace(s, name, version_format);
+}
+
+int vigil_store_unit_replace(struct vigil_store *s, const char *feed, const char *key,
+                             const struct vigil_store_unit_meta *meta, int64_t *unit)
+{
+	return s->ops->unit_replace(s, feed, key, meta, unit);
+}
+
+int vigil_store_unit_namespace(struct vigil_store *s, int64_t unit, const char *ns)
+{
+	return s->ops->unit_namespace(s, unit, ns);
+}
+
+int vigil_store_put_vulnerability(struct vigil_store *s, int64_t unit,
+                                  const struct vigil_store_vuln *v)
+{
+	return s->ops->put_vulnerability(s, unit, v);
+}
+
+int vigil_store_put_affected(struct vigil_store *s, int64_t unit, const char *ns, const char *vuln,
+                             const char *package, enum vigil_affected_status status,
+                             const char *fixed_version)
+{
+	return s->ops->put_affected(s, unit, ns, vuln, package, status, fixed_version);
+}
+
+int vigil_store_feed_clear(struct vigil_store *s, const char *feed)
+{
+	return s->ops->feed_clear(s, feed);
+}
+
+int vigil_store_feed_finish(struct vigil_store *s, const char *feed, const char *source,
+                            const char *imported_at)
+{
+	return s->ops->feed_finish(s, feed, source, imported_at);
+}
+
+int vigil_store_lookup(struct vigil_store *s, const char *ns, const char *package,
+                       vigil_store_record_cb cb, void *payload)
+{
+	return s->ops->lookup(s, ns, package, cb, payload);
+}
+
+int vigil_store_namespace_known(struct vigil_store *s, const char *ns, int *out)
+{
+	return s->ops->namespace_known(s, ns, out);
+}
+
+int vigil_store_status(struct vigil_store *s, struct vigil_store_status *out)
+{
+	memset(out, 0, sizeof(*out));
+	return s->ops->status(s, out);
+}
+
+void vigil_store_status_release(struct vigil_store_status *st)
+{
+	size_t i, j;
+
+	for (i = 0; i < st->nfeeds; i++) {
+		struct vigil_store_feed_status *f = &st->feeds[i];
+		vigil_free(f->name);
+		vigil_free(f->source);
+		vigil_free(f->upstream_date);
+		vigil_free(f->imported_at);
+		for (j = 0; j < f->nnamespaces; j++)
+			vigil_free(f->namespaces[j]);
+		vigil_free(f->namespaces);
+	}
+	vigil_free(st->feeds);
+	memset(st, 0, sizeof(*st));
+}
+
+int vigil_store_layer_get(struct vigil_store *s, const char *diff_id, vigil_buf *ns,
+                          vigil_buf *packages, int *engine)
+{
+	return s->ops->layer_get(s, diff_id, ns, packages, engine);
+}
+
+int vigil_store_layer_put(struct vigil_store *s, const struct vigil_store_layer *l)
+{
+	return s->ops->layer_put(s, l);
+}

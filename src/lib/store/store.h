@@ -1,0 +1,271 @@
+/*
+ * The vulnerability store: one interface, one backend per DSN scheme.
+ *
+ * A backend is a `struct vigil_store_ops` of function pointers (libgit2's
+ * backends); vigil_store_open() picks it from the DSN: `postgres://` and
+ * `postgresql://` for PostgreSQL (not built yet: VIGIL_EUNSUPPORTED), anything
+ * else is a SQLite file path. Callers use the vigil_store_*() wrappers below,
+ * never the ops directly.
+ *
+ * What it holds (docs/internals/store.md has the schema):
+ *   - namespaces: name ("alpine:v3.18") and version format ("apk");
+ *   - feeds, and their units: a unit is what one upstream file or file set
+ *     states (alpine "v3.18/main"), with its source, upstream date or ETag,
+ *     digest and import time. Re-importing a unit replaces its rows;
+ *   - affected records per (namespace, package name): the vulnerability ID,
+ *     and a fixed-in version, "no fix yet" or "not affected";
+ *   - vulnerability details per (unit, namespace, ID), only when a feed has
+ *     some: description, link, severity on Clair's scale, metadata JSON
+ *     (CVSS). A record without details has severity Unknown;
+ *   - layer analyses by diff_id (the scan cache).
+ *
+ * Transactions: every write of a feed import happens between
+ * vigil_store_begin() and vigil_store_commit(); vigil_store_rollback() (or a
+ * crash) leaves the previous data whole. Reads need no transaction.
+ *
+ * A store handle is used by one thread at a time.
+ */
+#ifndef VIGIL_STORE_H
+#define VIGIL_STORE_H
+
+#include "vigil/buf.h"
+#include "vigil/common.h"
+
+#include <stdint.h>
+
+/* Severity on Clair's scale, ordered (stored as its number). */
+enum vigil_severity {
+	VIGIL_SEVERITY_UNKNOWN = 0,
+	VIGIL_SEVERITY_NEGLIGIBLE = 1,
+	VIGIL_SEVERITY_LOW = 2,
+	VIGIL_SEVERITY_MEDIUM = 3,
+	VIGIL_SEVERITY_HIGH = 4,
+	VIGIL_SEVERITY_CRITICAL = 5,
+	VIGIL_SEVERITY_DEFCON1 = 6,
+};
+
+/* What an affected record says about (namespace, package, vulnerability). */
+enum vigil_affected_status {
+	VIGIL_AFFECTED_FIXED = 0,        /* affected when installed < fixed_version */
+	VIGIL_AFFECTED_UNFIXED = 1,      /* every version affected, no fix yet */
+	VIGIL_AFFECTED_NOT_AFFECTED = 2, /* the feed says this package never was */
+};
+
+/* Where a unit's data came from, written with vigil_store_unit_replace(). */
+struct vigil_store_unit_meta {
+	const char *source;        /* URL or file:// path; "" when unknown */
+	const char *upstream_date; /* RFC 3339 UTC, or ""; Last-Modified or file mtime */
+	const char *etag;          /* HTTP ETag, or "" */
+	const char *digest;        /* "sha256:..." of the content, or "" */
+};
+
+/* A vulnerability as a feed states it. Strings are borrowed for the call. */
+struct vigil_store_vuln {
+	const char *namespace_name;
+	const char *name;        /* CVE-..., TEMP-..., RHSA-... */
+	const char *description; /* NULL or "" when none */
+	const char *link;        /* NULL or "" when none */
+	enum vigil_severity severity;
+	const char *metadata; /* JSON text (CVSS), or NULL */
+};
+
+/* One affected record returned by vigil_store_lookup(). Borrowed for the callback. */
+struct vigil_store_record {
+	const char *namespace_name;
+	const char *package;
+	const char *vuln; /* the ID */
+	enum vigil_affected_status status;
+	const char *fixed_version; /* "" unless status is VIGIL_AFFECTED_FIXED */
+	const char *feed;          /* which feed stated it */
+	const char *description;   /* details of the same unit; "" when none */
+	const char *link;
+	enum vigil_severity severity;
+	const char *metadata; /* JSON text or NULL */
+};
+
+typedef int (*vigil_store_record_cb)(const struct vigil_store_record *rec, void *payload);
+
+/* Per feed, for `vigil db status`. Owned by the vigil_store_status list. */
+struct vigil_store_feed_status {
+	char *name;
+	char *source;
+	char *upstream_date;      /* latest of its units', "" when none */
+	char *imported_at;        /* RFC 3339 UTC of the last import */
+	uint64_t vulnerabilities; /* distinct IDs */
+	uint64_t records;         /* distinct (namespace, package, ID) statements */
+	char **namespaces;        /* sorted */
+	size_t nnamespaces;
+};
+
+struct vigil_store_status {
+	struct vigil_store_feed_status *feeds; /* sorted by name */
+	size_t nfeeds;
+};
+
+/* A layer analysis for the scan cache. Strings are borrowed (put) or owned by the caller (get). */
+struct vigil_store_layer {
+	const char *diff_id;
+	const char *parent;         /* parent layer's diff_id, or NULL */
+	const char *namespace_name; /* NULL when none was detected */
+	const char *packages;       /* JSON text: the layer's packages */
+	int engine;                 /* analysis version; lower ones are redone */
+};
+
+struct vigil_store;
+
+/* Flags for vigil_store_open(). */
+enum vigil_store_flags {
+	VIGIL_STORE_CREATE = 1 << 0, /* create the database (and its directories) if missing */
+};
+
+#define VIGIL_STORE_OPS_VERSION 1
+
+/*
+ * A backend. Every function returns 0 or a negative vigil_code (VIGIL_EDB
+ * for database failures) with the message set; see the wrappers below for
+ * each one's contract.
+ */
+struct vigil_store_ops {
+	unsigned version; /* VIGIL_STORE_OPS_VERSION */
+	const char *name; /* "sqlite" */
+	int (*open)(struct vigil_store **out, const char *dsn, unsigned flags);
+	void (*close)(struct vigil_store *s);
+	int (*migrate)(struct vigil_store *s);
+	int (*schema_version)(struct vigil_store *s, int *out);
+	int (*begin)(struct vigil_store *s);
+	int (*commit)(struct vigil_store *s);
+	int (*rollback)(struct vigil_store *s);
+	int (*put_namespace)(struct vigil_store *s, const char *name, const char *version_format);
+	int (*unit_replace)(struct vigil_store *s, const char *feed, const char *key,
+	                    const struct vigil_store_unit_meta *meta, int64_t *unit);
+	int (*unit_namespace)(struct vigil_store *s, int64_t unit, const char *ns);
+	int (*put_vulnerability)(struct vigil_store *s, int64_t unit,
+	                         const struct vigil_store_vuln *v);
+	int (*put_affected)(struct vigil_store *s, int64_t unit, const char *ns, const char *vuln,
+	                    const char *package, enum vigil_affected_status status,
+	                    const char *fixed_version);
+	int (*feed_clear)(struct vigil_store *s, const char *feed);
+	int (*feed_finish)(struct vigil_store *s, const char *feed, const char *source,
+	                   const char *imported_at);
+	int (*lookup)(struct vigil_store *s, const char *ns, const char *package,
+	              vigil_store_record_cb cb, void *payload);
+	int (*namespace_known)(struct vigil_store *s, const char *ns, int *out);
+	int (*status)(struct vigil_store *s, struct vigil_store_status *out);
+	int (*layer_get)(struct vigil_store *s, const char *diff_id, vigil_buf *ns,
+	                 vigil_buf *packages, int *engine);
+	int (*layer_put)(struct vigil_store *s, const struct vigil_store_layer *l);
+};
+
+/* Every backend's handle starts with this. */
+struct vigil_store {
+	const struct vigil_store_ops *ops;
+	int in_txn;
+};
+
+extern const struct vigil_store_ops vigil_store_sqlite_ops;
+
+/**
+ * The SQLite path vigil uses when no DSN is given: $XDG_CACHE_HOME/vigil/vigil.db,
+ * else $HOME/.cache/vigil/vigil.db, into `out`. Returns 0 or VIGIL_EDB
+ * (neither variable set).
+ */
+int vigil_store_default_path(vigil_buf *out);
+
+/**
+ * Open the store named by `dsn` (NULL or "" = the default path), bring its
+ * schema up to date and return it in *out (free with vigil_store_close()).
+ * Returns 0; VIGIL_EUNSUPPORTED for postgres://; VIGIL_ENOTFOUND when the
+ * database does not exist and VIGIL_STORE_CREATE is not given; VIGIL_EDB when
+ * it is not a database or its schema is newer than this vigil.
+ */
+int vigil_store_open(struct vigil_store **out, const char *dsn, unsigned flags) VIGIL_WARN_UNUSED;
+
+/** Close and free; NULL is fine. An open transaction is rolled back. */
+void vigil_store_close(struct vigil_store *s);
+
+/** The schema version stored in the database. Returns 0 or VIGIL_EDB. */
+int vigil_store_schema_version(struct vigil_store *s, int *out);
+
+/** Start the write transaction of one feed import. Returns 0 or VIGIL_EDB. */
+int vigil_store_begin(struct vigil_store *s);
+/** Make the transaction's writes durable and visible. Returns 0 or VIGIL_EDB. */
+int vigil_store_commit(struct vigil_store *s);
+/** Drop the transaction's writes; the previous data stays. Returns 0 or VIGIL_EDB. */
+int vigil_store_rollback(struct vigil_store *s);
+
+/** Create namespace `name` with its version format ("apk", "dpkg", "rpm") if missing. */
+int vigil_store_put_namespace(struct vigil_store *s, const char *name, const char *version_format);
+
+/**
+ * Start (or restart) unit `key` of `feed`: delete every row the unit held,
+ * record `meta`, and return its id in *unit for the puts below. Call once per
+ * unit per transaction (the importer calls it again only for a new run).
+ */
+int vigil_store_unit_replace(struct vigil_store *s, const char *feed, const char *key,
+                             const struct vigil_store_unit_meta *meta, int64_t *unit);
+
+/** Record that `unit` covers namespace `ns` (put first), even with no vulnerabilities. */
+int vigil_store_unit_namespace(struct vigil_store *s, int64_t unit, const char *ns);
+
+/**
+ * Insert or merge the details of vulnerability v->name in v->namespace_name
+ * for `unit`: non-empty description and link, a known severity and metadata
+ * replace what the row had. Feeds without details need not call it.
+ */
+int vigil_store_put_vulnerability(struct vigil_store *s, int64_t unit,
+                                  const struct vigil_store_vuln *v);
+
+/**
+ * Record that `package` of namespace `ns` (put first) is, for vulnerability
+ * ID `vuln`, fixed in `fixed_version`, unfixed or not affected. An identical
+ * statement of the same unit is ignored.
+ */
+int vigil_store_put_affected(struct vigil_store *s, int64_t unit, const char *ns, const char *vuln,
+                             const char *package, enum vigil_affected_status status,
+                             const char *fixed_version);
+
+/** Delete every unit of `feed` (a full replacement of the feed's data). */
+int vigil_store_feed_clear(struct vigil_store *s, const char *feed);
+
+/**
+ * Close a feed import: recount the feed's vulnerabilities and records and
+ * stamp its source and import time. Call inside the transaction, before commit.
+ */
+int vigil_store_feed_finish(struct vigil_store *s, const char *feed, const char *source,
+                            const char *imported_at);
+
+/**
+ * Call `cb` for every record of (`ns`, `package`), ordered by vulnerability
+ * ID, feed and fixed version. A non-zero return from `cb` stops the walk and
+ * is returned. Returns 0 (also when there are none) or VIGIL_EDB.
+ */
+int vigil_store_lookup(struct vigil_store *s, const char *ns, const char *package,
+                       vigil_store_record_cb cb, void *payload);
+
+/** *out = 1 when some feed covers namespace `ns`, else 0. */
+int vigil_store_namespace_known(struct vigil_store *s, const char *ns, int *out);
+
+/**
+ * Per-feed status, a pure function of the database contents. *out belongs to
+ * the caller: release with vigil_store_status_release().
+ */
+int vigil_store_status(struct vigil_store *s, struct vigil_store_status *out);
+void vigil_store_status_release(struct vigil_store_status *st);
+
+/**
+ * The cached analysis of layer `diff_id`: namespace ("" when none) and
+ * packages JSON into the caller's buffers, its engine version into *engine.
+ * Returns 0, VIGIL_ENOTFOUND or VIGIL_EDB.
+ */
+int vigil_store_layer_get(struct vigil_store *s, const char *diff_id, vigil_buf *ns,
+                          vigil_buf *packages, int *engine);
+/** Store (or replace) the analysis of a layer. Outside feed transactions is fine. */
+int vigil_store_layer_put(struct vigil_store *s, const struct vigil_store_layer *l);
+
+/** "Unknown", "Negligible", ... (Clair's spelling). Static. */
+const char *vigil_severity_name(enum vigil_severity sev);
+/** Parse a severity name on Clair's or Trivy's scale, case-insensitive. Returns 0 or
+ * VIGIL_EINVALID. */
+int vigil_severity_parse(enum vigil_severity *out, const char *name);
+
+#endif
