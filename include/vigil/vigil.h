@@ -10,6 +10,7 @@
 #include "buf.h"
 #include "log.h"
 #include "version.h"
+#include "db.h"
 #include "image.h"
 
 #define VIGIL_VERSION_STRING "0.1.0"
