@@ -90,14 +90,9 @@ static int check_counts(const struct vigil_blob_store *s, size_t nlayers, size_t
 	return 0;
 }
 
-/* Stream layer `key` and check it against the config's diff_id. */
-static int load_layer(struct vigil_layer *l, const struct vigil_blob_store *s, const char *key,
-		      const char *want_diff_id)
+/* Check streamed layer `key` against the config's diff_id. */
+static int check_diff_id(const struct vigil_layer *l, const char *key, const char *want_diff_id)
 {
-	int err;
-
-	if ((err = s->layer(s->self, key, l)) < 0)
-		return err;
 	if (strcmp(l->diff_id, want_diff_id) != 0)
 		return vigil_error_set(VIGIL_EINVALID,
 				       "layer '%s': diff_id mismatch: config says %s, content is %s",
@@ -161,32 +156,42 @@ static int member_key(vigil_buf *out, const json_t *v, const struct vigil_blob_s
 	return vigil_path_clean(out, str);
 }
 
+/* One layer of a docker-save archive, member `key`. */
+static int docker_layer(struct vigil_layer *l, const struct vigil_blob_store *s, const char *key,
+			const char *diff_id)
+{
+	const char *hex;
+	int err;
+
+	if ((err = s->layer(s->self, key, l)) < 0)
+		return err;
+	/* a newer docker save names blobs by digest: hold it to that */
+	if (strncmp(key, "blobs/sha256/", 13) == 0 &&
+	    (!vigil_manifest_digest_hex(l->digest, &hex) || strcmp(hex, key + 13) != 0))
+		return vigil_error_set(VIGIL_EINVALID, "layer '%s': digest mismatch: content is %s",
+				       key, l->digest);
+	if ((err = check_diff_id(l, key, diff_id)) < 0)
+		return err;
+	l->digest[0] = '\0';
+	return 0;
+}
+
 static int docker_layers(struct vigil_image_data *out, const struct vigil_blob_store *s,
 			 const json_t *names, const json_t *ids)
 {
 	vigil_buf key = VIGIL_BUF_INIT;
-	const char *hex;
 	size_t i;
 	int err = 0;
 
 	out->layers = vigil_calloc(json_array_size(names), sizeof(*out->layers));
 	for (i = 0; i < json_array_size(names); i++) {
-		struct vigil_layer *l = &out->layers[i];
 		if ((err = member_key(&key, json_array_get(names, i), s, "layer name")) < 0)
 			break;
 		out->nlayers = i + 1;
-		err = load_layer(l, s, key.ptr, json_string_value(json_array_get(ids, i)));
+		err = docker_layer(&out->layers[i], s, key.ptr,
+				   json_string_value(json_array_get(ids, i)));
 		if (err < 0)
 			break;
-		/* a newer docker save names blobs by digest: hold it to that */
-		if (strncmp(key.ptr, "blobs/sha256/", 13) == 0 &&
-		    (!vigil_manifest_digest_hex(l->digest, &hex) || strcmp(hex, key.ptr + 13))) {
-			err = vigil_error_set(VIGIL_EINVALID,
-					      "layer '%s': digest mismatch: content is %s", key.ptr,
-					      l->digest);
-			break;
-		}
-		l->digest[0] = '\0';
 	}
 	vigil_buf_release(&key);
 	return err;
@@ -371,7 +376,7 @@ static int oci_layer(struct vigil_layer *l, const struct vigil_blob_store *s, co
 	if (!d)
 		return vigil_error_set(VIGIL_EINVALID, "manifest of '%s': layer digest is not sha256",
 				       s->name);
-	if ((err = load_layer(l, s, d, diff_id)) < 0)
+	if ((err = s->layer(s->self, d, l)) < 0)
 		return err;
 	if (strcmp(l->digest, d) != 0)
 		return vigil_error_set(VIGIL_EINVALID,
@@ -381,7 +386,7 @@ static int oci_layer(struct vigil_layer *l, const struct vigil_blob_store *s, co
 		return vigil_error_set(VIGIL_EINVALID,
 				       "layer '%s': size mismatch: manifest says %lld, content is %llu",
 				       d, (long long)size, (unsigned long long)l->stored_size);
-	return 0;
+	return check_diff_id(l, d, diff_id);
 }
 
 static int oci_layers(struct vigil_image_data *out, const struct vigil_blob_store *s,
