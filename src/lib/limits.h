@@ -26,6 +26,10 @@
 /* Packages one database may list. */
 #define VIGIL_MAX_PACKAGES 1000000
 
+/* detect (os-release, dpkg, apk) */
+/* Length of each part of an OS namespace: the id, the version, the codename. */
+#define VIGIL_MAX_NAMESPACE_PART 64
+
 /* image: members of one outer archive (tar of a docker-save or OCI layout). */
 #define VIGIL_MAX_ARCHIVE_MEMBERS 100000
 /* image: bytes of all candidate JSON blobs kept while an archive streams. */

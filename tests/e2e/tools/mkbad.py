@@ -170,7 +170,7 @@ for name, path in (("garbage-dpkg", "var/lib/dpkg/status"),
 p = os.path.join(out, "rootfs-escape", "etc")
 os.makedirs(p, exist_ok=True)
 os.symlink("../../../../../../../../../../usr/lib/os-release", os.path.join(p, "os-release"))
-os.symlink("/etc/debian_version", os.path.join(p, "debian_version"))
+os.symlink("/../../../etc/hostname", os.path.join(p, "debian_version"))
 p = os.path.join(out, "rootfs-loop", "etc")
 os.makedirs(p, exist_ok=True)
 os.symlink("os-release", os.path.join(p, "os-release"))
