@@ -11,7 +11,8 @@
  *                            filter): the entries we keep
  *
  * Each stage hashes a byte when it hands it on, so unwanted entries can be
- * skipped with archive_read_data_skip() and still be hashed. After the tar's
+ * skipped (libarchive reads through them: no seek callback) and still be
+ * hashed; an uncompressed blob is hashed once, its digest being its diff_id. After the tar's
  * end-of-archive marker both lower stages are drained, so the digests cover
  * trailing padding too.
  */
@@ -55,6 +56,7 @@ struct untar {
 	int err; /* a vigil_code with its message set */
 	int eof;
 	int started;
+	int plain; /* no compression: the tar bytes are the stored bytes, hashed once */
 };
 
 /* What the entry loop needs. */
@@ -148,7 +150,8 @@ static ssize_t untar_pull(struct untar *u, const void **buf)
 	}
 	if (r < ARCHIVE_WARN)
 		return u->err = stage_error(u->raw, u->src, NULL, u->name, "cannot decompress");
-	vigil_sha256_update(&u->hash, *buf, size);
+	if (!u->plain)
+		vigil_sha256_update(&u->hash, *buf, size);
 	u->bytes += size;
 	if ((r = bomb_check(u)) < 0)
 		return u->err = r;
@@ -336,6 +339,7 @@ static int run(struct ctx *c, struct source *s, struct untar *u)
 			return vigil_error_set(VIGIL_EINVALID, "layer '%s' is empty", c->name);
 		return vigil_error_set(VIGIL_EINVALID, "layer '%s': cannot decompress", c->name);
 	}
+	u->plain = archive_filter_code(u->raw, 0) == ARCHIVE_FILTER_NONE;
 	c->tar = open_tar(u);
 	if (!c->tar) {
 		if (u->err)
@@ -374,7 +378,10 @@ int vigil_layer_read(struct vigil_layer *out, vigil_read_fn read, void *payload,
 	err = run(&c, &s, &u);
 	if (err == 0) {
 		vigil_sha256_final(&s.hash, out->digest);
-		vigil_sha256_final(&u.hash, out->diff_id);
+		if (u.plain)
+			memcpy(out->diff_id, out->digest, sizeof(out->diff_id));
+		else
+			vigil_sha256_final(&u.hash, out->diff_id);
 		out->stored_size = s.bytes;
 		out->tar_size = u.bytes;
 	}
