@@ -170,10 +170,7 @@ static int docker_layer(struct vigil_layer *l, const struct vigil_blob_store *s,
 	    (!vigil_manifest_digest_hex(l->digest, &hex) || strcmp(hex, key + 13) != 0))
 		return vigil_error_set(VIGIL_EINVALID, "layer '%s': digest mismatch: content is %s",
 				       key, l->digest);
-	if ((err = check_diff_id(l, key, diff_id)) < 0)
-		return err;
-	l->digest[0] = '\0';
-	return 0;
+	return check_diff_id(l, key, diff_id);
 }
 
 static int docker_layers(struct vigil_image_data *out, const struct vigil_blob_store *s,
@@ -193,6 +190,9 @@ static int docker_layers(struct vigil_image_data *out, const struct vigil_blob_s
 		if (err < 0)
 			break;
 	}
+	/* docker-save stores no blob digests (a later reference may copy an earlier layer) */
+	for (i = 0; i < out->nlayers; i++)
+		out->layers[i].digest[0] = '\0';
 	vigil_buf_release(&key);
 	return err;
 }

@@ -298,19 +298,31 @@ static int read_entries(struct ctx *c)
 	}
 }
 
-static struct archive *open_raw(struct source *s)
+static int open_raw(struct archive **out, struct source *s, const char *name)
 {
 	struct archive *a = archive_read_new();
+	const char *msg;
+	int err;
 
+	*out = NULL;
 	archive_read_support_filter_gzip(a);
 	archive_read_support_filter_zstd(a);
 	archive_read_support_filter_none(a);
 	archive_read_support_format_raw(a);
-	if (archive_read_open(a, s, NULL, source_read, NULL) != ARCHIVE_OK) {
-		archive_read_free(a);
-		return NULL;
+	if (archive_read_open(a, s, NULL, source_read, NULL) == ARCHIVE_OK) {
+		*out = a;
+		return 0;
 	}
-	return a;
+	msg = archive_error_string(a);
+	if (s->err)
+		err = s->err;
+	else if (s->bytes == 0)
+		err = vigil_error_set(VIGIL_EINVALID, "layer '%s' is empty", name);
+	else
+		err = vigil_error_set(VIGIL_EINVALID, "layer '%s': cannot decompress: %s", name,
+				      msg ? msg : "unknown error");
+	archive_read_free(a);
+	return err;
 }
 
 static struct archive *open_tar(struct untar *u)
@@ -331,14 +343,8 @@ static int run(struct ctx *c, struct source *s, struct untar *u)
 {
 	int err;
 
-	u->raw = open_raw(s);
-	if (!u->raw) {
-		if (s->err)
-			return s->err;
-		if (s->bytes == 0)
-			return vigil_error_set(VIGIL_EINVALID, "layer '%s' is empty", c->name);
-		return vigil_error_set(VIGIL_EINVALID, "layer '%s': cannot decompress", c->name);
-	}
+	if ((err = open_raw(&u->raw, s, c->name)) < 0)
+		return err;
 	u->plain = archive_filter_code(u->raw, 0) == ARCHIVE_FILTER_NONE;
 	c->tar = open_tar(u);
 	if (!c->tar) {

@@ -480,6 +480,56 @@ static void test_docker_broken(void **state)
 	free(bad.p);
 }
 
+/* A newer docker save: blobs/sha256/ members named in manifest.json, one layer used twice. */
+static void test_docker_blobs(void **state)
+{
+	static const char *const files[] = { "etc/os-release", "ID=twice\n", NULL };
+	char names[3][128], man_s[512], cfg_s[512], path[512];
+	const char *nm[3];
+	const struct blob *blobs[3];
+	struct blob layer, cfg, man;
+	struct vigil_image_data d;
+
+	(void)state;
+	make_tar(&layer, files);
+	snprintf(cfg_s, sizeof(cfg_s),
+		 "{\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[\"%s\",\"%s\"]}}",
+		 layer.digest, layer.digest);
+	blob_str(&cfg, cfg_s);
+	blob_name(names[0], sizeof(names[0]), &layer);
+	blob_name(names[1], sizeof(names[1]), &cfg);
+	snprintf(man_s, sizeof(man_s), "[{\"Config\":\"%s\",\"Layers\":[\"%s\",\"%s\"]}]",
+		 names[1], names[0], names[0]);
+	blob_str(&man, man_s);
+	nm[0] = names[0];
+	nm[1] = names[1];
+	nm[2] = "manifest.json";
+	blobs[0] = &layer;
+	blobs[1] = &cfg;
+	blobs[2] = &man;
+	snprintf(path, sizeof(path), "%s/blobs.tar", tmp);
+	write_tar(path, nm, blobs, 3);
+	if (load(&d, path, NULL) != 0)
+		fail_msg("%s", vigil_error_last());
+	assert_int_equal(d.nlayers, 2);
+	assert_int_equal(d.layers[0].n, 1);
+	assert_int_equal(d.layers[1].n, 1);
+	assert_ptr_not_equal(d.layers[0].entries, d.layers[1].entries);
+	assert_string_equal(os_release(&d), "ID=twice\n");
+	vigil_image_data_release(&d);
+
+	/* the layer member's name no longer matches its content */
+	layer.p[512] ^= 0x20;
+	snprintf(path, sizeof(path), "%s/blobs-bad.tar", tmp);
+	write_tar(path, nm, blobs, 3);
+	assert_int_equal(load(&d, path, NULL), VIGIL_EINVALID);
+	assert_non_null(strstr(vigil_error_last(), "digest mismatch"));
+	vigil_image_data_release(&d);
+	free(layer.p);
+	free(cfg.p);
+	free(man.p);
+}
+
 static void test_refs(void **state)
 {
 	struct vigil_image_data d;
@@ -624,7 +674,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_platforms),     cmocka_unit_test(test_nested_and_tags),
 		cmocka_unit_test(test_digest_mismatch), cmocka_unit_test(test_docker_broken),
-		cmocka_unit_test(test_refs),          cmocka_unit_test(test_debian),
+		cmocka_unit_test(test_docker_blobs),  cmocka_unit_test(test_refs),          cmocka_unit_test(test_debian),
 		cmocka_unit_test(test_fixtures),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
