@@ -518,6 +518,8 @@ static int load(struct vigil_image_data *out, const char *path, const char *tag,
 	struct vigil_blob_store s = { 0 };
 	int err;
 
+	if (!is_file(path))
+		return vigil_error_set(VIGIL_EINVALID, "'%s' is not an archive file", path);
 	o.path = path;
 	o.opts = opts;
 	o.kind = kind;

@@ -140,7 +140,7 @@ int vigil_image_load(struct vigil_image_data *out, const char *ref, const vigil_
 
 	memset(out, 0, sizeof(*out));
 	if (strncmp(ref, "docker://", 9) == 0)
-		return registry(ref + 9);
+		return registry(ref);
 	if ((src = by_prefix(ref, &rest)) != NULL && !exists(ref))
 		return load_prefixed(out, src, rest, opts);
 	if (exists(ref))

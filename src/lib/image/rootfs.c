@@ -10,14 +10,17 @@
 
 #include <sys/stat.h>
 
-static int probe(const char *path)
+static int probe_dir(const char *path)
 {
 	struct stat st;
 
+	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+static int probe(const char *path)
+{
 	/* sources.def probes rootfs first, so an OCI layout must say no here */
-	if (stat(path, &st) != 0 || !S_ISDIR(st.st_mode))
-		return 0;
-	return !vigil_image_source_oci.probe(path);
+	return probe_dir(path) && !vigil_image_source_oci.probe(path);
 }
 
 static int load(struct vigil_image_data *out, const char *path, const char *tag,
@@ -29,6 +32,8 @@ static int load(struct vigil_image_data *out, const char *path, const char *tag,
 	out->kind = "rootfs";
 	if (tag)
 		return vigil_error_set(VIGIL_EINVALID, "a root filesystem has no tags: '%s'", tag);
+	if (!probe_dir(path))
+		return vigil_error_set(VIGIL_EINVALID, "'%s' is not a directory", path);
 	lo.max_file_size = opts ? opts->max_file_size : 0;
 	lo.name = path;
 	out->layers = vigil_calloc(1, sizeof(*out->layers));
