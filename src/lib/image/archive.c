@@ -277,9 +277,9 @@ static int handle_member(struct outer *o, struct archive_entry *ae, vigil_buf *n
 	struct member *m;
 	int err;
 
-	if ((err = vigil_path_clean(name, archive_entry_pathname(ae) ? archive_entry_pathname(ae)
-								   : "")) < 0)
-		return err;
+	/* a name over VIGIL_MAX_PATH is nothing a manifest can name: skip it */
+	if (!archive_entry_pathname(ae) || vigil_path_clean(name, archive_entry_pathname(ae)) < 0)
+		return 0;
 	if (o->n >= VIGIL_MAX_ARCHIVE_MEMBERS)
 		return vigil_error_set(VIGIL_ETOOBIG, "'%s' has more than %d members", o->path,
 				       VIGIL_MAX_ARCHIVE_MEMBERS);

@@ -241,10 +241,9 @@ static int handle_entry(struct ctx *c, struct archive_entry *ae)
 	const char *name = archive_entry_pathname(ae), *link;
 	int err, handled, wanted;
 
-	if (!name)
+	/* a name over VIGIL_MAX_PATH cannot lead to a wanted path: skip it */
+	if (!name || vigil_path_clean(&c->path, name) < 0)
 		return 0;
-	if ((err = vigil_path_clean(&c->path, name)) < 0)
-		return err;
 	if (!c->path.len)
 		return 0; /* the root itself */
 	if ((err = keep_whiteout(c, &handled)) < 0 || handled)

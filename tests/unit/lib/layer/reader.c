@@ -356,6 +356,27 @@ static void test_bomb(void **state)
 	free(out);
 }
 
+/* A name over VIGIL_MAX_PATH is skipped, not fatal. */
+static void test_long_name(void **state)
+{
+	static char longname[VIGIL_MAX_PATH + 600];
+	struct tent ents[2] = { { longname, T_FILE, "x" }, { "etc/os-release", T_FILE, "ID=a\n" } };
+	struct vigil_layer l = { 0 };
+	size_t n, i;
+	unsigned char *tar;
+
+	(void)state;
+	for (i = 0; i + 2 < sizeof(longname); i += 2)
+		memcpy(longname + i, "a/", 2);
+	longname[i] = 'z';
+	tar = make_tar(ents, 2, &n);
+	assert_int_equal(read_mem(&l, tar, n, 4096, 0), 0);
+	assert_int_equal(l.n, 1);
+	expect(&l, "etc/os-release", VIGIL_ENTRY_FILE, "ID=a\n");
+	vigil_layer_release(&l);
+	free(tar);
+}
+
 static void test_whiteout_names(void **state)
 {
 	vigil_buf t = VIGIL_BUF_INIT;
@@ -413,7 +434,8 @@ int main(void)
 		cmocka_unit_test(test_compressions), cmocka_unit_test(test_over_cap),
 		cmocka_unit_test(test_truncated),    cmocka_unit_test(test_not_tar),
 		cmocka_unit_test(test_empty_tar),    cmocka_unit_test(test_bomb),
-		cmocka_unit_test(test_whiteout_names), cmocka_unit_test(test_fanal_layers),
+		cmocka_unit_test(test_long_name),    cmocka_unit_test(test_whiteout_names),
+		cmocka_unit_test(test_fanal_layers),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
