@@ -2,7 +2,7 @@
  * vigil_image_load(): which source reads a reference (PRODUCT.md, "IMAGE").
  *
  *   PREFIX:PATH[:TAG]  an explicit source (docker-archive, oci, oci-archive,
- *                      rootfs); TAG only when PATH itself does not exist
+ *                      rootfs); TAG only when PATH:TAG itself does not exist
  *   docker://REF       a registry reference
  *   PATH               an existing path: each source's probe in sources.def
  *                      order says whether it is of its kind
@@ -83,20 +83,26 @@ static const struct vigil_image_source *by_prefix(const char *ref, const char **
 	return NULL;
 }
 
-/* PATH or PATH:TAG: the whole when it exists, else split at the last ':'. */
+/*
+ * PATH or PATH:TAG: the whole when it exists, else the longest PATH before a
+ * ':' that exists (a docker TAG may itself hold a ':', "name:latest").
+ */
 static int split_tag(const char *rest, char **path, char **tag)
 {
-	const char *colon = strrchr(rest, ':');
+	char *p = vigil_strdup(rest), *colon;
 
-	*path = NULL;
+	*path = p;
 	*tag = NULL;
-	if (exists(rest) || !colon || colon == rest || !colon[1]) {
-		*path = vigil_strdup(rest);
-		return exists(rest) ? 0 : not_found(rest);
+	if (exists(p))
+		return 0;
+	while ((colon = strrchr(p, ':')) != NULL) {
+		*colon = '\0';
+		if (*p && colon[1] && exists(p)) {
+			*tag = vigil_strdup(rest + (colon - p) + 1);
+			return 0;
+		}
 	}
-	*path = vigil_strndup(rest, (size_t)(colon - rest));
-	*tag = vigil_strdup(colon + 1);
-	return exists(*path) ? 0 : not_found(rest);
+	return not_found(rest);
 }
 
 static int load_prefixed(struct vigil_image_data *out, const struct vigil_image_source *src,
