@@ -54,7 +54,8 @@ static void attribute(struct vigil_pkglist *now, const struct vigil_pkglist *pre
 		vigil_free((char *)p->layer);
 		p->layer = layer ? vigil_strdup(layer) : NULL;
 	}
-	qsort(now->items, now->n, sizeof(*now->items), ident_cmp);
+	if (now->n) /* items is NULL for an empty list, which qsort must not get */
+		qsort(now->items, now->n, sizeof(*now->items), ident_cmp);
 }
 
 static int detect_layers(struct vigil_inspection *in, const struct vigil_image_data *img)

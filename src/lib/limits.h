@@ -52,4 +52,11 @@
 /* Items (ID statements) in one feed file; also bounds YAML alias fan-out. */
 #define VIGIL_MAX_FEED_ITEMS 20000000
 
+/* image: members of one outer archive (tar of a docker-save or OCI layout). */
+#define VIGIL_MAX_ARCHIVE_MEMBERS 100000
+/* image: bytes of all candidate JSON blobs kept while an archive streams. */
+#define VIGIL_MAX_SMALL_BLOB_BYTES ((size_t)64 << 20)
+/* image: nested image indexes followed before a manifest. */
+#define VIGIL_MAX_INDEX_DEPTH 4
+
 #endif

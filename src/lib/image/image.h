@@ -25,10 +25,23 @@ struct vigil_image_data {
 
 struct vigil_image_source {
 	const char *prefix; /* "docker-archive", "oci", "oci-archive", "rootfs" */
-	/* 1 when `path` (an existing file or directory) is of this kind. */
+	/*
+	 * 1 when `path` (an existing file or directory) is of this kind, 0 when
+	 * not, or a negative vigil_code (message set) when it cannot be read.
+	 */
 	int (*probe)(const char *path);
-	int (*load)(struct vigil_image_data *out, const char *path, const vigil_image_opts *opts);
+	/*
+	 * Load the image at `path`; `tag` (may be NULL) is the TAG of
+	 * "prefix:PATH:TAG", naming one image of several.
+	 */
+	int (*load)(struct vigil_image_data *out, const char *path, const char *tag,
+		    const vigil_image_opts *opts);
 };
+
+/* The registry, in sources.def order. */
+#define VIGIL_IMAGE_SOURCE(n) extern const struct vigil_image_source vigil_image_source_##n;
+#include "sources.def"
+#undef VIGIL_IMAGE_SOURCE
 
 /**
  * Open `ref` as PRODUCT.md's IMAGE rules say (explicit prefix, else by what

@@ -59,6 +59,17 @@ static void compact(struct vigil_fsview *v)
 	v->n = j;
 }
 
+/* Drop the entry of exactly `path`, if any. */
+static void hide_exact(struct vigil_fsview *v, const char *path)
+{
+	size_t i = lower_bound(v, path);
+
+	if (i < v->n && strcmp(v->entries[i]->path, path) == 0) {
+		memmove(&v->entries[i], &v->entries[i + 1], (v->n - i - 1) * sizeof(*v->entries));
+		v->n--;
+	}
+}
+
 /*
  * Drop the entries below `dir` (and `dir` itself when `self`). Entries below
  * "a" are "a/..." which sort after "a/" and before "a0" ('/' + 1 == '0').
@@ -67,14 +78,8 @@ static void hide(struct vigil_fsview *v, const char *dir, int self)
 {
 	size_t i, n = strlen(dir);
 
-	if (self) {
-		i = lower_bound(v, dir);
-		if (i < v->n && strcmp(v->entries[i]->path, dir) == 0) {
-			memmove(&v->entries[i], &v->entries[i + 1],
-				(v->n - i - 1) * sizeof(*v->entries));
-			v->n--;
-		}
-	}
+	if (self)
+		hide_exact(v, dir);
 	if (n == 0) {
 		v->n = 0;
 		return;
@@ -125,7 +130,7 @@ static void hide_lower(struct vigil_fsview *v, const struct vigil_layer *l)
 			break;
 		case VIGIL_ENTRY_DIR:
 			/* a directory hides a lower symlink or file, not a lower directory's content */
-			hide(v, e->path, 1);
+			hide_exact(v, e->path);
 			break;
 		default:
 			hide(v, e->path, 1);

@@ -66,7 +66,9 @@ good_layer = tar_bytes([("etc/", ("dir",)),
 
 # 1. truncated copies of the real OCI tarball
 data = open(oci, "rb").read()
-for cut in (100, 5000, 1 << 20, len(data) // 2, len(data) - 1024):
+# (len - 8192 cuts into the last blob; len - 1024 would only cut the record padding
+# after the end-of-archive marker, which leaves a valid tar)
+for cut in (100, 5000, 1 << 20, len(data) // 2, len(data) - 8192):
     open(os.path.join(out, "truncated-%d.tar" % cut), "wb").write(data[:cut])
 
 # 2. a corrupt gzip layer: the real OCI tar with bytes flipped inside the

@@ -135,11 +135,32 @@ static void test_dir_hides_symlink(void **state)
 	drop(&l2);
 }
 
+/* A layer that lists a directory again keeps what lower layers put below it. */
+static void test_dir_keeps_content(void **state)
+{
+	struct vigil_layer l1 = { 0 }, l2 = { 0 };
+	struct vigil_fsview v;
+
+	(void)state;
+	add(&l1, VIGIL_ENTRY_DIR, "etc", NULL);
+	add(&l1, VIGIL_ENTRY_FILE, "etc/os-release", "ID=debian");
+	add(&l2, VIGIL_ENTRY_DIR, "etc", NULL);
+	add(&l2, VIGIL_ENTRY_DIR, "var", NULL);
+	vigil_fsview_init(&v);
+	vigil_fsview_apply(&v, &l1);
+	vigil_fsview_apply(&v, &l2);
+	assert_string_equal(get(&v, "etc/os-release"), "ID=debian");
+	vigil_fsview_release(&v);
+	drop(&l1);
+	drop(&l2);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_layers),
 		cmocka_unit_test(test_dir_hides_symlink),
+		cmocka_unit_test(test_dir_keeps_content),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
