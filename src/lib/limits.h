@@ -59,4 +59,8 @@
 /* image: nested image indexes followed before a manifest. */
 #define VIGIL_MAX_INDEX_DEPTH 4
 
+/* scan */
+/* Findings of one scan (one per binary package and vulnerability ID). */
+#define VIGIL_MAX_FINDINGS 10000000
+
 #endif

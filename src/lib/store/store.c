@@ -1,7 +1,7 @@
 /*
  * The store interface: picks the backend from the DSN and forwards every call
- * to its ops. Backend-independent helpers (severity names, the default path,
- * status release) live here too.
+ * to its ops. Backend-independent helpers (the default path, status
+ * release) live here too.
  */
 #include "store.h"
 #include "vigil/alloc.h"
@@ -10,30 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-
-static const char *const severity_names[] = {
-	"Unknown", "Negligible", "Low", "Medium", "High", "Critical", "Defcon1",
-};
-
-const char *vigil_severity_name(enum vigil_severity sev)
-{
-	if ((unsigned)sev >= sizeof(severity_names) / sizeof(severity_names[0]))
-		return "Unknown";
-	return severity_names[sev];
-}
-
-int vigil_severity_parse(enum vigil_severity *out, const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < sizeof(severity_names) / sizeof(severity_names[0]); i++) {
-		if (strcasecmp(name, severity_names[i]) == 0) {
-			*out = (enum vigil_severity)i;
-			return 0;
-		}
-	}
-	return vigil_error_set(VIGIL_EINVALID, "unknown severity '%s'", name);
-}
 
 int vigil_store_default_path(vigil_buf *out)
 {

@@ -30,19 +30,11 @@
 
 #include "vigil/buf.h"
 #include "vigil/common.h"
+#include "vigil/severity.h"
 
 #include <stdint.h>
 
-/* Severity on Clair's scale, ordered (stored as its number). */
-enum vigil_severity {
-	VIGIL_SEVERITY_UNKNOWN = 0,
-	VIGIL_SEVERITY_NEGLIGIBLE = 1,
-	VIGIL_SEVERITY_LOW = 2,
-	VIGIL_SEVERITY_MEDIUM = 3,
-	VIGIL_SEVERITY_HIGH = 4,
-	VIGIL_SEVERITY_CRITICAL = 5,
-	VIGIL_SEVERITY_DEFCON1 = 6,
-};
+/* Severity: include/vigil/severity.h (the store keeps its number). */
 
 /* What an affected record says about (namespace, package, vulnerability). */
 enum vigil_affected_status {
@@ -261,11 +253,5 @@ int vigil_store_layer_get(struct vigil_store *s, const char *diff_id, vigil_buf 
                           vigil_buf *packages, int *engine);
 /** Store (or replace) the analysis of a layer. Outside feed transactions is fine. */
 int vigil_store_layer_put(struct vigil_store *s, const struct vigil_store_layer *l);
-
-/** "Unknown", "Negligible", ... (Clair's spelling). Static. */
-const char *vigil_severity_name(enum vigil_severity sev);
-/** Parse a severity name on Clair's or Trivy's scale, case-insensitive. Returns 0 or
- * VIGIL_EINVALID. */
-int vigil_severity_parse(enum vigil_severity *out, const char *name);
 
 #endif
