@@ -52,6 +52,25 @@ struct vigil_image_source {
 int vigil_image_load(struct vigil_image_data *out, const char *ref,
 		     const vigil_image_opts *opts) VIGIL_WARN_UNUSED;
 
+/*
+ * The layer cache's way in: before a layer's blob is read, `cached` is asked
+ * for its entries by diff_id. When it fills `out` (entries, digest, diff_id)
+ * and returns 1, the blob is not read at all where the source allows it (an
+ * OCI layout, a plain uncompressed tar whose members can be skipped by
+ * seeking); 0 means read the blob; a negative code aborts the load. A source
+ * that cannot know a layer's diff_id before reading it (a compressed
+ * archive) still reads every blob.
+ */
+struct vigil_image_hooks {
+	int (*cached)(struct vigil_layer *out, const char *diff_id, void *payload);
+	void *payload;
+};
+
+/** vigil_image_load() that takes layers from `hooks` where it can (hooks may be NULL). */
+int vigil_image_load_cached(struct vigil_image_data *out, const char *ref,
+			    const vigil_image_opts *opts,
+			    const struct vigil_image_hooks *hooks) VIGIL_WARN_UNUSED;
+
 void vigil_image_data_release(struct vigil_image_data *d);
 
 #endif
