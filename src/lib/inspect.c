@@ -5,6 +5,7 @@
  * a layer that rewrites a database without changing a package does not take
  * it over, and a package a later layer removes is gone.
  */
+#include "inspect.h"
 #include "vigil/vigil.h"
 #include "detect/detect.h"
 #include "image/image.h"
@@ -99,27 +100,33 @@ static void copy_layers(struct vigil_inspection *in, const struct vigil_image_da
 	}
 }
 
+int vigil_inspection__from_image(vigil_inspection **out, const struct vigil_image_data *img)
+{
+	struct vigil_inspection *in = vigil_calloc(1, sizeof(*in));
+	int err;
+
+	*out = NULL;
+	copy_layers(in, img);
+	if ((err = detect_layers(in, img)) < 0) {
+		vigil_inspection_free(in);
+		return err;
+	}
+	vigil_pkglist_sort(&in->pkgs);
+	*out = in;
+	return 0;
+}
+
 int vigil_inspect(vigil_inspection **out, const char *ref, const vigil_image_opts *opts)
 {
 	vigil_image_opts dflt = VIGIL_IMAGE_OPTS_INIT;
 	struct vigil_image_data img;
-	struct vigil_inspection *in;
 	int err;
 
 	*out = NULL;
 	memset(&img, 0, sizeof(img));
-	in = vigil_calloc(1, sizeof(*in));
-	if ((err = vigil_image_load(&img, ref, opts ? opts : &dflt)) < 0)
-		goto out;
-	copy_layers(in, &img);
-	if ((err = detect_layers(in, &img)) < 0)
-		goto out;
-	vigil_pkglist_sort(&in->pkgs);
-	*out = in;
-	in = NULL;
-out:
+	if ((err = vigil_image_load(&img, ref, opts ? opts : &dflt)) == 0)
+		err = vigil_inspection__from_image(out, &img);
 	vigil_image_data_release(&img);
-	vigil_inspection_free(in);
 	return err;
 }
 

@@ -43,6 +43,10 @@ enum stmt_id {
 	ST_STATUS_NS,
 	ST_LAYER_GET,
 	ST_LAYER_PUT,
+	ST_AFF_INSERT_ARCH,
+	ST_LOOKUP_BATCH,
+	ST_ENTRIES_GET,
+	ST_ENTRIES_PUT,
 	ST_COUNT
 };
 
@@ -99,12 +103,30 @@ static const char *const stmt_sql[ST_COUNT] = {
 	        "WHERE name = ?1",
 	[ST_LOOKUP] = "SELECT n.name, a.package, a.name, a.status, a.fixed_version, f.name, "
 	              "COALESCE(v.description, ''), COALESCE(v.link, ''), COALESCE(v.severity, 0), "
-	              "v.metadata FROM affected a JOIN namespace n ON n.id = a.namespace_id "
+	              "v.metadata, a.arch, u.key FROM affected a "
+	              "JOIN namespace n ON n.id = a.namespace_id "
 	              "JOIN feed_unit u ON u.id = a.unit_id JOIN feed f ON f.id = u.feed_id "
 	              "LEFT JOIN vulnerability v ON v.unit_id = a.unit_id "
 	              "AND v.namespace_id = a.namespace_id AND v.name = a.name "
 	              "WHERE n.name = ?1 AND a.package = ?2 "
 	              "ORDER BY a.name, f.name, a.status, a.fixed_version",
+	/* The same columns for a JSON array of package names, in one query. */
+	[ST_LOOKUP_BATCH] =
+	        "SELECT n.name, a.package, a.name, a.status, a.fixed_version, f.name, "
+	        "COALESCE(v.description, ''), COALESCE(v.link, ''), COALESCE(v.severity, 0), "
+	        "v.metadata, a.arch, u.key FROM affected a "
+	        "JOIN namespace n ON n.id = a.namespace_id "
+	        "JOIN feed_unit u ON u.id = a.unit_id JOIN feed f ON f.id = u.feed_id "
+	        "LEFT JOIN vulnerability v ON v.unit_id = a.unit_id "
+	        "AND v.namespace_id = a.namespace_id AND v.name = a.name "
+	        "WHERE n.name = ?1 AND a.package IN (SELECT DISTINCT value FROM json_each(?2)) "
+	        "ORDER BY a.package, a.name, f.name, a.status, a.fixed_version",
+	[ST_ENTRIES_GET] = "SELECT entries FROM layer_entries WHERE diff_id = ?1 AND engine = ?2",
+	[ST_ENTRIES_PUT] =
+	        "INSERT INTO layer_entries (diff_id, engine, entries, created_at) "
+	        "VALUES (?1, ?2, ?3, ?4) ON CONFLICT (diff_id) DO UPDATE SET "
+	        "engine = excluded.engine, entries = excluded.entries, "
+	        "created_at = excluded.created_at",
 	[ST_NS_KNOWN] =
 	        "SELECT 1 FROM unit_namespace un JOIN namespace n ON n.id = un.namespace_id "
 	        "WHERE n.name = ?1 LIMIT 1",
@@ -124,6 +146,16 @@ static const char *const stmt_sql[ST_COUNT] = {
 	        "SET parent = excluded.parent, namespace = excluded.namespace, "
 	        "packages = excluded.packages, engine = excluded.engine, "
 	        "created_at = excluded.created_at",
+	/* Same statement, other arch: widen to the union (a '' arch is every arch). */
+	[ST_AFF_INSERT_ARCH] =
+	        "INSERT INTO affected (namespace_id, package, name, unit_id, status, "
+	        "fixed_version, arch) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) "
+	        "ON CONFLICT (namespace_id, package, name, unit_id, status, fixed_version) "
+	        "DO UPDATE SET arch = CASE "
+	        "WHEN affected.arch = '' OR excluded.arch = '' THEN '' "
+	        "WHEN affected.arch = excluded.arch "
+	        "OR instr('|' || affected.arch || '|', '|' || excluded.arch || '|') > 0 "
+	        "THEN affected.arch ELSE affected.arch || '|' || excluded.arch END",
 };
 
 struct sqlite_store {
@@ -549,9 +581,10 @@ static int sqlite_put_vulnerability(struct vigil_store *base, int64_t unit,
 	return run(s, st, "cannot store a vulnerability");
 }
 
-static int sqlite_put_affected(struct vigil_store *base, int64_t unit, const char *ns,
-                               const char *vuln, const char *package,
-                               enum vigil_affected_status status, const char *fixed_version)
+/* The insert of put_affected (arch NULL) or put_affected_arch. */
+static int put_affected(struct vigil_store *base, int64_t unit, const char *ns, const char *vuln,
+                        const char *package, enum vigil_affected_status status,
+                        const char *fixed_version, const char *arch)
 {
 	struct sqlite_store *s = S(base);
 	sqlite3_stmt *st = NULL;
@@ -567,7 +600,7 @@ static int sqlite_put_affected(struct vigil_store *base, int64_t unit, const cha
 		return err;
 	s->aff_unit = unit;
 	s->aff_ns = nid;
-	if ((err = stmt(s, ST_AFF_INSERT, &st)) < 0)
+	if ((err = stmt(s, arch ? ST_AFF_INSERT_ARCH : ST_AFF_INSERT, &st)) < 0)
 		return err;
 	sqlite3_bind_int64(st, 1, nid);
 	bind_text(st, 2, package);
@@ -575,7 +608,25 @@ static int sqlite_put_affected(struct vigil_store *base, int64_t unit, const cha
 	sqlite3_bind_int64(st, 4, unit);
 	sqlite3_bind_int(st, 5, (int)status);
 	bind_text(st, 6, status == VIGIL_AFFECTED_FIXED && fixed_version ? fixed_version : "");
+	if (arch)
+		bind_text(st, 7, arch);
 	return run(s, st, "cannot store an affected record");
+}
+
+static int sqlite_put_affected(struct vigil_store *base, int64_t unit, const char *ns,
+                               const char *vuln, const char *package,
+                               enum vigil_affected_status status, const char *fixed_version)
+{
+	return put_affected(base, unit, ns, vuln, package, status, fixed_version, NULL);
+}
+
+static int sqlite_put_affected_arch(struct vigil_store *base, int64_t unit, const char *ns,
+                                    const char *vuln, const char *package,
+                                    enum vigil_affected_status status,
+                                    const char *fixed_version, const char *arch)
+{
+	return put_affected(base, unit, ns, vuln, package, status, fixed_version,
+	                    arch ? arch : "");
 }
 
 static int sqlite_feed_clear(struct vigil_store *base, const char *feed)
@@ -625,18 +676,13 @@ static const char *col_text(sqlite3_stmt *st, int i)
 	return t ? (const char *)t : "";
 }
 
-static int sqlite_lookup(struct vigil_store *base, const char *ns, const char *package,
-                         vigil_store_record_cb cb, void *payload)
+/* Walk the rows of a bound ST_LOOKUP or ST_LOOKUP_BATCH. */
+static int walk_records(struct sqlite_store *s, sqlite3_stmt *st, vigil_store_record_cb cb,
+                        void *payload)
 {
-	struct sqlite_store *s = S(base);
 	struct vigil_store_record r;
-	sqlite3_stmt *st = NULL;
-	int rc, err = 0;
+	int rc = SQLITE_DONE, err = 0;
 
-	if ((err = stmt(s, ST_LOOKUP, &st)) < 0)
-		return err;
-	bind_text(st, 1, ns);
-	bind_text(st, 2, package);
 	while (!err && (rc = sqlite3_step(st)) == SQLITE_ROW) {
 		r.namespace_name = col_text(st, 0);
 		r.package = col_text(st, 1);
@@ -648,12 +694,119 @@ static int sqlite_lookup(struct vigil_store *base, const char *ns, const char *p
 		r.link = col_text(st, 7);
 		r.severity = (enum vigil_severity)sqlite3_column_int(st, 8);
 		r.metadata = (const char *)sqlite3_column_text(st, 9);
+		r.arch = col_text(st, 10);
+		r.unit = col_text(st, 11);
 		err = cb(&r, payload);
 	}
 	if (!err && rc != SQLITE_DONE)
 		err = db_fail(s, "cannot look records up");
 	sqlite3_reset(st);
 	return err;
+}
+
+static int sqlite_lookup(struct vigil_store *base, const char *ns, const char *package,
+                         vigil_store_record_cb cb, void *payload)
+{
+	struct sqlite_store *s = S(base);
+	sqlite3_stmt *st = NULL;
+	int err;
+
+	if ((err = stmt(s, ST_LOOKUP, &st)) < 0)
+		return err;
+	bind_text(st, 1, ns);
+	bind_text(st, 2, package);
+	return walk_records(s, st, cb, payload);
+}
+
+/* `names` as a JSON array of strings (the one parameter of the batched query). */
+static int json_names(vigil_buf *out, const char *const *names, size_t n)
+{
+	size_t i;
+	const unsigned char *p;
+	int err = vigil_buf_putc(out, '[');
+
+	for (i = 0; i < n && !err; i++) {
+		err = vigil_buf_puts(out, i ? ",\"" : "\"");
+		for (p = (const unsigned char *)names[i]; *p && !err; p++) {
+			if (*p == '"' || *p == '\\')
+				err = vigil_buf_printf(out, "\\%c", *p);
+			else if (*p < 0x20)
+				err = vigil_buf_printf(out, "\\u%04x", *p);
+			else
+				err = vigil_buf_putc(out, (char)*p);
+		}
+		if (!err)
+			err = vigil_buf_putc(out, '"');
+	}
+	return err ? err : vigil_buf_putc(out, ']');
+}
+
+static int sqlite_lookup_batch(struct vigil_store *base, const char *ns,
+                               const char *const *packages, size_t npackages,
+                               vigil_store_record_cb cb, void *payload)
+{
+	struct sqlite_store *s = S(base);
+	vigil_buf names = VIGIL_BUF_INIT;
+	sqlite3_stmt *st = NULL;
+	int err;
+
+	if (npackages == 0)
+		return 0;
+	if ((err = json_names(&names, packages, npackages)) < 0 ||
+	    (err = stmt(s, ST_LOOKUP_BATCH, &st)) < 0)
+		goto out;
+	bind_text(st, 1, ns);
+	bind_text(st, 2, names.ptr);
+	err = walk_records(s, st, cb, payload);
+out:
+	vigil_buf_release(&names);
+	return err;
+}
+
+static int sqlite_layer_entries_get(struct vigil_store *base, const char *diff_id,
+                                    const char *engine, vigil_buf *blob)
+{
+	struct sqlite_store *s = S(base);
+	sqlite3_stmt *st = NULL;
+	int rc, err;
+
+	if ((err = stmt(s, ST_ENTRIES_GET, &st)) < 0)
+		return err;
+	bind_text(st, 1, diff_id);
+	bind_text(st, 2, engine);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		const void *p = sqlite3_column_blob(st, 0);
+		int n = sqlite3_column_bytes(st, 0);
+		vigil_buf_reset(blob);
+		err = n > 0 ? vigil_buf_add(blob, p, (size_t)n) : 0;
+	} else if (rc == SQLITE_DONE) {
+		err = vigil_error_set(VIGIL_ENOTFOUND, "layer '%s' is not in the cache", diff_id);
+	} else {
+		err = db_fail(s, "cannot read a cached layer");
+	}
+	sqlite3_reset(st);
+	return err;
+}
+
+static int sqlite_layer_entries_put(struct vigil_store *base, const char *diff_id,
+                                    const char *engine, const void *blob, size_t len)
+{
+	struct sqlite_store *s = S(base);
+	sqlite3_stmt *st = NULL;
+	char now[32];
+	int err;
+
+	if (len > 0x7fffffff)
+		return vigil_error_set(VIGIL_ETOOBIG, "layer '%s': cache entry too big", diff_id);
+	if ((err = stmt(s, ST_ENTRIES_PUT, &st)) < 0)
+		return err;
+	now_rfc3339(now, sizeof(now));
+	bind_text(st, 1, diff_id);
+	bind_text(st, 2, engine);
+	sqlite3_bind_blob(st, 3, len ? blob : "", (int)len, SQLITE_STATIC);
+	bind_text(st, 4, now);
+	return run(s, st, "cannot store a cached layer");
 }
 
 static int sqlite_namespace_known(struct vigil_store *base, const char *ns, int *out)
@@ -820,4 +973,8 @@ const struct vigil_store_ops vigil_store_sqlite_ops = {
 	.status = sqlite_status,
 	.layer_get = sqlite_layer_get,
 	.layer_put = sqlite_layer_put,
+	.put_affected_arch = sqlite_put_affected_arch,
+	.lookup_batch = sqlite_lookup_batch,
+	.layer_entries_get = sqlite_layer_entries_get,
+	.layer_entries_put = sqlite_layer_entries_put,
 };

@@ -123,6 +123,17 @@ int vigil_store_put_affected(struct vigil_store *s, int64_t unit, const char *ns
 	return s->ops->put_affected(s, unit, ns, vuln, package, status, fixed_version);
 }
 
+int vigil_store_put_affected_arch(struct vigil_store *s, int64_t unit, const char *ns,
+                                  const char *vuln, const char *package,
+                                  enum vigil_affected_status status, const char *fixed_version,
+                                  const char *arch)
+{
+	if (!s->ops->put_affected_arch)
+		return s->ops->put_affected(s, unit, ns, vuln, package, status, fixed_version);
+	return s->ops->put_affected_arch(s, unit, ns, vuln, package, status, fixed_version,
+	                                 arch ? arch : "");
+}
+
 int vigil_store_feed_clear(struct vigil_store *s, const char *feed)
 {
 	return s->ops->feed_clear(s, feed);
@@ -178,4 +189,33 @@ int vigil_store_layer_get(struct vigil_store *s, const char *diff_id, vigil_buf 
 int vigil_store_layer_put(struct vigil_store *s, const struct vigil_store_layer *l)
 {
 	return s->ops->layer_put(s, l);
+}
+
+int vigil_store_lookup_batch(struct vigil_store *s, const char *ns, const char *const *packages,
+                             size_t npackages, vigil_store_record_cb cb, void *payload)
+{
+	size_t i;
+	int err = 0;
+
+	if (s->ops->lookup_batch)
+		return s->ops->lookup_batch(s, ns, packages, npackages, cb, payload);
+	for (i = 0; i < npackages && !err; i++) /* a backend without it: one query each */
+		err = s->ops->lookup(s, ns, packages[i], cb, payload);
+	return err;
+}
+
+int vigil_store_layer_entries_get(struct vigil_store *s, const char *diff_id, const char *engine,
+                                  vigil_buf *blob)
+{
+	if (!s->ops->layer_entries_get)
+		return vigil_error_set(VIGIL_ENOTFOUND, "layer '%s' is not in the cache", diff_id);
+	return s->ops->layer_entries_get(s, diff_id, engine, blob);
+}
+
+int vigil_store_layer_entries_put(struct vigil_store *s, const char *diff_id, const char *engine,
+                                  const void *blob, size_t len)
+{
+	if (!s->ops->layer_entries_put)
+		return 0;
+	return s->ops->layer_entries_put(s, diff_id, engine, blob, len);
 }

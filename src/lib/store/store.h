@@ -73,6 +73,8 @@ struct vigil_store_record {
 	const char *link;
 	enum vigil_severity severity;
 	const char *metadata; /* JSON text or NULL */
+	const char *arch;     /* POSIX ERE searched in the package's arch; "" = every arch */
+	const char *unit;     /* key of the feed unit that stated it ("v3.18/main", "json") */
 };
 
 typedef int (*vigil_store_record_cb)(const struct vigil_store_record *rec, void *payload);
@@ -146,6 +148,17 @@ struct vigil_store_ops {
 	int (*layer_get)(struct vigil_store *s, const char *diff_id, vigil_buf *ns,
 	                 vigil_buf *packages, int *engine);
 	int (*layer_put)(struct vigil_store *s, const struct vigil_store_layer *l);
+	int (*put_affected_arch)(struct vigil_store *s, int64_t unit, const char *ns,
+	                         const char *vuln, const char *package,
+	                         enum vigil_affected_status status, const char *fixed_version,
+	                         const char *arch);
+	/* match and scan (migration 3) */
+	int (*lookup_batch)(struct vigil_store *s, const char *ns, const char *const *packages,
+	                    size_t npackages, vigil_store_record_cb cb, void *payload);
+	int (*layer_entries_get)(struct vigil_store *s, const char *diff_id, const char *engine,
+	                         vigil_buf *blob);
+	int (*layer_entries_put)(struct vigil_store *s, const char *diff_id, const char *engine,
+	                         const void *blob, size_t len);
 };
 
 /* Every backend's handle starts with this. */
@@ -216,6 +229,18 @@ int vigil_store_put_affected(struct vigil_store *s, int64_t unit, const char *ns
                              const char *package, enum vigil_affected_status status,
                              const char *fixed_version);
 
+/**
+ * vigil_store_put_affected() for the architectures matching `arch`, a POSIX
+ * extended regular expression searched in the installed package's arch (OVAL
+ * "pattern match"); "" or NULL is every arch. A statement of the same unit
+ * differing only in arch widens the stored one: "x86_64" then "aarch64"
+ * gives "x86_64|aarch64", and "" absorbs any pattern.
+ */
+int vigil_store_put_affected_arch(struct vigil_store *s, int64_t unit, const char *ns,
+                                  const char *vuln, const char *package,
+                                  enum vigil_affected_status status, const char *fixed_version,
+                                  const char *arch);
+
 /** Delete every unit of `feed` (a full replacement of the feed's data). */
 int vigil_store_feed_clear(struct vigil_store *s, const char *feed);
 
@@ -253,5 +278,27 @@ int vigil_store_layer_get(struct vigil_store *s, const char *diff_id, vigil_buf 
                           vigil_buf *packages, int *engine);
 /** Store (or replace) the analysis of a layer. Outside feed transactions is fine. */
 int vigil_store_layer_put(struct vigil_store *s, const struct vigil_store_layer *l);
+
+/**
+ * The matcher's batched lookup: call `cb` for every record of namespace `ns`
+ * whose package is one of `packages` (duplicates are fine), in one query,
+ * ordered by package, vulnerability ID, feed, status and fixed version.
+ * A non-zero return from `cb` stops the walk and is returned. Returns 0 or
+ * VIGIL_EDB.
+ */
+int vigil_store_lookup_batch(struct vigil_store *s, const char *ns, const char *const *packages,
+                             size_t npackages, vigil_store_record_cb cb, void *payload);
+
+/**
+ * The layer cache of `vigil scan`: the serialized entries of layer `diff_id`
+ * as kept under `engine` (a fingerprint of what the detectors read; entries
+ * kept under another engine are a miss) into `blob`. Returns 0,
+ * VIGIL_ENOTFOUND or VIGIL_EDB.
+ */
+int vigil_store_layer_entries_get(struct vigil_store *s, const char *diff_id, const char *engine,
+                                  vigil_buf *blob);
+/** Store (or replace) the serialized entries of a layer. Outside feed transactions is fine. */
+int vigil_store_layer_entries_put(struct vigil_store *s, const char *diff_id, const char *engine,
+                                  const void *blob, size_t len);
 
 #endif

@@ -80,6 +80,23 @@ const struct vigil_store_migration vigil_store_sqlite_migrations[] = {
 	  "  engine INTEGER NOT NULL,\n"
 	  "  created_at TEXT NOT NULL\n"
 	  ");\n" },
+	{ 2, "affected.arch",
+	  /* The architectures a record applies to (OVAL rpminfo_state arch):
+	   * a POSIX extended regular expression searched in the installed
+	   * package's arch, '' for every arch. Records of one unit that differ
+	   * only in arch are merged into one alternation (see put_affected_arch). */
+	  "ALTER TABLE affected ADD COLUMN arch TEXT NOT NULL DEFAULT '';\n" },
+	{ 3, "layer cache of vigil scan",
+	  /* What one layer holds that the detectors read (kept files, symlinks,
+	   * whiteouts...), serialized (src/lib/scan/cache.c), by diff_id.
+	   * `engine` fingerprints the detectors' wanted paths: entries kept for
+	   * another set are a miss and are replaced. */
+	  "CREATE TABLE layer_entries (\n"
+	  "  diff_id TEXT PRIMARY KEY,\n"
+	  "  engine TEXT NOT NULL,\n"
+	  "  entries BLOB NOT NULL,\n"
+	  "  created_at TEXT NOT NULL\n"
+	  ");\n" },
 };
 
 const size_t vigil_store_sqlite_migration_count =
