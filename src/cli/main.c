@@ -18,6 +18,7 @@ static const struct {
 	{ "vercmp", cmd_vercmp, "Compare package versions (dpkg, rpm, apk)" },
 	{ "inspect", cmd_inspect, "List an image's OS and packages, per layer" },
 	{ "db", cmd_db, "Import vulnerability feeds and show their status" },
+	{ "scan", cmd_scan, "Find the known vulnerabilities of an image's packages" },
 };
 
 static void usage(FILE *f)
