@@ -217,7 +217,7 @@ static int read_ignorefile(struct idlist *ids, const char *path, int *expired)
 		return cli_fail(VIGIL_EIO);
 	}
 	while (fgets(line, sizeof(line), f)) {
-		char *p = line, *id, *tok;
+		char *p = line, *id, *tok, *save = NULL;
 		int keep = 1, before;
 
 		lineno++;
@@ -225,8 +225,8 @@ static int read_ignorefile(struct idlist *ids, const char *path, int *expired)
 			p++;
 		if (!*p || *p == '#')
 			continue;
-		id = strtok(p, " \t\r\n");
-		while ((tok = strtok(NULL, " \t\r\n")) != NULL) {
+		id = strtok_r(p, " \t\r\n", &save);
+		while ((tok = strtok_r(NULL, " \t\r\n", &save)) != NULL) {
 			if (strncmp(tok, "exp:", 4) != 0)
 				continue;
 			if (today_before(tok + 4, &before) < 0) {
