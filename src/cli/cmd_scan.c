@@ -30,30 +30,30 @@
 #include <yaml.h>
 
 static const char usage_text[] =
-	"usage: vigil scan IMAGE [options]\n"
-	"\n"
-	"Find the known vulnerabilities of IMAGE's OS packages in the database.\n"
-	"IMAGE is as for 'vigil inspect' (docker-save tarball, OCI layout, rootfs).\n"
-	"\n"
-	"  -f, --format FMT       %s (default table)\n"
-	"  -o, --output FILE      write the report to FILE instead of standard output\n"
-	"  -s, --severity LIST    keep only these severities, comma-separated:\n"
-	"                         UNKNOWN,NEGLIGIBLE,LOW,MEDIUM,HIGH,CRITICAL (DEFCON1)\n"
-	"      --ignore-unfixed   drop vulnerabilities that have no fix yet\n"
-	"  -t, --threshold SEV    exit 1 (or --exit-code) when a vulnerability at or\n"
-	"      --fail-on SEV      above SEV remains (clair-scanner, Grype)\n"
-	"      --exit-code N      the exit code for that; without a threshold, any\n"
-	"                         remaining vulnerability counts (Trivy)\n"
-	"  -w, --whitelist FILE   clair-scanner's YAML (generalwhitelist, images)\n"
-	"      --ignorefile FILE  IDs to ignore, one a line, '#' comments, optional\n"
-	"                         exp:YYYY-MM-DD (default ./.vigilignore, else\n"
-	"                         ./.trivyignore, when present)\n"
-	"      --no-cache         neither read nor write the layer cache\n"
-	"      --platform P       platform to pick from an image index (default linux/amd64)\n"
-	"      --max-file-size S  cap on each package database kept in memory (default 256M)\n"
-	"\n"
-	"Exit: 0 ok, 1 or N threshold hit, 2 usage, 3 bad image or input file,\n"
-	"4 database problem (missing, or no data for the image's OS).\n";
+        "usage: vigil scan IMAGE [options]\n"
+        "\n"
+        "Find the known vulnerabilities of IMAGE's OS packages in the database.\n"
+        "IMAGE is as for 'vigil inspect' (docker-save tarball, OCI layout, rootfs).\n"
+        "\n"
+        "  -f, --format FMT       %s (default table)\n"
+        "  -o, --output FILE      write the report to FILE instead of standard output\n"
+        "  -s, --severity LIST    keep only these severities, comma-separated:\n"
+        "                         UNKNOWN,NEGLIGIBLE,LOW,MEDIUM,HIGH,CRITICAL (DEFCON1)\n"
+        "      --ignore-unfixed   drop vulnerabilities that have no fix yet\n"
+        "  -t, --threshold SEV    exit 1 (or --exit-code) when a vulnerability at or\n"
+        "      --fail-on SEV      above SEV remains (clair-scanner, Grype)\n"
+        "      --exit-code N      the exit code for that; without a threshold, any\n"
+        "                         remaining vulnerability counts (Trivy)\n"
+        "  -w, --whitelist FILE   clair-scanner's YAML (generalwhitelist, images)\n"
+        "      --ignorefile FILE  IDs to ignore, one a line, '#' comments, optional\n"
+        "                         exp:YYYY-MM-DD (default ./.vigilignore, else\n"
+        "                         ./.trivyignore, when present)\n"
+        "      --no-cache         neither read nor write the layer cache\n"
+        "      --platform P       platform to pick from an image index (default linux/amd64)\n"
+        "      --max-file-size S  cap on each package database kept in memory (default 256M)\n"
+        "\n"
+        "Exit: 0 ok, 1 or N threshold hit, 2 usage, 3 bad image or input file,\n"
+        "4 database problem (missing, or no data for the image's OS).\n";
 
 struct scan_opts {
 	const char *image, *format, *output, *whitelist, *ignorefile;
@@ -176,13 +176,15 @@ static int parse_args(struct scan_opts *o, int argc, char **argv)
 			o->ignorefile = val;
 		else if (is_opt(a, NULL, "--platform"))
 			o->img.platform = val;
-		else if (cli_parse_size(&o->img.max_file_size, val) < 0 || o->img.max_file_size == 0)
+		else if (cli_parse_size(&o->img.max_file_size, val) < 0 ||
+		         o->img.max_file_size == 0)
 			return cli_usage("scan", "bad size '%s'", val);
 	}
 	if (!o->image)
 		return cli_usage("scan", "missing IMAGE");
 	if (!vigil_report_format_known(o->format))
-		return cli_usage("scan", "unknown format '%s' (%s)", o->format, vigil_report_formats());
+		return cli_usage("scan", "unknown format '%s' (%s)", o->format,
+		                 vigil_report_formats());
 	return 0;
 }
 
@@ -213,7 +215,8 @@ static int read_ignorefile(struct idlist *ids, const char *path, int *expired)
 	unsigned lineno = 0;
 
 	if (!f) {
-		vigil_error_set(VIGIL_EIO, "cannot read ignore file '%s': %s", path, strerror(errno));
+		vigil_error_set(VIGIL_EIO, "cannot read ignore file '%s': %s", path,
+		                strerror(errno));
 		return cli_fail(VIGIL_EIO);
 	}
 	while (fgets(line, sizeof(line), f)) {
@@ -253,8 +256,7 @@ static int read_ignorefile(struct idlist *ids, const char *path, int *expired)
 
 static int key_is(const yaml_node_t *n, const char *s)
 {
-	return n && n->type == YAML_SCALAR_NODE &&
-	       strlen(s) == n->data.scalar.length &&
+	return n && n->type == YAML_SCALAR_NODE && strlen(s) == n->data.scalar.length &&
 	       strncasecmp((const char *)n->data.scalar.value, s, n->data.scalar.length) == 0;
 }
 
@@ -338,10 +340,12 @@ static int read_whitelist(struct idlist *ids, const char *path, const char *imag
 				add_keys(&doc, v, ids);
 			if (!key_is(k, "images") || !v || v->type != YAML_MAPPING_NODE)
 				continue;
-			for (ip = v->data.mapping.pairs.start; ip < v->data.mapping.pairs.top; ip++) {
+			for (ip = v->data.mapping.pairs.start; ip < v->data.mapping.pairs.top;
+			     ip++) {
 				yaml_node_t *ik = yaml_document_get_node(&doc, ip->key);
 				if (key_eq(ik, first) || key_eq(ik, bare))
-					add_keys(&doc, yaml_document_get_node(&doc, ip->value), ids);
+					add_keys(&doc, yaml_document_get_node(&doc, ip->value),
+					         ids);
 			}
 		}
 	} else if (root && !(root->type == YAML_SCALAR_NODE && root->data.scalar.length == 0)) {
@@ -441,10 +445,11 @@ int cmd_scan(int argc, char **argv, struct cli_ctx *ctx)
 			hits++;
 	ns = vigil_inspection_namespace(vigil_scan_result_inspection(r));
 	if (!ctx->quiet) {
-		fprintf(stderr, "vigil: %s (%s): %zu vulnerabilit%s", o.image, ns ? ns : "no OS",
-		        n, n == 1 ? "y" : "ies");
+		fprintf(stderr, "vigil: %s (%s): %zu vulnerabilit%s", o.image, ns ? ns : "no OS", n,
+		        n == 1 ? "y" : "ies");
 		if (o.has_threshold)
-			fprintf(stderr, ", %zu at or above %s", hits, vigil_severity_name(o.threshold));
+			fprintf(stderr, ", %zu at or above %s", hits,
+			        vigil_severity_name(o.threshold));
 		fputc('\n', stderr);
 	}
 	rc = EXIT_OK;

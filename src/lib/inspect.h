@@ -14,6 +14,6 @@
  * (vigil_inspection_free()). Returns 0 or the detectors' error.
  */
 int vigil_inspection__from_image(vigil_inspection **out,
-				 const struct vigil_image_data *img) VIGIL_WARN_UNUSED;
+                                 const struct vigil_image_data *img) VIGIL_WARN_UNUSED;
 
 #endif

@@ -168,7 +168,8 @@ static const char *key_version(const vigil_package *p, enum vigil_match_key key)
 	return p->version;
 }
 
-static const char *fixed_of(const struct vigil_match_family *fam, const struct vigil_match_record *m)
+static const char *fixed_of(const struct vigil_match_family *fam,
+                            const struct vigil_match_record *m)
 {
 	return fam->fixed_version ? fam->fixed_version(m->fixed) : m->fixed;
 }
@@ -226,7 +227,8 @@ static int decide(struct ctx *c, const vigil_package *p, struct vigil_match_reco
 	if (fix)
 		err = vigil_buf_printf(&c->reason, "installed %s%s %s < fixed %s (%s %s)",
 		                       chosen->key == VIGIL_MATCH_SOURCE ? "source " : "",
-		                       chosen->package, installed, fixed, chosen->feed, chosen->unit);
+		                       chosen->package, installed, fixed, chosen->feed,
+		                       chosen->unit);
 	else
 		err = vigil_buf_printf(&c->reason, "%s%s %s: no fix yet (%s %s)",
 		                       chosen->key == VIGIL_MATCH_SOURCE ? "source " : "",

@@ -51,12 +51,12 @@ struct vigil_match_record {
 };
 
 struct vigil_match_family {
-	const char *name;                        /* "apk", "debian", "ubuntu", "rpm" */
-	const char *const *os_ids;               /* NULL-terminated namespace ids it serves */
+	const char *name;          /* "apk", "debian", "ubuntu", "rpm" */
+	const char *const *os_ids; /* NULL-terminated namespace ids it serves */
 	vigil_version_format format;
 	const struct vigil_match_source *sources; /* preference order; ends with feed == NULL */
-	enum vigil_match_key default_key;        /* for records of feeds not listed */
-	const char *feed_hint;                   /* the feed that loads its data ("alpine") */
+	enum vigil_match_key default_key;         /* for records of feeds not listed */
+	const char *feed_hint;                    /* the feed that loads its data ("alpine") */
 	/*
 	 * Optional: 1 when `rec` applies to `pkg` beyond its name (rpm: the arch
 	 * pattern), 0 when not.

@@ -22,11 +22,11 @@
 #include <stdio.h>
 #include <string.h>
 
-static const char *const os_ids[] = { "rhel", "centos", "rocky", "almalinux", "ol",
-	                              "scientific", "eurolinux", "amzn", "fedora", NULL };
+static const char *const os_ids[] = { "rhel",       "centos",    "rocky", "almalinux", "ol",
+	                              "scientific", "eurolinux", "amzn",  "fedora",    NULL };
 
-static const char *const rebuilds[] = { "centos", "rocky", "almalinux", "ol", "scientific",
-	                                "eurolinux", NULL };
+static const char *const rebuilds[] = { "centos",     "rocky",     "almalinux", "ol",
+	                                "scientific", "eurolinux", NULL };
 
 static const struct vigil_match_source sources[] = {
 	{ "csaf", NULL, VIGIL_MATCH_BINARY },
@@ -42,8 +42,9 @@ static int arch_applies(const struct vigil_match_record *rec, const vigil_packag
 	if (!rec->arch[0] || !pkg->arch || !pkg->arch[0])
 		return 1;
 	if (regcomp(&re, rec->arch, REG_EXTENDED | REG_NOSUB) != 0) {
-		vigil_log(WARN, "match.rpm", "%s of '%s': bad arch pattern '%s': applies to every arch",
-		          rec->vuln, rec->package, rec->arch);
+		vigil_log(WARN, "match.rpm",
+		          "%s of '%s': bad arch pattern '%s': applies to every arch", rec->vuln,
+		          rec->package, rec->arch);
 		return 1;
 	}
 	rc = regexec(&re, pkg->arch, 0, NULL, 0);

@@ -50,7 +50,8 @@ int vigil_layer_cache__encode(vigil_buf *out, const struct vigil_layer *l)
 	int err;
 
 	vigil_buf_reset(out);
-	if ((err = vigil_buf_add(out, "VGLC", 4)) < 0 || (err = put_u(out, FORMAT_VERSION, 4)) < 0 ||
+	if ((err = vigil_buf_add(out, "VGLC", 4)) < 0 ||
+	    (err = put_u(out, FORMAT_VERSION, 4)) < 0 ||
 	    (err = put_str(out, l->digest, strlen(l->digest))) < 0 ||
 	    (err = put_str(out, l->diff_id, strlen(l->diff_id))) < 0 ||
 	    (err = put_u(out, l->stored_size, 8)) < 0 || (err = put_u(out, l->tar_size, 8)) < 0 ||
@@ -128,14 +129,14 @@ int vigil_layer_cache__decode(struct vigil_layer *out, const void *p, size_t len
 		return bad();
 	if ((err = get_str(&r, out->digest, sizeof(out->digest))) < 0 ||
 	    (err = get_str(&r, out->diff_id, sizeof(out->diff_id))) < 0 ||
-	    (err = get_u(&r, 8, &out->stored_size)) < 0 || (err = get_u(&r, 8, &out->tar_size)) < 0 ||
-	    (err = get_u(&r, 8, &n)) < 0)
+	    (err = get_u(&r, 8, &out->stored_size)) < 0 ||
+	    (err = get_u(&r, 8, &out->tar_size)) < 0 || (err = get_u(&r, 8, &n)) < 0)
 		return err;
 	if (n > VIGIL_MAX_LAYER_ENTRIES)
 		return bad();
 	for (i = 0; i < n; i++) {
-		if ((err = get_u(&r, 1, &type)) < 0 || (err = get_str(&r, path, sizeof(path))) < 0 ||
-		    (err = get_u(&r, 1, &has)) < 0)
+		if ((err = get_u(&r, 1, &type)) < 0 ||
+		    (err = get_str(&r, path, sizeof(path))) < 0 || (err = get_u(&r, 1, &has)) < 0)
 			return err;
 		if (type > VIGIL_ENTRY_DIR || has > 1)
 			return bad();
@@ -253,8 +254,8 @@ void vigil_layer_cache__store(struct vigil_layer_cache *c, const struct vigil_im
 		if (!l->diff_id[0] || served(c, l->diff_id))
 			continue;
 		if ((err = vigil_layer_cache__encode(&blob, l)) == 0)
-			err = vigil_store_layer_entries_put(c->store, l->diff_id, c->engine, blob.ptr,
-			                                    blob.len);
+			err = vigil_store_layer_entries_put(c->store, l->diff_id, c->engine,
+			                                    blob.ptr, blob.len);
 		if (err < 0)
 			vigil_log(WARN, COMPONENT, "layer '%s' not cached: %s", l->diff_id,
 			          vigil_error_last());

@@ -19,7 +19,7 @@ struct vigil_layer_cache {
 	char engine[VIGIL_DIGEST_LEN];
 	char **served; /* diff_ids handed out by the hook */
 	size_t nserved, cap;
-	size_t stored;  /* layers written by vigil_layer_cache__store() */
+	size_t stored; /* layers written by vigil_layer_cache__store() */
 };
 
 /** Set `c` up over `store` (borrowed). */

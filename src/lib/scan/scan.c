@@ -84,11 +84,12 @@ static int no_data(struct vigil_store *s, const char *dsn, const char *ns)
 		                      "no feed for it (the database holds: %s)",
 		                      dsn, ns, held.len ? held.ptr : "no feeds");
 	else
-		err = vigil_error_set(VIGIL_EDB,
-		                      "database '%s' has no data for namespace '%s' (it holds: %s); "
-		                      "load it with 'vigil db update --feed %s' or 'vigil db import "
-		                      "--feed %s FILE...'",
-		                      dsn, ns, held.len ? held.ptr : "no feeds", feed, feed);
+		err = vigil_error_set(
+		        VIGIL_EDB,
+		        "database '%s' has no data for namespace '%s' (it holds: %s); "
+		        "load it with 'vigil db update --feed %s' or 'vigil db import "
+		        "--feed %s FILE...'",
+		        dsn, ns, held.len ? held.ptr : "no feeds", feed, feed);
 out:
 	vigil_store_status_release(&st);
 	vigil_buf_release(&held);
@@ -154,8 +155,9 @@ int vigil_scan(vigil_scan_result **out, const char *ref, const vigil_scan_opts *
 		goto out;
 	if (use_cache) {
 		vigil_layer_cache__store(&cache, &img);
-		vigil_log(INFO, COMPONENT, "layer cache: %zu of %zu layers read from it, %zu stored",
-		          cache.nserved, img.nlayers, cache.stored);
+		vigil_log(INFO, COMPONENT,
+		          "layer cache: %zu of %zu layers read from it, %zu stored", cache.nserved,
+		          img.nlayers, cache.stored);
 	}
 	if ((err = vigil_inspection__from_image(&in, &img)) < 0)
 		goto out;

@@ -48,7 +48,8 @@ static void origin_and_lowest_fix(void **state)
 	assert_string_equal(fx_get("libssl3", "CVE-2023-0001")->matched, "openssl");
 	assert_string_equal(fx_get("libssl3", "CVE-2023-0001")->feed, "alpine");
 	assert_string_equal(fx_get("libssl3", "CVE-2023-0001")->ns, NS);
-	assert_non_null(strstr(fx_get("libssl3", "CVE-2023-0001")->reason, "3.1.2-r0 < fixed 3.1.3-r0"));
+	assert_non_null(
+	        strstr(fx_get("libssl3", "CVE-2023-0001")->reason, "3.1.2-r0 < fixed 3.1.3-r0"));
 	assert_int_equal(fx_get("musl", "CVE-2023-0006")->severity, VIGIL_SEVERITY_UNKNOWN);
 }
 
@@ -62,11 +63,11 @@ static void apk_order(void **state)
 	};
 
 	(void)state;
-	fx_rec("alpine", "v3.18/main", NS, "a", "CVE-1", "2.0-r0", NULL);   /* rc < release */
-	fx_rec("alpine", "v3.18/main", NS, "b", "CVE-1", "2.0-r0", NULL);   /* p > release */
-	fx_rec("alpine", "v3.18/main", NS, "c", "CVE-1", "1.9-r0", NULL);   /* 10 > 9 numerically */
+	fx_rec("alpine", "v3.18/main", NS, "a", "CVE-1", "2.0-r0", NULL); /* rc < release */
+	fx_rec("alpine", "v3.18/main", NS, "b", "CVE-1", "2.0-r0", NULL); /* p > release */
+	fx_rec("alpine", "v3.18/main", NS, "c", "CVE-1", "1.9-r0", NULL); /* 10 > 9 numerically */
 	fx_rec("alpine", "v3.18/main", NS, "d", "CVE-1", "1.2.3b-r0", NULL);
-	fx_rec("alpine", "v3.18/main", NS, "c", "CVE-2", "1.10-r1", NULL);  /* revision */
+	fx_rec("alpine", "v3.18/main", NS, "c", "CVE-2", "1.10-r1", NULL); /* revision */
 	assert_int_equal(fx_match(NS, pkgs, 4), 0);
 	fx_expect("a", "CVE-1", "2.0-r0");
 	fx_expect_none("b", "CVE-1");
@@ -122,8 +123,10 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(origin_and_lowest_fix, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(apk_order, fx_setup, fx_teardown),
-		cmocka_unit_test_setup_teardown(repositories_and_one_finding, fx_setup, fx_teardown),
-		cmocka_unit_test_setup_teardown(no_records_and_other_formats, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(repositories_and_one_finding, fx_setup,
+		                                fx_teardown),
+		cmocka_unit_test_setup_teardown(no_records_and_other_formats, fx_setup,
+		                                fx_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

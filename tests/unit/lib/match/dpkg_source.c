@@ -21,16 +21,17 @@ static void source_matching(void **state)
 	};
 
 	(void)state;
-	fx_rec("debian", "json", DEB, "foo", "CVE-2024-0001", "1.2-3", NULL);  /* = source: fixed */
+	fx_rec("debian", "json", DEB, "foo", "CVE-2024-0001", "1.2-3", NULL); /* = source: fixed */
 	fx_rec("debian", "json", DEB, "foo", "CVE-2024-0002", "1.2-3+b2", NULL); /* > source */
 	fx_rec("debian", "json", DEB, "foo", "CVE-2024-0003", "1.2-4", NULL);
-	fx_rec("debian", "json", DEB, "foo", "TEMP-0000001-ABCDEF", NULL, NULL);  /* open */
-	fx_rec("debian", "json", DEB, "foo", "CVE-2024-0004", "-", NULL);         /* resolved 0 */
+	fx_rec("debian", "json", DEB, "foo", "TEMP-0000001-ABCDEF", NULL, NULL); /* open */
+	fx_rec("debian", "json", DEB, "foo", "CVE-2024-0004", "-", NULL);        /* resolved 0 */
 	fx_rec("debian", "json", DEB, "gcc-defaults", "CVE-2024-0005", "1.204", NULL);
 	fx_rec("debian", "json", DEB, "cpp", "CVE-2024-0006", "5:0-1", NULL); /* binary name: no */
 	fx_rec("debian", "json", DEB, "libfoo1", "CVE-2024-0007", "9", NULL); /* binary name: no */
 	fx_rec("debian", "json", DEB, "bash", "CVE-2024-0008", "5.2.15-3", NULL);
-	fx_rec("debian", "json", "debian:11", "foo", "CVE-2024-0009", "9", NULL); /* other release */
+	fx_rec("debian", "json", "debian:11", "foo", "CVE-2024-0009", "9",
+	       NULL); /* other release */
 	fx_severity("debian", "json", DEB, "CVE-2024-0003", VIGIL_SEVERITY_NEGLIGIBLE);
 
 	assert_int_equal(fx_match(DEB, pkgs, 4), 0);

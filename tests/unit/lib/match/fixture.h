@@ -103,10 +103,10 @@ static inline const char *fx_fmt(const char *ns)
 
 /* A record: `fixed` NULL = no fix yet, "-" = not affected. `arch` may be NULL. */
 static inline void fx_rec(const char *feed, const char *unit, const char *ns, const char *pkg,
-                   const char *id, const char *fixed, const char *arch)
+                          const char *id, const char *fixed, const char *arch)
 {
 	int64_t u = fx_unit(feed, unit, ns, fx_fmt(ns));
-	enum vigil_affected_status st = !fixed                     ? VIGIL_AFFECTED_UNFIXED
+	enum vigil_affected_status st = !fixed                    ? VIGIL_AFFECTED_UNFIXED
 	                                : strcmp(fixed, "-") == 0 ? VIGIL_AFFECTED_NOT_AFFECTED
 	                                                          : VIGIL_AFFECTED_FIXED;
 
@@ -117,7 +117,7 @@ static inline void fx_rec(const char *feed, const char *unit, const char *ns, co
 }
 
 static inline void fx_severity(const char *feed, const char *unit, const char *ns, const char *id,
-                        vigil_severity sev)
+                               vigil_severity sev)
 {
 	struct vigil_store_vuln v = { ns, id, "desc", "https://example.org/", sev, NULL };
 	int64_t u = fx_unit(feed, unit, ns, fx_fmt(ns));
@@ -126,7 +126,7 @@ static inline void fx_severity(const char *feed, const char *unit, const char *n
 }
 
 static inline vigil_package fx_pkg(vigil_version_format fmt, const char *name, const char *version,
-                            const char *src, const char *src_version, const char *arch)
+                                   const char *src, const char *src_version, const char *arch)
 {
 	vigil_package p;
 

@@ -83,7 +83,8 @@ static void assert_same(const struct vigil_layer *a, const struct vigil_layer *b
 		assert_int_equal(a->entries[i].len, b->entries[i].len);
 		assert_int_equal(!a->entries[i].data, !b->entries[i].data);
 		if (a->entries[i].data)
-			assert_memory_equal(a->entries[i].data, b->entries[i].data, a->entries[i].len);
+			assert_memory_equal(a->entries[i].data, b->entries[i].data,
+			                    a->entries[i].len);
 	}
 }
 
