@@ -131,10 +131,17 @@ static int digest_file(const char *path, char out[VIGIL_DIGEST_LEN])
 	return 0;
 }
 
-/* New content, or only new validators? */
+/* New content, new validators only, or nothing new at all (a file:// URL is
+ * read whole: its digest and mtime tell)? */
 static void judge_content(struct source *s)
 {
-	s->state = streq(s->old.digest, s->digest) ? SOURCE_VALIDATORS : SOURCE_CHANGED;
+	if (!streq(s->old.digest, s->digest))
+		s->state = SOURCE_CHANGED;
+	else if (streq(s->old.location, s->location.ptr) && streq(s->old.etag, s->etag) &&
+	         streq(s->old.last_modified, s->last_modified))
+		s->state = SOURCE_SAME;
+	else
+		s->state = SOURCE_VALIDATORS;
 }
 
 /*

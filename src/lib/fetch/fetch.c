@@ -165,7 +165,12 @@ static struct curl_slist *configure(struct vigil_fetch *f, const char *url,
 		hdrs = curl_slist_append(hdrs, line);
 		curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdrs);
 	}
-	if (v && v->last_modified && (since = vigil_fetch_time_parse(v->last_modified)) >= 0) {
+	/* If-Modified-Since only without an ETag, and only over http(s): curl
+	 * itself turns a 200 whose Last-Modified is not newer into "unmet", and
+	 * a change within the same second would go unseen. file:// is read
+	 * whole and judged by its digest. */
+	if (v && v->last_modified && !(v->etag && *v->etag) && strncmp(url, "file:", 5) != 0 &&
+	    (since = vigil_fetch_time_parse(v->last_modified)) >= 0) {
 		curl_easy_setopt(h, CURLOPT_TIMECONDITION, (long)CURL_TIMECOND_IFMODSINCE);
 		curl_easy_setopt(h, CURLOPT_TIMEVALUE_LARGE, (curl_off_t)since);
 	}
