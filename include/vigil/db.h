@@ -107,13 +107,13 @@ typedef enum {
 typedef struct vigil_db_update_report {
 	const char *feed;
 	vigil_db_update_outcome outcome;
-	int error;            /* the vigil_code of a failure, else 0 */
-	const char *message;  /* why it failed, else "" */
-	unsigned sources;     /* sources the feed lists */
-	unsigned changed;     /* sources whose content changed (imported) */
-	unsigned unchanged;   /* sources the validators alone showed unchanged (HTTP 304,
-	                         the same mirror file): nothing downloaded or read */
-	uint64_t records;     /* records written (before deduplication) */
+	int error;           /* the vigil_code of a failure, else 0 */
+	const char *message; /* why it failed, else "" */
+	unsigned sources;    /* sources the feed lists */
+	unsigned changed;    /* sources whose content changed (imported) */
+	unsigned unchanged;  /* sources the validators alone showed unchanged (HTTP 304,
+	                        the same mirror file): nothing downloaded or read */
+	uint64_t records;    /* records written (before deduplication) */
 } vigil_db_update_report;
 
 typedef void (*vigil_db_update_cb)(const vigil_db_update_report *r, void *payload);

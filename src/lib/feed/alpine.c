@@ -419,6 +419,7 @@ static int alpine_import(struct vigil_feed_run *run, const struct vigil_feed_fil
  * same files under a mirror's alpine/secdb-json/. A new Alpine release is one
  * more line here.
  */
+/* clang-format off */
 #define SECDB(branch, repo)                                                                        \
 	{ branch "/" repo ".json", "alpine/secdb-json/" branch "/" repo ".json" }
 
@@ -446,6 +447,7 @@ static const struct vigil_feed_source alpine_sources[] = {
 	SECDB("v3.2", "main"),
 	{ NULL, NULL },
 };
+/* clang-format on */
 
 const struct vigil_feed vigil_feed_alpine = {
 	.name = "alpine",

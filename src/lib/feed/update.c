@@ -185,7 +185,8 @@ static const char *upstream_base(const struct vigil_feed *feed)
 	if (n < 0 || (size_t)n >= sizeof(var))
 		return feed->upstream;
 	for (i = 11; i + 4 < (size_t)n; i++) /* between "VIGIL_FEED_" and "_URL" */
-		var[i] = isalnum((unsigned char)var[i]) ? (char)toupper((unsigned char)var[i]) : '_';
+		var[i] =
+		        isalnum((unsigned char)var[i]) ? (char)toupper((unsigned char)var[i]) : '_';
 	v = getenv(var);
 	return v && *v ? v : feed->upstream;
 }
@@ -243,8 +244,8 @@ static void stamp_mtime(const char *path, const char *rfc3339)
 		          strerror(errno));
 }
 
-static int download(struct updater *u, struct source *s,
-                    const struct vigil_fetch_validators *v, struct vigil_fetch_result *res)
+static int download(struct updater *u, struct source *s, const struct vigil_fetch_validators *v,
+                    struct vigil_fetch_result *res)
 {
 	const char *base = strrchr(s->src->mirror, '/');
 	FILE *out;
@@ -448,7 +449,8 @@ static int update_feed(struct updater *u, const struct vigil_feed *feed, int nam
 		fu.rep.outcome = named ? VIGIL_DB_UPDATE_FAILED : VIGIL_DB_UPDATE_SKIPPED;
 	} else {
 		err = update_sources(&fu);
-		fu.rep.outcome = fu.rep.changed ? VIGIL_DB_UPDATE_UPDATED : VIGIL_DB_UPDATE_UNCHANGED;
+		fu.rep.outcome =
+		        fu.rep.changed ? VIGIL_DB_UPDATE_UPDATED : VIGIL_DB_UPDATE_UNCHANGED;
 	}
 	if (err < 0) {
 		fu.rep.outcome = VIGIL_DB_UPDATE_FAILED;

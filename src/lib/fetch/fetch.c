@@ -93,9 +93,9 @@ int vigil_fetch_url_allowed(const char *url)
 	else if (strcmp(scheme, "https") == 0 || strcmp(scheme, "file") == 0)
 		err = 0;
 	else if (strcmp(scheme, "http") != 0)
-		err = vigil_error_set(VIGIL_EUNSUPPORTED,
-		                      "'%s': only https://, file:// and http://127.0.0.1 are fetched",
-		                      url);
+		err = vigil_error_set(
+		        VIGIL_EUNSUPPORTED,
+		        "'%s': only https://, file:// and http://127.0.0.1 are fetched", url);
 	else if (curl_url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK || !host_is_local(host))
 		err = vigil_error_set(VIGIL_EUNSUPPORTED,
 		                      "'%s': plain http only to 127.0.0.1 or localhost; use https",
@@ -216,7 +216,8 @@ int vigil_fetch_get(struct vigil_fetch *f, const char *url, const struct vigil_f
 		return err;
 	vigil_sha256_init(&sink.sha);
 	hdrs = configure(f, url, v, &sink);
-	vigil_log(DEBUG, COMPONENT, "GET %s%s", url, hdrs || (v && v->last_modified && *v->last_modified) ? " (conditional)" : "");
+	vigil_log(DEBUG, COMPONENT, "GET %s%s", url,
+	          hdrs || (v && v->last_modified && *v->last_modified) ? " (conditional)" : "");
 	rc = curl_easy_perform(f->h);
 	if (rc != CURLE_OK) {
 		err = transfer_error(f, url, rc, &sink);

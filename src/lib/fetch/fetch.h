@@ -37,12 +37,12 @@ struct vigil_fetch_validators {
 
 /* What a fetch found. */
 struct vigil_fetch_result {
-	int unchanged;   /* 1: not modified since the validators, no body */
-	long status;     /* HTTP status; 0 for file:// */
-	uint64_t size;   /* bytes of the body written */
-	char digest[VIGIL_DIGEST_LEN];       /* "sha256:..." of the body, "" when unchanged */
+	int unchanged;                        /* 1: not modified since the validators, no body */
+	long status;                          /* HTTP status; 0 for file:// */
+	uint64_t size;                        /* bytes of the body written */
+	char digest[VIGIL_DIGEST_LEN];        /* "sha256:..." of the body, "" when unchanged */
 	char etag[VIGIL_MAX_FETCH_VALIDATOR]; /* the response's ETag, or "" */
-	char last_modified[32];              /* its Last-Modified (file mtime), RFC 3339, or "" */
+	char last_modified[32];               /* its Last-Modified (file mtime), RFC 3339, or "" */
 };
 
 /** A new fetcher (initialises libcurl on first use). Free with vigil_fetch_free(). */

@@ -130,7 +130,8 @@ static const char *const stmt_sql[ST_COUNT] = {
 	               "WHERE feed = ?1 ORDER BY key",
 	[ST_SOURCE_PUT] =
 	        "INSERT INTO feed_source (feed, key, location, etag, last_modified, digest, "
-	        "recorded_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (feed, key) DO UPDATE "
+	        "recorded_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (feed, key) DO "
+	        "UPDATE "
 	        "SET location = excluded.location, etag = excluded.etag, "
 	        "last_modified = excluded.last_modified, digest = excluded.digest, "
 	        "recorded_at = excluded.recorded_at",
