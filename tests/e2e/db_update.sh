@@ -148,7 +148,8 @@ old=$(counts)
 new=$(cat "$T/want.json")
 killed=0 partial=0
 for i in $(seq 1 10); do
-  V --quiet db update --mirror "$VD" &
+  # vigil itself in the background (not through V: kill would hit the subshell)
+  "$VIGIL_BIN" --db "$DB" --quiet db update --mirror "$VD" &
   pid=$!
   sleep "0.$(printf '%02d' $((RANDOM % 30 + 2)))"
   kill -9 "$pid" 2>/dev/null && killed=$((killed + 1))
