@@ -110,7 +110,7 @@ rm -f "$T/kill-new.db"
 new=$("$VIGIL_BIN" --db "$T/kill-new.db" db status --format json | jq -c '[.Feeds[] | {Name, Source, Vulnerabilities, Records, Namespaces}]')
 killed=0 partial=0
 for i in $(seq 1 12); do
-  V --quiet db import "$ALP/secdb-json" "$ALP/secdb-yaml" &
+  "$VIGIL_BIN" --db "$DB" --quiet db import "$ALP/secdb-json" "$ALP/secdb-yaml" &   # vigil itself, so kill hits it
   pid=$!
   sleep "0.$(printf '%02d' $((RANDOM % 40 + 2)))"
   kill -9 "$pid" 2>/dev/null && killed=$((killed + 1))
