@@ -59,4 +59,9 @@
 /* image: nested image indexes followed before a manifest. */
 #define VIGIL_MAX_INDEX_DEPTH 4
 
+/* debian feed */
+/* Length of one line of a Debian tracker text list (DSA/DLA/DTSA, CVE/list);
+ * longer lines are skipped with a warning (the longest real one is ~2 KiB). */
+#define VIGIL_MAX_DEBIAN_LINE 65536
+
 #endif
