@@ -626,18 +626,14 @@ static int cve_statement(struct debian *d, struct vigil_span s)
 	}
 	if ((err = fix_parts(d, r, src, &rel)) <= 0 || rel < 0)
 		return err;
-	if (status != VIGIL_AFFECTED_FIXED) {
-		vigil_buf_reset(&d->tmp);
-		if ((err = vigil_buf_puts(&d->tmp, "")) < 0)
-			return err;
-	} else if ((err = version_ok(d, v)) <= 0) {
+	if (status == VIGIL_AFFECTED_FIXED && (err = version_ok(d, v)) <= 0)
 		return err;
-	}
-	/* state() reuses d->key: keep the package in d->ids. */
+	/* state() uses d->key: the package goes to d->ids. */
 	vigil_buf_reset(&d->ids);
 	if ((err = vigil_buf_add(&d->ids, src.ptr, src.len)) < 0)
 		return err;
-	return state(d, rel, d->ids.ptr, d->adv, status, d->tmp.ptr);
+	return state(d, rel, d->ids.ptr, d->adv, status,
+	             status == VIGIL_AFFECTED_FIXED ? d->tmp.ptr : "");
 }
 
 static int cve_line(struct debian *d, struct vigil_span line)
