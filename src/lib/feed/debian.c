@@ -32,7 +32,8 @@
  * parse (JSON) or holds binary data is an error naming the file and line;
  * items of an unexpected shape inside a good file (a malformed header or
  * annotation line, a release entry without a status) are skipped with a
- * warning naming the file and line (or package) and counted.
+ * warning naming the file and line (or package) and counted. A JSON export
+ * whose top-level values are not objects is another document: an error.
  *
  * The JSON export (~80 MiB) is not loaded whole: a small scanner walks the
  * top-level object and hands jansson one package's object at a time.
@@ -807,10 +808,13 @@ static int json_package(struct debian *d, const char *pkg, json_t *obj)
 	json_t *v;
 	int err;
 
+	if (!json_is_object(obj))
+		return vigil_error_set(VIGIL_EINVALID,
+		                       "'%s': not a Debian security tracker JSON export "
+		                       "('%.64s' is not an object of vulnerabilities)",
+		                       d->file->path, pkg);
 	if (!token_ok(pkg, strlen(pkg)))
 		return skip_pkg(d, pkg, "a package with a bad name");
-	if (!json_is_object(obj))
-		return skip_pkg(d, pkg, "a package that is not an object");
 	json_object_foreach(obj, id, v)
 	{
 		if ((err = json_vuln(d, pkg, id, v)) < 0)

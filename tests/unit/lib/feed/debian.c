@@ -99,7 +99,7 @@ static const char small_json[] =
         " },\n"
         " \"bar\": {\"CVE-2023-0001\": {\"description\": \"d1\", \"releases\": {\"bookworm\": "
         "{\"status\": \"open\", \"urgency\": \"medium\"}}}},\n"
-        " \"baz\": [1, {\"a\": \"}\"}],\n"
+        " \"baz\": {\"CVE-2023-0007\": [1, {\"a\": \"}\"}]},\n"
         " \"qux\": {\"CVE-2023-0006\": {\"releases\": {\"bookworm\": {\"status\": "
         "\"resolved\", \"fixed_version\": \"1:\", \"urgency\": \"low\"}}}}\n"
         "}\n";
@@ -332,7 +332,8 @@ static void test_json(void **state)
 	assert_int_equal(import(&p, 1, &run), 0);
 	assert_int_equal(run.records, 7);
 	/* woody, jessie without fixed_version, wheezy's status, trixie not an object,
-	 * CVE-2023-0004 not an object, CVE-2023-0005 without releases, baz, qux's "1:" */
+	 * CVE-2023-0004 not an object, CVE-2023-0005 without releases, baz's list,
+	 * qux's "1:" */
 	assert_int_equal(run.skipped, 8);
 	check_json();
 	assert_string_equal(lookup_with("debian:11", "foo", collect_all),
@@ -375,6 +376,8 @@ static void test_bad_input_keeps_data(void **state)
 		{ "key.json", "{\"foo", "unterminated string" },
 		{ "nokey.json", "{7: {}}", "string key expected" },
 		{ "list.json", "[1, 2]", "not a Debian security tracker file" },
+		{ "alpine.json", "{\"distroversion\": \"v3.2\", \"packages\": []}",
+		  "not a Debian security tracker JSON export ('distroversion' is not an object" },
 		{ "text.txt", "hello\n", "not a Debian security tracker file" },
 		{ "nul.list", "[01 Jan 2020] DSA-1-1 x\n\t{CVE-1}\n\0\n", "binary data" },
 		{ "empty.json", "", "empty file" },
