@@ -56,9 +56,18 @@
 static const struct {
 	const char *codename, *version;
 } releases[] = {
-	{ "etch", "4" },      { "lenny", "5" },     { "squeeze", "6" },   { "wheezy", "7" },
-	{ "jessie", "8" },    { "stretch", "9" },   { "buster", "10" },   { "bullseye", "11" },
-	{ "bookworm", "12" }, { "trixie", "13" },   { "forky", "14" },    { "sid", "unstable" },
+	{ "etch", "4" },
+	{ "lenny", "5" },
+	{ "squeeze", "6" },
+	{ "wheezy", "7" },
+	{ "jessie", "8" },
+	{ "stretch", "9" },
+	{ "buster", "10" },
+	{ "bullseye", "11" },
+	{ "bookworm", "12" },
+	{ "trixie", "13" },
+	{ "forky", "14" },
+	{ "sid", "unstable" },
 	{ "unstable", "unstable" },
 };
 
@@ -67,8 +76,7 @@ static const struct {
 
 enum kind { KIND_JSON, KIND_DSA, KIND_DLA, KIND_DTSA, KIND_CVE };
 
-static const char *const unit_keys[] = { "json", "DSA/list", "DLA/list", "DTSA/list",
-	                                 "CVE/list" };
+static const char *const unit_keys[] = { "json", "DSA/list", "DLA/list", "DTSA/list", "CVE/list" };
 
 /* One (release, package, ID) of a list, or one (release, ID) of the JSON. */
 struct entry {
@@ -94,8 +102,8 @@ struct debian {
 	uint32_t ns_done; /* releases whose namespace the unit covers */
 	struct map map;
 	vigil_buf key, tmp;
-	uint64_t items;  /* statements seen, against VIGIL_MAX_FEED_ITEMS */
-	uint64_t xxxx;   /* CVE/list entries without an assigned ID */
+	uint64_t items; /* statements seen, against VIGIL_MAX_FEED_ITEMS */
+	uint64_t xxxx;  /* CVE/list entries without an assigned ID */
 	struct {
 		char name[32];
 		uint64_t n;
@@ -104,11 +112,11 @@ struct debian {
 	uint64_t unplaced_other;
 	/* the current block of a text list */
 	size_t line;
-	int in_block;         /* a header was read and is good */
-	char adv[64];         /* DSA/DLA/DTSA: the advisory's own ID */
-	vigil_buf ids;        /* its {...} IDs, NUL-separated */
+	int in_block;  /* a header was read and is good */
+	char adv[64];  /* DSA/DLA/DTSA: the advisory's own ID */
+	vigil_buf ids; /* its {...} IDs, NUL-separated */
 	size_t nids;
-	vigil_buf fixes;      /* its fixes: release byte, SRC NUL, VERSION NUL */
+	vigil_buf fixes; /* its fixes: release byte, SRC NUL, VERSION NUL */
 };
 
 /* ---- the map of statements ---- */
@@ -183,7 +191,8 @@ static int release_index(const char *codename, size_t len)
 	size_t i;
 
 	for (i = 0; i < NRELEASES; i++)
-		if (strlen(releases[i].codename) == len && memcmp(releases[i].codename, codename, len) == 0)
+		if (strlen(releases[i].codename) == len &&
+		    memcmp(releases[i].codename, codename, len) == 0)
 			return (int)i;
 	return -1;
 }
@@ -195,7 +204,8 @@ static void unplaced(struct debian *d, const char *codename, size_t len)
 
 	d->run->skipped++;
 	for (i = 0; i < d->nunplaced; i++) {
-		if (strlen(d->unplaced[i].name) == len && memcmp(d->unplaced[i].name, codename, len) == 0) {
+		if (strlen(d->unplaced[i].name) == len &&
+		    memcmp(d->unplaced[i].name, codename, len) == 0) {
 			d->unplaced[i].n++;
 			return;
 		}
@@ -219,11 +229,13 @@ static void warn_summary(struct debian *d)
 		          "vigil can place)",
 		          d->file->path, (unsigned long long)d->unplaced[i].n, d->unplaced[i].name);
 	if (d->unplaced_other)
-		vigil_log(WARN, COMPONENT, "'%s': skipped %llu statements for other unknown releases",
-		          d->file->path, (unsigned long long)d->unplaced_other);
+		vigil_log(WARN, COMPONENT,
+		          "'%s': skipped %llu statements for other unknown releases", d->file->path,
+		          (unsigned long long)d->unplaced_other);
 	if (d->xxxx)
-		vigil_log(WARN, COMPONENT, "'%s': skipped %llu entries without an assigned ID (XXXX)",
-		          d->file->path, (unsigned long long)d->xxxx);
+		vigil_log(WARN, COMPONENT,
+		          "'%s': skipped %llu entries without an assigned ID (XXXX)", d->file->path,
+		          (unsigned long long)d->xxxx);
 }
 
 /* An item skipped with a warning, at the current line of a text list. */
@@ -237,8 +249,8 @@ static int skip_line(struct debian *d, const char *what)
 static int skip_pkg(struct debian *d, const char *pkg, const char *what)
 {
 	d->run->skipped++;
-	vigil_log(WARN, COMPONENT, "'%s': package '%s': skipped %s", d->file->path,
-	          pkg ? pkg : "?", what);
+	vigil_log(WARN, COMPONENT, "'%s': package '%s': skipped %s", d->file->path, pkg ? pkg : "?",
+	          what);
 	return 0;
 }
 
@@ -662,7 +674,8 @@ static int cve_line(struct debian *d, struct vigil_span line)
 	}
 	if (!d->in_block)
 		return 0;
-	if (s.ptr[0] == '[' || (s.len > 1 && s.ptr[0] == '-' && (s.ptr[1] == ' ' || s.ptr[1] == '\t')))
+	if (s.ptr[0] == '[' ||
+	    (s.len > 1 && s.ptr[0] == '-' && (s.ptr[1] == ' ' || s.ptr[1] == '\t')))
 		return cve_statement(d, s);
 	return 0; /* {DSA-...} cross references, NOTE:, TODO:, RESERVED, ... */
 }
@@ -717,8 +730,8 @@ static enum vigil_severity urgency_severity(const char *u)
 }
 
 /* Details of (release, ID): written when first seen or when the severity rises. */
-static int json_details(struct debian *d, int rel, const char *ns, const char *id,
-                        const char *desc, enum vigil_severity sev)
+static int json_details(struct debian *d, int rel, const char *ns, const char *id, const char *desc,
+                        enum vigil_severity sev)
 {
 	struct vigil_store_vuln v = { 0 };
 	struct entry *e;
@@ -831,8 +844,7 @@ struct scan {
 
 static void sc_ws(struct scan *s)
 {
-	while (s->p < s->end &&
-	       (*s->p == ' ' || *s->p == '\t' || *s->p == '\n' || *s->p == '\r')) {
+	while (s->p < s->end && (*s->p == ' ' || *s->p == '\t' || *s->p == '\n' || *s->p == '\r')) {
 		if (*s->p == '\n') {
 			s->line++;
 			s->line_start = s->p + 1;
@@ -976,8 +988,9 @@ static int import_json(struct debian *d)
 		}
 		first = 0;
 		if (s.p >= s.end || *s.p != '"')
-			return json_fail(d, &s, s.p >= s.end ? "premature end of input"
-			                                      : "string key expected");
+			return json_fail(d, &s,
+			                 s.p >= s.end ? "premature end of input"
+			                              : "string key expected");
 		if ((err = json_member(d, &s)) < 0)
 			return err;
 	}
@@ -1011,11 +1024,19 @@ static struct vigil_span first_line(const char *head, size_t len)
 /* CVE/list: a first line "CVE-YYYY-N ..." and an indented annotation in the head. */
 static int probe_cve(const char *head, size_t len)
 {
-	static const char *const marks[] = { "\n\t- ", "\n\t[", "\n\t{", "\n\tNOTE:",
-		                             "\n\tTODO:", "\n\tNOT-FOR-US:", "\n\tRESERVED",
-		                             "\n\tREJECTED", "\n        - ",
-		                             "\n        [", "\n        NOTE:",
-		                             "\n        TODO:", "\n        NOT-FOR-US:" };
+	static const char *const marks[] = { "\n\t- ",
+		                             "\n\t[",
+		                             "\n\t{",
+		                             "\n\tNOTE:",
+		                             "\n\tTODO:",
+		                             "\n\tNOT-FOR-US:",
+		                             "\n\tRESERVED",
+		                             "\n\tREJECTED",
+		                             "\n        - ",
+		                             "\n        [",
+		                             "\n        NOTE:",
+		                             "\n        TODO:",
+		                             "\n        NOT-FOR-US:" };
 	struct vigil_span l = first_line(head, len), t = l;
 	size_t i;
 
@@ -1079,8 +1100,8 @@ static int debian_import(struct vigil_feed_run *run, const struct vigil_feed_fil
 	int k, err;
 
 	if (vigil_text_has_nul(f->data, f->len))
-		return vigil_error_set(VIGIL_EINVALID, "'%s': binary data, not a Debian tracker file",
-		                       f->path);
+		return vigil_error_set(VIGIL_EINVALID,
+		                       "'%s': binary data, not a Debian tracker file", f->path);
 	d = vigil_calloc(1, sizeof(*d));
 	d->run = run;
 	d->file = f;

@@ -23,35 +23,34 @@ extern const struct vigil_feed vigil_feed_alpine;
 static char dir[] = "/tmp/vigil-debian-test.XXXXXX";
 static struct vigil_store *store;
 
-static const char small_dsa[] =
-        "[29 Mar 2023] DSA-5380-1 foo - security update\n"
-        "\t{CVE-2023-0001 CVE-2023-0002}\n"
-        "\t[bullseye] - foo 1.2-1+deb11u1\n"
-        "\t[buster] - foo <end-of-life>\n"
-        "\tNOTE: a note\n"
-        "[28 Mar 2023] DSA-5379-2 foo - regression update\n"
-        "        {CVE-2023-0001}\n"
-        "        [bullseye] - foo 1.2-1+deb11u2\n"
-        "        [bullseye] -  foo  1.10-1\n"
-        "\n"
-        "[27 Mar 2023] DSA-5378-1 bar - security update\n"
-        "\t[bookworm] - bar 2.0-1\n"
-        "\t[woody] - bar 1.0\n"
-        "[26 Mar 2023] DSA-5377-1 baz -- update\n"
-        "\t{CVE-2023-0003}\n"
-        "\t[bullseye] - baz 1:0.9-1\n"
-        "\t[bullseye] - baz 2.0-1 (high)\r\n"
-        "[25 Mar 2023] BROKEN HEADER\n"
-        "\t{CVE-2023-0009}\n"
-        "\t[bullseye] - qux 1.0-1\n"
-        "[24 Mar 2023] DSA-5376-1 quux - update\n"
-        "\t{CVE-2023-0010\n"
-        "\t[bullseye] - quux 1.0-1\n"
-        "\t[bullseye] - quux\n"
-        "\t[bullseye] - quux 1:\n"
-        "\t[bullseye - quux 1.0\n"
-        "not indented garbage\n"
-        "\t[bullseye] - quux 0.1-1\n";
+static const char small_dsa[] = "[29 Mar 2023] DSA-5380-1 foo - security update\n"
+                                "\t{CVE-2023-0001 CVE-2023-0002}\n"
+                                "\t[bullseye] - foo 1.2-1+deb11u1\n"
+                                "\t[buster] - foo <end-of-life>\n"
+                                "\tNOTE: a note\n"
+                                "[28 Mar 2023] DSA-5379-2 foo - regression update\n"
+                                "        {CVE-2023-0001}\n"
+                                "        [bullseye] - foo 1.2-1+deb11u2\n"
+                                "        [bullseye] -  foo  1.10-1\n"
+                                "\n"
+                                "[27 Mar 2023] DSA-5378-1 bar - security update\n"
+                                "\t[bookworm] - bar 2.0-1\n"
+                                "\t[woody] - bar 1.0\n"
+                                "[26 Mar 2023] DSA-5377-1 baz -- update\n"
+                                "\t{CVE-2023-0003}\n"
+                                "\t[bullseye] - baz 1:0.9-1\n"
+                                "\t[bullseye] - baz 2.0-1 (high)\r\n"
+                                "[25 Mar 2023] BROKEN HEADER\n"
+                                "\t{CVE-2023-0009}\n"
+                                "\t[bullseye] - qux 1.0-1\n"
+                                "[24 Mar 2023] DSA-5376-1 quux - update\n"
+                                "\t{CVE-2023-0010\n"
+                                "\t[bullseye] - quux 1.0-1\n"
+                                "\t[bullseye] - quux\n"
+                                "\t[bullseye] - quux 1:\n"
+                                "\t[bullseye - quux 1.0\n"
+                                "not indented garbage\n"
+                                "\t[bullseye] - quux 0.1-1\n";
 
 static const char small_cve[] = "CVE-2023-0001 (A description ...)\n"
                                 "\t{DSA-5380-1}\n"
@@ -272,9 +271,8 @@ static void test_units_by_kind(void **state)
 	assert_int_equal(import1(write_str("dla2", dla2)), 0);
 	assert_string_equal(lookup("debian:10", "foo"), "");
 	assert_string_equal(lookup("debian:10", "bar"), "DLA-3381-1 0 2.0-1+deb10u1;");
-	assert_string_equal(lookup("debian:4", "kismet"),
-	                    "CVE-2005-2626 0 2005.08.R1-0.1etch1;"
-	                    "CVE-2005-2627 0 2005.08.R1-0.1etch1;");
+	assert_string_equal(lookup("debian:4", "kismet"), "CVE-2005-2626 0 2005.08.R1-0.1etch1;"
+	                                                  "CVE-2005-2627 0 2005.08.R1-0.1etch1;");
 	check_dsa_lookups();
 	vigil_free((void *)paths[0]);
 	vigil_free((void *)paths[1]);
@@ -369,7 +367,8 @@ static void test_bad_input_keeps_data(void **state)
 		{ "trunc2.json", "{\n\"foo\": {\"CVE-1\": {}},\n\"bar\"",
 		  "malformed JSON at line 3, column 6: premature end of input" },
 		{ "inner.json",
-		  "{\n \"foo\": {\n  \"CVE-1\": {\"releases\": {\"sid\": {\"status\": \"open\",}}}}\n}",
+		  "{\n \"foo\": {\n  \"CVE-1\": {\"releases\": {\"sid\": {\"status\": "
+		  "\"open\",}}}}\n}",
 		  "malformed JSON at line 3" },
 		{ "comma.json", "{\"a\": {} \"b\": {}}", "',' or '}' expected" },
 		{ "tail.json", "{\"a\": {}} x", "end of file expected" },
@@ -403,8 +402,9 @@ static void test_bad_input_keeps_data(void **state)
 
 static void test_probe(void **state)
 {
-	static const char vulnlist[] = "{\n  \"Header\": {\n    \"Original\": \"CVE-2021-33560 (x)\","
-	                               "\n    \"Line\": 8735}, \"releases\": 1}";
+	static const char vulnlist[] =
+	        "{\n  \"Header\": {\n    \"Original\": \"CVE-2021-33560 (x)\","
+	        "\n    \"Line\": 8735}, \"releases\": 1}";
 	static const char dists[] = "{\"stretch\": {\"major-version\": \"9\"}}";
 	static const char ids[] = "CVE-2005-2023\nCVE-2005-2024\nCVE-2005-3331\n";
 	static const char alpine[] = "{\"distroversion\": \"v3.18\", \"reponame\": \"main\", "
@@ -414,10 +414,8 @@ static void test_probe(void **state)
 	(void)state;
 	assert_true(vigil_feed_probe("x", small_json, sizeof(small_json) - 1) ==
 	            &vigil_feed_debian);
-	assert_true(vigil_feed_probe("x", small_dsa, sizeof(small_dsa) - 1) ==
-	            &vigil_feed_debian);
-	assert_true(vigil_feed_probe("x", small_cve, sizeof(small_cve) - 1) ==
-	            &vigil_feed_debian);
+	assert_true(vigil_feed_probe("x", small_dsa, sizeof(small_dsa) - 1) == &vigil_feed_debian);
+	assert_true(vigil_feed_probe("x", small_cve, sizeof(small_cve) - 1) == &vigil_feed_debian);
 	assert_true(vigil_feed_probe("x", dtsa, sizeof(dtsa) - 1) == &vigil_feed_debian);
 	assert_true(vigil_feed_probe("x", alpine, sizeof(alpine) - 1) == &vigil_feed_alpine);
 	assert_null(vigil_feed_probe("x", vulnlist, sizeof(vulnlist) - 1));
@@ -468,7 +466,8 @@ static void check_codename(const char *codename, const char *want)
 static void test_release_table(void **state)
 {
 	const char *dists[] = {
-		"vulndata/debian/samples/trivy-db/happy/vuln-list-debian/tracker/distributions.json",
+		"vulndata/debian/samples/trivy-db/happy/vuln-list-debian/tracker/"
+		"distributions.json",
 		"vulndata/debian/samples/vuln-list-update/happy/static/distributions.json",
 	};
 	const char *codename;
@@ -484,8 +483,7 @@ static void test_release_table(void **state)
 			fail_msg("missing shared data '%s': %s", path, jerr.text);
 		json_object_foreach(root, codename, v)
 		{
-			const char *major =
-			        json_string_value(json_object_get(v, "major-version"));
+			const char *major = json_string_value(json_object_get(v, "major-version"));
 			if (major && *major) /* sid has none */
 				check_codename(codename, major);
 		}
@@ -559,11 +557,12 @@ static size_t set_count(struct strset *s)
 static const char *ns_of(const char *codename)
 {
 	static const char *const map[][2] = {
-		{ "etch", "debian:4" },      { "lenny", "debian:5" },   { "squeeze", "debian:6" },
-		{ "wheezy", "debian:7" },    { "jessie", "debian:8" },  { "stretch", "debian:9" },
+		{ "etch", "debian:4" },      { "lenny", "debian:5" },
+		{ "squeeze", "debian:6" },   { "wheezy", "debian:7" },
+		{ "jessie", "debian:8" },    { "stretch", "debian:9" },
 		{ "buster", "debian:10" },   { "bullseye", "debian:11" },
-		{ "bookworm", "debian:12" }, { "trixie", "debian:13" }, { "forky", "debian:14" },
-		{ "sid", "debian:unstable" },
+		{ "bookworm", "debian:12" }, { "trixie", "debian:13" },
+		{ "forky", "debian:14" },    { "sid", "debian:unstable" },
 	};
 	size_t i;
 
@@ -652,8 +651,10 @@ static void test_real_lists(void **state)
 	        strstr(lookup("debian:11", "xorg-server"), "CVE-2023-1393 0 2:1.20.11-1+deb11u6;"));
 	assert_non_null(
 	        strstr(lookup("debian:10", "xorg-server"), "CVE-2023-1393 0 2:1.20.4-1+deb10u9;"));
-	assert_non_null(strstr(lookup("debian:4", "kismet"), "CVE-2005-2626 0 2005.08.R1-0.1etch1;"));
-	assert_non_null(strstr(lookup("debian:11", "sox"), "DSA-5356-2 0 14.4.2+git20190427-2+deb11u2;"));
+	assert_non_null(
+	        strstr(lookup("debian:4", "kismet"), "CVE-2005-2626 0 2005.08.R1-0.1etch1;"));
+	assert_non_null(
+	        strstr(lookup("debian:11", "sox"), "DSA-5356-2 0 14.4.2+git20190427-2+deb11u2;"));
 }
 
 /* Count one JSON export independently with jansson. */
@@ -672,7 +673,8 @@ static void count_json(const char *path, struct counts *c)
 			json_object_foreach(json_object_get(v, "releases"), rel, r)
 			{
 				const char *st = json_string_value(json_object_get(r, "status"));
-				const char *fv = json_string_value(json_object_get(r, "fixed_version"));
+				const char *fv =
+				        json_string_value(json_object_get(r, "fixed_version"));
 				if (!ns_of(rel) || !st ||
 				    !((strcmp(st, "resolved") == 0 && fv && *fv) ||
 				      strcmp(st, "open") == 0 || strcmp(st, "undetermined") == 0))
@@ -716,7 +718,7 @@ static void test_real_json_samples(void **state)
 	assert_string_equal(lookup("debian:8", "asterisk"),
 	                    "CVE-2003-0779 0 0.5.56;CVE-2013-2685 2 ;");
 	assert_non_null(strstr(lookup_with("debian:8", "asterisk", collect_all),
-	                        "CVE-2003-0779 0 0.5.56 4 But this one is very dangerous. json;"));
+	                       "CVE-2003-0779 0 0.5.56 4 But this one is very dangerous. json;"));
 }
 
 int main(void)
