@@ -77,4 +77,9 @@
 /* Bytes of a stored validator (ETag) or URL. */
 #define VIGIL_MAX_FETCH_VALIDATOR 1024
 
+/* debian feed */
+/* Length of one line of a Debian tracker text list (DSA/DLA/DTSA, CVE/list);
+ * longer lines are skipped with a warning (the longest real one is ~2 KiB). */
+#define VIGIL_MAX_DEBIAN_LINE 65536
+
 #endif

@@ -101,7 +101,7 @@ static const char *const stmt_sql[ST_COUNT] = {
 	        "WHERE name = ?1",
 	[ST_LOOKUP] = "SELECT n.name, a.package, a.name, a.status, a.fixed_version, f.name, "
 	              "COALESCE(v.description, ''), COALESCE(v.link, ''), COALESCE(v.severity, 0), "
-	              "v.metadata FROM affected a JOIN namespace n ON n.id = a.namespace_id "
+	              "v.metadata, u.key FROM affected a JOIN namespace n ON n.id = a.namespace_id "
 	              "JOIN feed_unit u ON u.id = a.unit_id JOIN feed f ON f.id = u.feed_id "
 	              "LEFT JOIN vulnerability v ON v.unit_id = a.unit_id "
 	              "AND v.namespace_id = a.namespace_id AND v.name = a.name "
@@ -659,6 +659,7 @@ static int sqlite_lookup(struct vigil_store *base, const char *ns, const char *p
 		r.link = col_text(st, 7);
 		r.severity = (enum vigil_severity)sqlite3_column_int(st, 8);
 		r.metadata = (const char *)sqlite3_column_text(st, 9);
+		r.unit = col_text(st, 10);
 		err = cb(&r, payload);
 	}
 	if (!err && rc != SQLITE_DONE)

@@ -73,6 +73,7 @@ struct vigil_store_record {
 	const char *link;
 	enum vigil_severity severity;
 	const char *metadata; /* JSON text or NULL */
+	const char *unit;     /* key of the feed unit that stated it ("v3.18/main", "json") */
 };
 
 typedef int (*vigil_store_record_cb)(const struct vigil_store_record *rec, void *payload);
