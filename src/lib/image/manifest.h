@@ -37,6 +37,11 @@ struct vigil_blob_store {
 	 * is zeroed first. Returns as vigil_layer_read(), or VIGIL_ENOTFOUND.
 	 */
 	int (*layer)(void *self, const char *key, struct vigil_layer *out);
+	/*
+	 * The layer cache, asked by diff_id before layer() is called; NULL
+	 * when the source has read (or must read) every blob anyway.
+	 */
+	const struct vigil_image_hooks *hooks;
 };
 
 /**

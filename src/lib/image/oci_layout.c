@@ -2,7 +2,8 @@
  * oci: an OCI image layout directory (oci-layout, index.json,
  * blobs/sha256/<hex>). Documents are read whole (capped), layers are
  * streamed from their blob files in manifest order; manifest.c does the
- * walk and the checks.
+ * walk and the checks. Every blob is its own file, so a layer the cache
+ * holds is simply never opened.
  */
 #include "image.h"
 #include "manifest.h"
@@ -130,7 +131,7 @@ static int probe(const char *path)
 }
 
 static int load(struct vigil_image_data *out, const char *path, const char *tag,
-		const vigil_image_opts *opts)
+		const vigil_image_opts *opts, const struct vigil_image_hooks *hooks)
 {
 	struct layout l = { 0 };
 	struct vigil_blob_store s = { 0 };
@@ -147,6 +148,7 @@ static int load(struct vigil_image_data *out, const char *path, const char *tag,
 	s.name = path;
 	s.json = layout_json;
 	s.layer = layout_layer;
+	s.hooks = hooks;
 	err = vigil_manifest_load_oci(out, &s, tag, opts ? opts->platform : NULL);
 	for (i = 0; i < l.ndocs; i++)
 		vigil_free(l.docs[i]);
