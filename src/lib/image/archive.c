@@ -45,6 +45,8 @@
 
 #define OUTER_BLOCK ((size_t)1 << 20)
 #define SNIFF_BLOCK ((size_t)64 << 10)
+/* reads of a deferring pass: each header after a skipped member costs one */
+#define DEFER_BLOCK ((size_t)64 << 10)
 #define TAR_BLOCK 512
 
 enum kind { KIND_NONE, KIND_DOCKER, KIND_OCI };
@@ -338,7 +340,7 @@ static int stream(struct outer *o)
 	vigil_buf name = VIGIL_BUF_INIT;
 	int r, err = 0, first = 1;
 
-	if ((err = open_outer(&o->a, o->path, o->defer ? SNIFF_BLOCK : OUTER_BLOCK)) < 0)
+	if ((err = open_outer(&o->a, o->path, o->defer ? DEFER_BLOCK : OUTER_BLOCK)) < 0)
 		return err;
 	for (;; first = 0) {
 		r = archive_read_next_header(o->a, &ae);
@@ -381,7 +383,7 @@ static int read_deferred(struct outer *o, struct member *m)
 	}
 	if (!o->a) {
 		o->at = 0;
-		if ((err = open_outer(&o->a, o->path, OUTER_BLOCK)) < 0)
+		if ((err = open_outer(&o->a, o->path, DEFER_BLOCK)) < 0)
 			return err;
 	}
 	while (o->at <= m->seq) {
