@@ -238,7 +238,6 @@ static int count_layer(struct outer *o)
 	return 0;
 }
 
-
 static int keep_blob(struct outer *o, struct member *m)
 {
 	vigil_buf data = VIGIL_BUF_INIT;
@@ -504,6 +503,16 @@ static int store_layer(void *self, const char *key, struct vigil_layer *out)
 	return 0;
 }
 
+static int store_has_layer(void *self, const char *key)
+{
+	struct outer *o = self;
+
+	if (!find(o, key))
+		return vigil_error_set(VIGIL_ENOTFOUND, "layer '%s' not found in '%s'", key,
+				       o->path);
+	return 0;
+}
+
 /* ---- probing and loading ---- */
 
 /* The file's first bytes, up to TAR_BLOCK: their count, or a negative vigil_code. */
@@ -631,6 +640,7 @@ static int load(struct vigil_image_data *out, const char *path, const char *tag,
 			return err;
 		o.defer = 1;
 		s.hooks = hooks;
+		s.has_layer = store_has_layer;
 	}
 	err = stream(&o);
 	if (!err && kind == KIND_DOCKER)

@@ -66,7 +66,9 @@ int vigil_image_load(struct vigil_image_data *out, const char *ref,
  * and never asks.
  *
  * `out` is zeroed before the call and released after a 0 or a negative
- * return. On a hit the loader keeps the entries and tar_size; it sets
+ * return. On a hit the blob must still exist (VIGIL_ENOTFOUND if the
+ * manifest names a missing one), and the loader keeps the entries and
+ * tar_size; it sets
  * diff_id when the hook left it "" (a different one is VIGIL_EINVALID), and
  * takes digest and stored_size from this image's manifest (OCI) or clears
  * digest (docker-save), since a layer of one diff_id may be stored

@@ -343,9 +343,10 @@ static void write_docker(const char *path, const int garbage[2], int gzip,
 
 /*
  * The shared Debian OCI tar copied member by member, the layer blobs named
- * in `garbage` (hex digests, NULL-terminated) replaced by garbage.
+ * in `garbage` (hex digests, NULL-terminated) replaced by garbage, the one
+ * named `drop` (may be NULL) left out.
  */
-static void copy_oci_tar(const char *to, const char *const *garbage)
+static void copy_oci_tar(const char *to, const char *const *garbage, const char *drop)
 {
 	char from[1024];
 	struct archive *in = archive_read_new(), *out = archive_write_new();
@@ -363,6 +364,8 @@ static void copy_oci_tar(const char *to, const char *const *garbage)
 	archive_write_set_format_pax_restricted(out);
 	assert_int_equal(archive_write_open_filename(out, to), ARCHIVE_OK);
 	while (archive_read_next_header(in, &e) == ARCHIVE_OK) {
+		if (drop && strstr(archive_entry_pathname(e), drop))
+			continue;
 		bad = 0;
 		for (i = 0; garbage[i]; i++)
 			bad |= strstr(archive_entry_pathname(e), garbage[i]) != NULL;
@@ -508,7 +511,7 @@ static void test_oci_tar_garbage(void **state)
 	assert_int_equal(load_plain(&cold, ref), 0);
 	cache_fill(&c, &cold);
 	snprintf(bad, sizeof(bad), "%s/garbage.oci.tar", tmp);
-	copy_oci_tar(bad, all);
+	copy_oci_tar(bad, all, NULL);
 	assert_int_equal(load_cached(&warm, bad, &c), 0);
 	expect_same(&cold, &warm);
 	vigil_image_data_release(&warm);
@@ -517,7 +520,7 @@ static void test_oci_tar_garbage(void **state)
 
 	/* layer 3 not cached (and real): read, the other two not */
 	snprintf(bad, sizeof(bad), "%s/garbage2.oci.tar", tmp);
-	copy_oci_tar(bad, two);
+	copy_oci_tar(bad, two, NULL);
 	c.miss = cold.layers[2].diff_id;
 	before = bytes_read();
 	assert_int_equal(load_cached(&warm, bad, &c), 0);
@@ -530,6 +533,13 @@ static void test_oci_tar_garbage(void **state)
 	/* layer 1 (garbage) not cached: read and refused */
 	c.miss = cold.layers[0].diff_id;
 	assert_int_equal(load_cached(&warm, bad, &c), VIGIL_EINVALID);
+	vigil_image_data_release(&warm);
+	/* a layer the manifest names is not in the archive: cached or not, refused */
+	c.miss = NULL;
+	snprintf(bad, sizeof(bad), "%s/missing.oci.tar", tmp);
+	copy_oci_tar(bad, all, debian_blobs[1]);
+	assert_int_equal(load_cached(&warm, bad, &c), VIGIL_ENOTFOUND);
+	assert_non_null(strstr(vigil_error_last(), debian_blobs[1]));
 	vigil_image_data_release(&warm);
 	vigil_image_data_release(&cold);
 	cache_release(&c);
@@ -580,6 +590,13 @@ static void test_layout_garbage(void **state)
 	/* a miss on a garbage blob reads it and fails as a cold load does */
 	c.miss = cold.layers[2].diff_id;
 	assert_int_equal(load_cached(&warm, d, &c), VIGIL_EINVALID);
+	vigil_image_data_release(&warm);
+	/* a blob the manifest names is gone: cached or not, refused */
+	c.miss = NULL;
+	snprintf(blob, sizeof(blob), "%s/blobs/sha256/%s", d, debian_blobs[0]);
+	assert_int_equal(unlink(blob), 0);
+	assert_int_equal(load_cached(&warm, d, &c), VIGIL_ENOTFOUND);
+	assert_non_null(strstr(vigil_error_last(), "not found"));
 	vigil_image_data_release(&warm);
 	vigil_image_data_release(&cold);
 	cache_release(&c);
