@@ -43,6 +43,8 @@ enum stmt_id {
 	ST_STATUS_NS,
 	ST_LAYER_GET,
 	ST_LAYER_PUT,
+	ST_SOURCES,
+	ST_SOURCE_PUT,
 	ST_AFF_INSERT_ARCH,
 	ST_LOOKUP_BATCH,
 	ST_ENTRIES_GET,
@@ -146,6 +148,15 @@ static const char *const stmt_sql[ST_COUNT] = {
 	        "SET parent = excluded.parent, namespace = excluded.namespace, "
 	        "packages = excluded.packages, engine = excluded.engine, "
 	        "created_at = excluded.created_at",
+	[ST_SOURCES] = "SELECT key, location, etag, last_modified, digest FROM feed_source "
+	               "WHERE feed = ?1 ORDER BY key",
+	[ST_SOURCE_PUT] =
+	        "INSERT INTO feed_source (feed, key, location, etag, last_modified, digest, "
+	        "recorded_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (feed, key) DO "
+	        "UPDATE "
+	        "SET location = excluded.location, etag = excluded.etag, "
+	        "last_modified = excluded.last_modified, digest = excluded.digest, "
+	        "recorded_at = excluded.recorded_at",
 	/* Same statement, other arch: widen to the union (a '' arch is every arch). */
 	[ST_AFF_INSERT_ARCH] =
 	        "INSERT INTO affected (namespace_id, package, name, unit_id, status, "
@@ -951,6 +962,52 @@ static int sqlite_layer_put(struct vigil_store *base, const struct vigil_store_l
 	return run(s, st, "cannot store a layer analysis");
 }
 
+static int sqlite_sources(struct vigil_store *base, const char *feed, vigil_store_source_cb cb,
+                          void *payload)
+{
+	struct sqlite_store *s = S(base);
+	struct vigil_store_source src;
+	sqlite3_stmt *st = NULL;
+	int rc = SQLITE_DONE, err;
+
+	if ((err = stmt(s, ST_SOURCES, &st)) < 0)
+		return err;
+	bind_text(st, 1, feed);
+	while (!err && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		src.key = col_text(st, 0);
+		src.location = col_text(st, 1);
+		src.etag = col_text(st, 2);
+		src.last_modified = col_text(st, 3);
+		src.digest = col_text(st, 4);
+		err = cb(&src, payload);
+	}
+	if (!err && rc != SQLITE_DONE)
+		err = db_fail(s, "cannot read a feed's sources");
+	sqlite3_reset(st);
+	return err;
+}
+
+static int sqlite_source_put(struct vigil_store *base, const char *feed,
+                             const struct vigil_store_source *src)
+{
+	struct sqlite_store *s = S(base);
+	sqlite3_stmt *st = NULL;
+	char now[32];
+	int err;
+
+	if ((err = stmt(s, ST_SOURCE_PUT, &st)) < 0)
+		return err;
+	now_rfc3339(now, sizeof(now));
+	bind_text(st, 1, feed);
+	bind_text(st, 2, src->key);
+	bind_text(st, 3, src->location ? src->location : "");
+	bind_text(st, 4, src->etag ? src->etag : "");
+	bind_text(st, 5, src->last_modified ? src->last_modified : "");
+	bind_text(st, 6, src->digest ? src->digest : "");
+	bind_text(st, 7, now);
+	return run(s, st, "cannot record a feed source");
+}
+
 const struct vigil_store_ops vigil_store_sqlite_ops = {
 	.version = VIGIL_STORE_OPS_VERSION,
 	.name = "sqlite",
@@ -973,6 +1030,8 @@ const struct vigil_store_ops vigil_store_sqlite_ops = {
 	.status = sqlite_status,
 	.layer_get = sqlite_layer_get,
 	.layer_put = sqlite_layer_put,
+	.sources = sqlite_sources,
+	.source_put = sqlite_source_put,
 	.put_affected_arch = sqlite_put_affected_arch,
 	.lookup_batch = sqlite_lookup_batch,
 	.layer_entries_get = sqlite_layer_entries_get,

@@ -191,6 +191,18 @@ int vigil_store_layer_put(struct vigil_store *s, const struct vigil_store_layer 
 	return s->ops->layer_put(s, l);
 }
 
+int vigil_store_sources(struct vigil_store *s, const char *feed, vigil_store_source_cb cb,
+                        void *payload)
+{
+	return s->ops->sources(s, feed, cb, payload);
+}
+
+int vigil_store_source_put(struct vigil_store *s, const char *feed,
+                           const struct vigil_store_source *src)
+{
+	return s->ops->source_put(s, feed, src);
+}
+
 int vigil_store_lookup_batch(struct vigil_store *s, const char *ns, const char *const *packages,
                              size_t npackages, vigil_store_record_cb cb, void *payload)
 {

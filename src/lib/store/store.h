@@ -79,6 +79,17 @@ struct vigil_store_record {
 
 typedef int (*vigil_store_record_cb)(const struct vigil_store_record *rec, void *payload);
 
+/* What `db update` remembers of one upstream source of a feed (feed_source). */
+struct vigil_store_source {
+	const char *key;           /* the feed's stable name for it (its mirror path) */
+	const char *location;      /* URL or mirror file it was fetched from */
+	const char *etag;          /* the response's ETag (a mirror file's stat), or "" */
+	const char *last_modified; /* RFC 3339 UTC, or "" */
+	const char *digest;        /* "sha256:..." of the content as fetched */
+};
+
+typedef int (*vigil_store_source_cb)(const struct vigil_store_source *src, void *payload);
+
 /* Per feed, for `vigil db status`. Owned by the vigil_store_status list. */
 struct vigil_store_feed_status {
 	char *name;
@@ -148,11 +159,15 @@ struct vigil_store_ops {
 	int (*layer_get)(struct vigil_store *s, const char *diff_id, vigil_buf *ns,
 	                 vigil_buf *packages, int *engine);
 	int (*layer_put)(struct vigil_store *s, const struct vigil_store_layer *l);
+	int (*sources)(struct vigil_store *s, const char *feed, vigil_store_source_cb cb,
+	               void *payload);
+	int (*source_put)(struct vigil_store *s, const char *feed,
+	                  const struct vigil_store_source *src);
 	int (*put_affected_arch)(struct vigil_store *s, int64_t unit, const char *ns,
 	                         const char *vuln, const char *package,
 	                         enum vigil_affected_status status, const char *fixed_version,
 	                         const char *arch);
-	/* match and scan (migration 3) */
+	/* match and scan (migrations 3 and 4) */
 	int (*lookup_batch)(struct vigil_store *s, const char *ns, const char *const *packages,
 	                    size_t npackages, vigil_store_record_cb cb, void *payload);
 	int (*layer_entries_get)(struct vigil_store *s, const char *diff_id, const char *engine,
@@ -278,6 +293,17 @@ int vigil_store_layer_get(struct vigil_store *s, const char *diff_id, vigil_buf 
                           vigil_buf *packages, int *engine);
 /** Store (or replace) the analysis of a layer. Outside feed transactions is fine. */
 int vigil_store_layer_put(struct vigil_store *s, const struct vigil_store_layer *l);
+
+/**
+ * Call `cb` for every source recorded for `feed` (strings borrowed for the
+ * call). A non-zero return from `cb` stops the walk and is returned.
+ * Returns 0 or VIGIL_EDB. Needs no transaction.
+ */
+int vigil_store_sources(struct vigil_store *s, const char *feed, vigil_store_source_cb cb,
+                        void *payload);
+/** Record (or replace) source src->key of `feed`. Inside the transaction that imports it. */
+int vigil_store_source_put(struct vigil_store *s, const char *feed,
+                           const struct vigil_store_source *src);
 
 /**
  * The matcher's batched lookup: call `cb` for every record of namespace `ns`
