@@ -9,7 +9,10 @@
  *
  * Preference for one (binary package, ID):
  *   debian: the JSON export's statement (unit "json") over the tracker's
- *           text lists (DSA/DLA/DTSA/CVE lists);
+ *           text lists (DSA/DLA/DTSA/CVE lists). Among the lists' records,
+ *           the lowest fix decides ("the lowest such version wins for (R,
+ *           SRC, ID)"), a fix beats "not affected", which beats "no fix
+ *           yet" (VIGIL_MATCH_FIX_LOWEST);
  *   ubuntu: the ubuntu-cve-tracker's statement (feed "ubuntu", by source
  *           package) over USN OVAL (feed "oval", by binary package and
  *           binary version).
@@ -30,6 +33,7 @@ const struct vigil_match_family vigil_match_family_debian = {
 	.format = VIGIL_VERSION_DPKG,
 	.sources = debian_sources,
 	.feed_hint = "debian",
+	.fix_rule = VIGIL_MATCH_FIX_LOWEST,
 	.default_key = VIGIL_MATCH_SOURCE,
 };
 

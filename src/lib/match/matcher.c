@@ -183,20 +183,107 @@ struct ctx {
 };
 
 /*
+ * Emit the finding of `p` for the record `chosen` (fixed in `fixed`, or no
+ * fix when `fixed` is ""), g[0..n) being every candidate of the ID.
+ */
+static int emit_finding(struct ctx *c, const vigil_package *p,
+                        const struct vigil_match_record *chosen, const char *fixed,
+                        struct vigil_match_record **g, size_t n)
+{
+	const struct vigil_match_record *sev = NULL;
+	const char *installed;
+	vigil_finding f;
+	size_t i;
+	int err;
+
+	/* Severity: the highest any feed of the namespace gives this (package, ID). */
+	for (i = 0; i < n; i++)
+		if (g[i]->severity != VIGIL_SEVERITY_UNKNOWN &&
+		    (!sev || g[i]->severity > sev->severity))
+			sev = g[i];
+	installed = key_version(p, chosen->key);
+	vigil_buf_reset(&c->reason);
+	if (fixed[0])
+		err = vigil_buf_printf(&c->reason, "installed %s%s %s < fixed %s (%s %s)",
+		                       chosen->key == VIGIL_MATCH_SOURCE ? "source " : "",
+		                       chosen->package, installed, fixed, chosen->feed,
+		                       chosen->unit);
+	else
+		err = vigil_buf_printf(&c->reason, "%s%s %s: no fix yet (%s %s)",
+		                       chosen->key == VIGIL_MATCH_SOURCE ? "source " : "",
+		                       chosen->package, installed, chosen->feed, chosen->unit);
+	if (err < 0)
+		return err;
+	memset(&f, 0, sizeof(f));
+	f.id = chosen->vuln;
+	f.package = p;
+	f.fixed_version = fixed;
+	f.status = fixed[0] ? VIGIL_FINDING_FIXED : VIGIL_FINDING_AFFECTED;
+	f.severity = sev ? sev->severity : VIGIL_SEVERITY_UNKNOWN;
+	f.severity_source = sev ? sev->feed : "";
+	f.feed = chosen->feed;
+	f.namespace = c->data_ns;
+	f.matched_name = chosen->package;
+	f.reason = c->reason.ptr;
+	f.title = "";
+	f.description = chosen->description;
+	f.link = chosen->link;
+	for (i = 0; i < n && !f.description[0]; i++)
+		f.description = g[i]->description;
+	for (i = 0; i < n && !f.link[0]; i++)
+		f.link = g[i]->link;
+	f.cvss = sev ? sev->metadata : chosen->metadata;
+	return c->emit(&f, c->payload);
+}
+
+/*
+ * VIGIL_MATCH_FIX_LOWEST over the best-ranked candidates g[0..best): the
+ * lowest fix decides; else not affected; else no fix yet.
+ */
+static int decide_lowest(struct ctx *c, const vigil_package *p, struct vigil_match_record **g,
+                         size_t best, size_t n)
+{
+	const struct vigil_match_family *fam = c->fam;
+	const struct vigil_match_record *fix = NULL, *unfixed = NULL;
+	size_t i;
+	int not_affected = 0;
+
+	for (i = 0; i < best; i++) {
+		const struct vigil_match_record *m = g[i];
+		if (m->status == VIGIL_AFFECTED_NOT_AFFECTED)
+			not_affected = 1;
+		else if (m->status == VIGIL_AFFECTED_UNFIXED)
+			unfixed = unfixed ? unfixed : m;
+		else if (!fix ||
+		         vigil_version_cmp(fam->format, fixed_of(fam, m), fixed_of(fam, fix)) < 0)
+			fix = m;
+	}
+	if (fix)
+		return vigil_version_cmp(fam->format, key_version(p, fix->key),
+		                         fixed_of(fam, fix)) < 0
+		               ? emit_finding(c, p, fix, fixed_of(fam, fix), g, n)
+		               : 0;
+	if (not_affected || !unfixed)
+		return 0;
+	return emit_finding(c, p, unfixed, "", g, n);
+}
+
+/*
  * Decide one (package, ID) from its candidates g[0..n) (sorted by rank) and
  * emit the finding, if any.
  */
 static int decide(struct ctx *c, const vigil_package *p, struct vigil_match_record **g, size_t n)
 {
 	const struct vigil_match_family *fam = c->fam;
-	const struct vigil_match_record *fix = NULL, *unfixed = NULL, *chosen, *sev = NULL;
+	const struct vigil_match_record *fix = NULL, *unfixed = NULL;
 	const char *installed, *fixed = "";
-	vigil_finding f;
 	size_t i, best = 0;
-	int fixed_below = 0, err;
+	int fixed_below = 0;
 
 	while (best < n && g[best]->rank == g[0]->rank)
 		best++;
+	if (fam->fix_rule == VIGIL_MATCH_FIX_LOWEST)
+		return decide_lowest(c, p, g, best, n);
 	for (i = 0; i < best; i++) {
 		const struct vigil_match_record *m = g[i];
 		installed = key_version(p, m->key);
@@ -216,45 +303,7 @@ static int decide(struct ctx *c, const vigil_package *p, struct vigil_match_reco
 	}
 	if (!fix && (fixed_below || !unfixed))
 		return 0;
-	chosen = fix ? fix : unfixed;
-	/* Severity: the highest any feed of the namespace gives this (package, ID). */
-	for (i = 0; i < n; i++)
-		if (g[i]->severity != VIGIL_SEVERITY_UNKNOWN &&
-		    (!sev || g[i]->severity > sev->severity))
-			sev = g[i];
-	installed = key_version(p, chosen->key);
-	vigil_buf_reset(&c->reason);
-	if (fix)
-		err = vigil_buf_printf(&c->reason, "installed %s%s %s < fixed %s (%s %s)",
-		                       chosen->key == VIGIL_MATCH_SOURCE ? "source " : "",
-		                       chosen->package, installed, fixed, chosen->feed,
-		                       chosen->unit);
-	else
-		err = vigil_buf_printf(&c->reason, "%s%s %s: no fix yet (%s %s)",
-		                       chosen->key == VIGIL_MATCH_SOURCE ? "source " : "",
-		                       chosen->package, installed, chosen->feed, chosen->unit);
-	if (err < 0)
-		return err;
-	memset(&f, 0, sizeof(f));
-	f.id = chosen->vuln;
-	f.package = p;
-	f.fixed_version = fixed;
-	f.status = fix ? VIGIL_FINDING_FIXED : VIGIL_FINDING_AFFECTED;
-	f.severity = sev ? sev->severity : VIGIL_SEVERITY_UNKNOWN;
-	f.severity_source = sev ? sev->feed : "";
-	f.feed = chosen->feed;
-	f.namespace = c->data_ns;
-	f.matched_name = chosen->package;
-	f.reason = c->reason.ptr;
-	f.title = "";
-	f.description = chosen->description;
-	f.link = chosen->link;
-	for (i = 0; i < n && !f.description[0]; i++)
-		f.description = g[i]->description;
-	for (i = 0; i < n && !f.link[0]; i++)
-		f.link = g[i]->link;
-	f.cvss = sev ? sev->metadata : chosen->metadata;
-	return c->emit(&f, c->payload);
+	return emit_finding(c, p, fix ? fix : unfixed, fixed, g, n);
 }
 
 /* Records of `rs` (sorted) for package name `name`: [*lo, *hi). */

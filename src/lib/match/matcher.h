@@ -14,7 +14,8 @@
  *   - one batched store query per namespace for every name it needs;
  *   - per (binary package, ID), the records of the most preferred feed (and
  *     unit) that has any; a feed the family does not list comes after;
- *   - among them: "not affected" suppresses; else the lowest fixed version
+ *   - among them, by the family's fix rule (enum vigil_match_fix_rule):
+ *     usually "not affected" suppresses; else the lowest fixed version
  *     above the installed one (the family's version order) is a finding
  *     with a fix; else a fix already installed means not affected; else
  *     "no fix yet" is a finding without a fix;
@@ -50,6 +51,23 @@ struct vigil_match_record {
 	int rank;                 /* position in the family's preference list */
 };
 
+/* How the fixed records of one (package, ID) decide (after preference). */
+enum vigil_match_fix_rule {
+	/*
+	 * "not affected" suppresses; else the lowest fixed version above the
+	 * installed one is the fix (Alpine, RHEL: an ID under several fixed
+	 * versions); else a fix at or below the installed one means not
+	 * affected; else "no fix yet".
+	 */
+	VIGIL_MATCH_FIX_LOWEST_ABOVE = 0,
+	/*
+	 * The lowest fixed version decides, affected iff the installed version is
+	 * lower; a fix beats "not affected", which beats "no fix yet" (the Debian
+	 * tracker's lists: "the lowest such version wins for (R, SRC, ID)").
+	 */
+	VIGIL_MATCH_FIX_LOWEST = 1,
+};
+
 struct vigil_match_family {
 	const char *name;          /* "apk", "debian", "ubuntu", "rpm" */
 	const char *const *os_ids; /* NULL-terminated namespace ids it serves */
@@ -57,6 +75,7 @@ struct vigil_match_family {
 	const struct vigil_match_source *sources; /* preference order; ends with feed == NULL */
 	enum vigil_match_key default_key;         /* for records of feeds not listed */
 	const char *feed_hint;                    /* the feed that loads its data ("alpine") */
+	enum vigil_match_fix_rule fix_rule;       /* default VIGIL_MATCH_FIX_LOWEST_ABOVE */
 	/*
 	 * Optional: 1 when `rec` applies to `pkg` beyond its name (rpm: the arch
 	 * pattern), 0 when not.

@@ -75,13 +75,24 @@ static void json_wins_over_lists(void **state)
 	fx_rec("debian", "DSA/list", DEB, "bar", "DSA-5000-1", "1.0-7", NULL);
 	fx_rec("debian", "DLA/list", DEB, "bar", "DSA-5000-1", "1.0-4", NULL);
 	fx_rec("debian", "CVE/list", DEB, "bar", "CVE-4", NULL, NULL);
+	/* The lists: the lowest fix decides, not the lowest above the installed version. */
+	fx_rec("debian", "DSA/list", DEB, "bar", "CVE-5", "1.0-2", NULL);
+	fx_rec("debian", "DLA/list", DEB, "bar", "CVE-5", "1.0-5", NULL);
+	/* The lists: a fix beats not-affected, which beats no fix yet. */
+	fx_rec("debian", "CVE/list", DEB, "bar", "CVE-6", "-", NULL);
+	fx_rec("debian", "DSA/list", DEB, "bar", "CVE-6", "1.0-4", NULL);
+	fx_rec("debian", "CVE/list", DEB, "bar", "CVE-7", "-", NULL);
+	fx_rec("debian", "DLA/list", DEB, "bar", "CVE-7", NULL, NULL);
 	assert_int_equal(fx_match(DEB, pkgs, 1), 0);
 	fx_expect_none("libbar", "CVE-1");
 	fx_expect_none("libbar", "CVE-2");
 	fx_expect("libbar", "CVE-3", NULL);
 	fx_expect("libbar", "DSA-5000-1", "1.0-4");
 	fx_expect("libbar", "CVE-4", NULL);
-	assert_int_equal(fx_nfound, 3);
+	fx_expect_none("libbar", "CVE-5");
+	fx_expect("libbar", "CVE-6", "1.0-4");
+	fx_expect_none("libbar", "CVE-7");
+	assert_int_equal(fx_nfound, 4);
 }
 
 static void ubuntu_tracker_over_oval(void **state)
