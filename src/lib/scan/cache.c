@@ -253,6 +253,10 @@ void vigil_layer_cache__store(struct vigil_layer_cache *c, const struct vigil_im
 		const struct vigil_layer *l = &img->layers[i];
 		if (!l->diff_id[0] || served(c, l->diff_id))
 			continue;
+		/* Read anyway (a compressed archive, where the hook is not asked),
+		 * but already kept: no need to write it again. */
+		if (vigil_store_layer_entries_get(c->store, l->diff_id, c->engine, NULL) == 0)
+			continue;
 		if ((err = vigil_layer_cache__encode(&blob, l)) == 0)
 			err = vigil_store_layer_entries_put(c->store, l->diff_id, c->engine,
 			                                    blob.ptr, blob.len);

@@ -30,8 +30,9 @@ void vigil_layer_cache__release(struct vigil_layer_cache *c);
 void vigil_layer_cache__hooks(struct vigil_layer_cache *c, struct vigil_image_hooks *out);
 
 /**
- * Store every layer of `img` that has a diff_id and did not come from the
- * cache. A failed write is a warning, not an error (the scan goes on).
+ * Store every layer of `img` that has a diff_id, did not come from the
+ * cache and is not kept yet (a compressed archive is read whole, cached or
+ * not). A failed write is a warning, not an error (the scan goes on).
  */
 void vigil_layer_cache__store(struct vigil_layer_cache *c, const struct vigil_image_data *img);
 

@@ -786,11 +786,13 @@ static int sqlite_layer_entries_get(struct vigil_store *base, const char *diff_i
 	bind_text(st, 1, diff_id);
 	bind_text(st, 2, engine);
 	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
+	if (rc == SQLITE_ROW && blob) {
 		const void *p = sqlite3_column_blob(st, 0);
 		int n = sqlite3_column_bytes(st, 0);
 		vigil_buf_reset(blob);
 		err = n > 0 ? vigil_buf_add(blob, p, (size_t)n) : 0;
+	} else if (rc == SQLITE_ROW) {
+		err = 0;
 	} else if (rc == SQLITE_DONE) {
 		err = vigil_error_set(VIGIL_ENOTFOUND, "layer '%s' is not in the cache", diff_id);
 	} else {

@@ -318,8 +318,8 @@ int vigil_store_lookup_batch(struct vigil_store *s, const char *ns, const char *
 /**
  * The layer cache of `vigil scan`: the serialized entries of layer `diff_id`
  * as kept under `engine` (a fingerprint of what the detectors read; entries
- * kept under another engine are a miss) into `blob`. Returns 0,
- * VIGIL_ENOTFOUND or VIGIL_EDB.
+ * kept under another engine are a miss) into `blob`; a NULL `blob` only asks
+ * whether it is there. Returns 0, VIGIL_ENOTFOUND or VIGIL_EDB.
  */
 int vigil_store_layer_entries_get(struct vigil_store *s, const char *diff_id, const char *engine,
                                   vigil_buf *blob);

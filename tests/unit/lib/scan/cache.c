@@ -160,6 +160,12 @@ static void hook_serves_what_was_stored(void **state)
 	assert_int_equal(c.stored, 0);
 	vigil_layer_cache__release(&c);
 
+	/* Read again without asking the hook (a compressed archive): kept already, not rewritten. */
+	vigil_layer_cache__init(&c, store);
+	vigil_layer_cache__store(&c, &img);
+	assert_int_equal(c.stored, 0);
+	vigil_layer_cache__release(&c);
+
 	/* Kept under another engine (other detectors): a miss. */
 	assert_int_equal(vigil_store_layer_entries_put(store, id1, "sha256:other", "x", 1), 0);
 	vigil_layer_cache__init(&c, store);
