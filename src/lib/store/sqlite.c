@@ -124,11 +124,10 @@ static const char *const stmt_sql[ST_COUNT] = {
 	        "WHERE n.name = ?1 AND a.package IN (SELECT DISTINCT value FROM json_each(?2)) "
 	        "ORDER BY a.package, a.name, f.name, a.status, a.fixed_version",
 	[ST_ENTRIES_GET] = "SELECT entries FROM layer_entries WHERE diff_id = ?1 AND engine = ?2",
-	[ST_ENTRIES_PUT] =
-	        "INSERT INTO layer_entries (diff_id, engine, entries, created_at) "
-	        "VALUES (?1, ?2, ?3, ?4) ON CONFLICT (diff_id) DO UPDATE SET "
-	        "engine = excluded.engine, entries = excluded.entries, "
-	        "created_at = excluded.created_at",
+	[ST_ENTRIES_PUT] = "INSERT INTO layer_entries (diff_id, engine, entries, created_at) "
+	                   "VALUES (?1, ?2, ?3, ?4) ON CONFLICT (diff_id) DO UPDATE SET "
+	                   "engine = excluded.engine, entries = excluded.entries, "
+	                   "created_at = excluded.created_at",
 	[ST_NS_KNOWN] =
 	        "SELECT 1 FROM unit_namespace un JOIN namespace n ON n.id = un.namespace_id "
 	        "WHERE n.name = ?1 LIMIT 1",
@@ -729,15 +728,46 @@ static int sqlite_lookup(struct vigil_store *base, const char *ns, const char *p
 	return walk_records(s, st, cb, payload);
 }
 
-/* `names` as a JSON array of strings (the one parameter of the batched query). */
+/* 1 when `s` is valid UTF-8 (JSON text must be; feeds' names always are). */
+static int utf8_ok(const unsigned char *s)
+{
+	int more;
+
+	while (*s) {
+		if (*s < 0x80) {
+			s++;
+			continue;
+		}
+		if (*s >= 0xc2 && *s <= 0xdf)
+			more = 1;
+		else if (*s >= 0xe0 && *s <= 0xef)
+			more = 2;
+		else if (*s >= 0xf0 && *s <= 0xf4)
+			more = 3;
+		else
+			return 0;
+		for (s++; more > 0; more--, s++)
+			if ((*s & 0xc0) != 0x80)
+				return 0;
+	}
+	return 1;
+}
+
+/*
+ * `names` as a JSON array of strings (the one parameter of the batched
+ * query). A name that is not valid UTF-8 cannot be in the store (every feed
+ * format is text) and is left out.
+ */
 static int json_names(vigil_buf *out, const char *const *names, size_t n)
 {
-	size_t i;
+	size_t i, k = 0;
 	const unsigned char *p;
 	int err = vigil_buf_putc(out, '[');
 
 	for (i = 0; i < n && !err; i++) {
-		err = vigil_buf_puts(out, i ? ",\"" : "\"");
+		if (!utf8_ok((const unsigned char *)names[i]))
+			continue;
+		err = vigil_buf_puts(out, k++ ? ",\"" : "\"");
 		for (p = (const unsigned char *)names[i]; *p && !err; p++) {
 			if (*p == '"' || *p == '\\')
 				err = vigil_buf_printf(out, "\\%c", *p);
