@@ -139,6 +139,10 @@ static int parse_args(struct scan_opts *o, int argc, char **argv)
 			o->ignore_unfixed = 1;
 			continue;
 		}
+		if (strcmp(a, "--server") == 0 || strncmp(a, "--server=", 9) == 0)
+			return cli_usage("scan",
+			                 "'--server' (scanning through a Clair server) is not "
+			                 "implemented yet");
 		if (strcmp(a, "--no-cache") == 0) {
 			o->no_cache = 1;
 			continue;

@@ -115,6 +115,8 @@ expect_exit 2 "bad threshold" V scan "$IMG" --threshold severe
 expect_exit 2 "bad severity list" V scan "$IMG" --severity HIGH,bogus
 expect_exit 2 "bad exit code" V scan "$IMG" --exit-code -1
 expect_exit 2 "option without its value" V scan "$IMG" --threshold
+expect_exit 2 "--server is refused clearly until it exists" V scan "$IMG" --server http://127.0.0.1:6060
+check "  ... saying so" grep -q "not implemented yet" "$T/err"
 expect_exit 0 "--help" V scan --help
 check "--help lists --whitelist" grep -q -- "--whitelist" "$T/out"
 
