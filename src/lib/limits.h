@@ -59,4 +59,8 @@
 /* image: nested image indexes followed before a manifest. */
 #define VIGIL_MAX_INDEX_DEPTH 4
 
+/* oval feed: tests, objects and states (together) of one OVAL file, kept in
+ * memory between its two passes (Red Hat's biggest stream has ~500k). */
+#define VIGIL_MAX_OVAL_ENTITIES 10000000
+
 #endif
