@@ -36,6 +36,8 @@
 #include <strings.h>
 
 #define COMPONENT "feed.oval"
+/* Warnings logged per file; the rest are counted and summed up in one line. */
+#define WARN_MAX 20
 
 enum test_kind { TEST_OTHER, TEST_RPMINFO, TEST_VERIFYFILE };
 
@@ -74,6 +76,7 @@ struct oval {
 	char **nss; /* namespaces put so far */
 	size_t nnss, nscap;
 	uint64_t items;
+	uint64_t warned; /* warnings of this file; past WARN_MAX only counted */
 	/* the XML reader's last error */
 	char xml_err[256];
 	int xml_line;
@@ -96,6 +99,8 @@ struct odef {
 static int warn_skip(struct oval *o, const char *def, const char *what, const char *ref)
 {
 	o->run->skipped++;
+	if (++o->warned > WARN_MAX)
+		return 0;
 	vigil_log(WARN, COMPONENT, "'%s': definition '%s': skipped %s%s%s%s", o->file->path,
 	          def ? def : "?", what, ref ? " '" : "", ref ? ref : "", ref ? "'" : "");
 	return 0;
@@ -642,7 +647,30 @@ static void tree_majors(struct oval *o, xmlNode *n, int *acc)
 	}
 }
 
-/* The release of an AND node: a release test among its direct children. */
+/* A subtree made of release tests only (Red Hat's "RHEL 7 Client is
+ * installed" OR "RHEL 7 Server is installed"): their one major, else -1. */
+static int release_only(struct oval *o, xmlNode *n)
+{
+	xmlNode *c;
+	const char *ref;
+	int acc = -1, m;
+
+	for (c = n->children; c; c = c->next) {
+		if (oval_is(c, "criteria"))
+			m = release_only(o, c);
+		else if (oval_is(c, "criterion") && (ref = oval_attr(c, "test_ref")))
+			m = release_major(o, oval_map_get(&o->test_ids, ref));
+		else
+			continue;
+		if (m < 0)
+			return -1;
+		fold_major(&acc, m);
+	}
+	return acc >= 0 ? acc : -1;
+}
+
+/* The release of an AND node: a release test among its direct children, or
+ * a child made of release tests only. */
 static int branch_major(struct oval *o, xmlNode *n)
 {
 	const char *op = oval_attr(n, "operator"), *ref;
@@ -651,10 +679,13 @@ static int branch_major(struct oval *o, xmlNode *n)
 
 	if (op && strcasecmp(op, "AND") != 0)
 		return -1;
-	for (c = n->children; c; c = c->next)
+	for (c = n->children; c; c = c->next) {
 		if (oval_is(c, "criterion") && (ref = oval_attr(c, "test_ref")) &&
 		    (m = release_major(o, oval_map_get(&o->test_ids, ref))) >= 0)
 			return m;
+		if (oval_is(c, "criteria") && (m = release_only(o, c)) >= 0)
+			return m;
+	}
 	return -1;
 }
 
@@ -807,19 +838,22 @@ out:
 
 /* ---- the reader ---- */
 
-static void xml_error(void *arg, const char *msg, xmlParserSeverities sev,
-                      xmlTextReaderLocatorPtr loc)
+#if LIBXML_VERSION >= 21200
+static void xml_error(void *arg, const xmlError *e)
+#else
+static void xml_error(void *arg, xmlErrorPtr e)
+#endif
 {
 	struct oval *o = arg;
 	size_t n;
 
-	if (sev == XML_PARSER_SEVERITY_WARNING || sev == XML_PARSER_SEVERITY_VALIDITY_WARNING)
+	if (!e || e->level < XML_ERR_ERROR)
 		return;
-	snprintf(o->xml_err, sizeof(o->xml_err), "%s", msg ? msg : "syntax error");
+	snprintf(o->xml_err, sizeof(o->xml_err), "%s", e->message ? e->message : "syntax error");
 	n = strlen(o->xml_err);
 	while (n > 0 && (o->xml_err[n - 1] == '\n' || o->xml_err[n - 1] == ' '))
 		o->xml_err[--n] = '\0';
-	o->xml_line = xmlTextReaderLocatorLineNumber(loc);
+	o->xml_line = e->line;
 }
 
 static int xml_fail(struct oval *o, xmlTextReaderPtr r)
@@ -911,7 +945,7 @@ static int run_pass(struct oval *o, int pass)
 	if (!r)
 		return vigil_error_set(VIGIL_ERROR, "'%s': cannot start the XML reader",
 		                       o->file->path);
-	xmlTextReaderSetErrorHandler(r, xml_error, o);
+	xmlTextReaderSetStructuredErrorHandler(r, xml_error, o);
 	err = stream(o, r);
 	xmlFreeTextReader(r);
 	return err;
@@ -960,6 +994,9 @@ static int oval_import(struct vigil_feed_run *run, const struct vigil_feed_file 
 	if ((err = run_pass(&o, 2)) == 0)
 		err = open_unit(&o, NULL); /* a file without definitions still replaces its unit */
 out:
+	if (o.warned > WARN_MAX)
+		vigil_log(WARN, COMPONENT, "'%s': %llu more skipped items not shown", f->path,
+		          (unsigned long long)(o.warned - WARN_MAX));
 	oval_release(&o);
 	return err;
 }
