@@ -203,16 +203,12 @@ static int read_object(struct oval *o, xmlNode *n)
 	return 0;
 }
 
+static int small_number(const char *p);
+
 /* "^9[^\d]", "^7", "^8.*" -> 9, 7, 8; -1 otherwise. */
 static int pattern_major(const char *p)
 {
-	int n = 0, digits = 0;
-
-	if (*p++ != '^')
-		return -1;
-	for (; *p >= '0' && *p <= '9' && digits < 4; p++, digits++)
-		n = n * 10 + (*p - '0');
-	return digits && digits < 4 ? n : -1;
+	return *p == '^' ? small_number(p + 1) : -1;
 }
 
 /* An "equals" arch as a pattern: anchored, metacharacters escaped. */
@@ -534,16 +530,30 @@ static int meta_reference(struct oval *o, struct odef *d, xmlNode *c)
 	return 0;
 }
 
-/* "Red Hat Enterprise Linux 7" / "cpe:/o:rocky:rocky:9:GA" -> 7 / 9; -1 otherwise. */
+/* The 1 to 3 digits at `p` (followed by no digit): their value, else -1. */
+static int small_number(const char *p)
+{
+	int n = 0, digits = 0;
+
+	for (; *p >= '0' && *p <= '9'; p++) {
+		if (++digits > 3)
+			return -1;
+		n = n * 10 + (*p - '0');
+	}
+	return digits ? n : -1;
+}
+
+/* "Red Hat Enterprise Linux 7" -> 7; -1 otherwise. */
 static int trailing_major(const char *s)
 {
 	const char *p = s + strlen(s);
 
 	while (p > s && p[-1] >= '0' && p[-1] <= '9')
 		p--;
-	return *p && strlen(p) < 4 ? atoi(p) : -1;
+	return small_number(p);
 }
 
+/* "cpe:/o:rocky:rocky:9:GA", "cpe:/a:redhat:enterprise_linux:8::appstream" -> 9, 8. */
 static int cpe_major(const char *cpe)
 {
 	const char *p = cpe;
@@ -551,9 +561,7 @@ static int cpe_major(const char *cpe)
 
 	for (i = 0; i < 4 && p; i++)
 		p = strchr(p + 1, ':');
-	if (!p || p[1] < '0' || p[1] > '9')
-		return -1;
-	return atoi(p + 1) < 1000 ? atoi(p + 1) : -1;
+	return p ? small_number(p + 1) : -1;
 }
 
 /* Fold one platform or CPE major into d->major (-2: several disagree). */
@@ -872,8 +880,9 @@ static int root_check(struct oval *o, xmlTextReaderPtr r)
 		return 0;
 	return vigil_error_set(VIGIL_EINVALID,
 	                       "'%s': not an OVAL definitions document (root element '%.64s' at "
-	                       "line %d)",
-	                       o->file->path, name ? name : "?", xmlTextReaderGetParserLineNumber(r));
+	                       "line %ld)",
+	                       o->file->path, name ? name : "?",
+	                       xmlGetLineNo(xmlTextReaderCurrentNode(r)));
 }
 
 /* One top-level entity (a definition, test, object or state), expanded. */
