@@ -698,7 +698,7 @@ static int branch_major(struct oval *o, xmlNode *n)
 }
 
 static int emit(struct oval *o, struct odef *d, int major, const char *pkg,
-                const struct ostate *s)
+                const struct ostate *s, const char *arch)
 {
 	char ns[48];
 	size_t i;
@@ -717,13 +717,14 @@ static int emit(struct oval *o, struct odef *d, int major, const char *pkg,
 			                       o->file->path, VIGIL_MAX_FEED_ITEMS);
 		o->run->records++;
 		if ((err = vigil_store_put_affected_arch(o->run->store, o->unit, ns, d->ids[i], pkg,
-		                                         VIGIL_AFFECTED_FIXED, s->evr, s->arch)) < 0)
+		                                         VIGIL_AFFECTED_FIXED, s->evr,
+		                                         s->arch ? s->arch : arch)) < 0)
 			return err;
 	}
 	return 0;
 }
 
-static int criterion(struct oval *o, struct odef *d, xmlNode *c, int major)
+static int criterion(struct oval *o, struct odef *d, xmlNode *c, int major, const char *arch)
 {
 	const char *ref = oval_attr(c, "test_ref"), *neg = oval_attr(c, "negate");
 	const struct otest *t;
@@ -750,21 +751,51 @@ static int criterion(struct oval *o, struct odef *d, xmlNode *c, int major)
 		major = d->major;
 	if (major < 0)
 		return warn_skip(o, d->id, "a test of no known release:", ref);
-	return emit(o, d, major, o->objs[t->obj].name, s);
+	return emit(o, d, major, o->objs[t->obj].name, s, arch);
 }
 
-static int walk(struct oval *o, struct odef *d, xmlNode *n, int major, int depth)
+/* The arch of an AND node: Oracle's "Oracle Linux arch is aarch64", an
+ * rpminfo test whose state has an arch and nothing else, as a direct child. */
+static const char *branch_arch(struct oval *o, xmlNode *n)
+{
+	const char *op = oval_attr(n, "operator"), *ref;
+	const struct otest *t;
+	const struct ostate *s;
+	xmlNode *c;
+	int64_t ti;
+
+	if (op && strcasecmp(op, "AND") != 0)
+		return NULL;
+	for (c = n->children; c; c = c->next) {
+		if (!oval_is(c, "criterion") || !(ref = oval_attr(c, "test_ref")) ||
+		    (ti = oval_map_get(&o->test_ids, ref)) < 0)
+			continue;
+		t = &o->tests[ti];
+		if (!t->defined || t->kind != TEST_RPMINFO || t->state < 0)
+			continue;
+		s = &o->states[t->state];
+		if (s->defined && s->arch && !s->evr && s->major < 0)
+			return s->arch;
+	}
+	return NULL;
+}
+
+static int walk(struct oval *o, struct odef *d, xmlNode *n, int major, const char *arch,
+                int depth)
 {
 	xmlNode *c;
+	const char *a = branch_arch(o, n);
 	int m = branch_major(o, n), err = 0;
 
 	if (m >= 0)
 		major = m;
+	if (a)
+		arch = a;
 	for (c = n->children; c && !err; c = c->next) {
 		if (oval_is(c, "criteria") && depth < 64)
-			err = walk(o, d, c, major, depth + 1);
+			err = walk(o, d, c, major, arch, depth + 1);
 		else if (oval_is(c, "criterion"))
-			err = criterion(o, d, c, major);
+			err = criterion(o, d, c, major, arch);
 	}
 	return err;
 }
@@ -837,7 +868,7 @@ static int read_definition(struct oval *o, xmlNode *n)
 	tree_majors(o, criteria, &tree);
 	if (tree >= 0)
 		d.major = tree;
-	if ((err = walk(o, &d, criteria, -1, 0)) == 0)
+	if ((err = walk(o, &d, criteria, -1, NULL, 0)) == 0)
 		err = write_details(o, &d);
 out:
 	def_release(&d);

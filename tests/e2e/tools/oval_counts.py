@@ -165,7 +165,7 @@ def fallback_major(md):
 
 class Counter:
     def __init__(self):
-        self.records, self.ids, self.ns = set(), set(), set()
+        self.records, self.ids, self.ns, self.arches = set(), set(), set(), set()
         self.statements = self.skipped = 0
 
     def run(self, path):
@@ -213,6 +213,18 @@ class Counter:
                     return m
         return None
 
+    def branch_arch(self, f, node):
+        if (node.get("operator") or "AND").upper() != "AND":
+            return None
+        for c in node:
+            if local(c.tag) != "criterion" or c.get("test_ref") not in f.tests:
+                continue
+            kind, _, sref = f.tests[c.get("test_ref")]
+            st = f.states.get(sref) if kind == "rpminfo_test" and sref else None
+            if st and st["arch"] and st["evr"] is None and st["major"] is None:
+                return st["arch"]
+        return None
+
     def all_majors(self, f, node):
         out = []
         for c in node.iter():
@@ -236,18 +248,19 @@ class Counter:
         dmajor = unique(tree)
         if dmajor is None:
             dmajor = fallback_major(md)
-        self.walk(f, crit, None, distro, dmajor, ids)
+        self.walk(f, crit, None, None, distro, dmajor, ids)
 
-    def walk(self, f, node, major, distro, dmajor, ids):
+    def walk(self, f, node, major, arch, distro, dmajor, ids):
         b = self.branch(f, node)
         major = b if b is not None else major
+        arch = self.branch_arch(f, node) or arch
         for c in node:
             if local(c.tag) == "criteria":
-                self.walk(f, c, major, distro, dmajor, ids)
+                self.walk(f, c, major, arch, distro, dmajor, ids)
             elif local(c.tag) == "criterion":
-                self.criterion(f, c, major, distro, dmajor, ids)
+                self.criterion(f, c, major, arch, distro, dmajor, ids)
 
-    def criterion(self, f, c, major, distro, dmajor, ids):
+    def criterion(self, f, c, major, arch, distro, dmajor, ids):
         if c.get("negate") == "true":
             return
         ref = c.get("test_ref")
@@ -275,6 +288,7 @@ class Counter:
         for i in ids:
             self.statements += 1
             self.records.add((ns, f.objs[oref], i))
+            self.arches.add((ns, f.objs[oref], i, st["evr"], st["arch"] or arch or ""))
             self.ids.add(i)
 
 
@@ -284,7 +298,8 @@ def main():
         c.run(p)
     print(json.dumps({"Vulnerabilities": len(c.ids), "Records": len(c.records),
                       "Namespaces": sorted(c.ns), "Statements": c.statements,
-                      "Skipped": c.skipped}))
+                      "Skipped": c.skipped,
+                      "Arches": sorted(set(a[4] for a in c.arches))}))
 
 
 if __name__ == "__main__":

@@ -174,7 +174,8 @@ static const char rhel[] =
         "</oval_definitions>\n";
 
 /* Oracle's elsa-all shape: one definition for OL7 and OL8, release tests on
- * oraclelinux-release with version patterns "^7", "^8". */
+ * oraclelinux-release with version patterns "^7", "^8"; the OL8 fix is for
+ * aarch64 only ("Oracle Linux arch is aarch64": a state with just an arch). */
 static const char oracle[] =
         HEAD
         "<definitions>\n"
@@ -189,7 +190,8 @@ static const char oracle[] =
         "   <criteria operator=\"AND\"><criterion test_ref=\"oval:o:tst:zed7\"/></criteria>\n"
         "  </criteria>\n"
         "  <criteria operator=\"AND\"><criterion test_ref=\"oval:o:tst:ol8\"/>\n"
-        "   <criteria operator=\"AND\"><criterion test_ref=\"oval:o:tst:zed8\"/></criteria>\n"
+        "   <criteria operator=\"AND\"><criterion test_ref=\"oval:o:tst:arm\"/>\n"
+        "    <criterion test_ref=\"oval:o:tst:zed8\"/></criteria>\n"
         "  </criteria>\n"
         " </criteria>\n"
         "</definition>\n"
@@ -201,6 +203,9 @@ static const char oracle[] =
         "<rpminfo_test id=\"oval:o:tst:ol8\" xmlns=\"http://oval.mitre.org/XMLSchema/oval-"
         "definitions-5#linux\"><object object_ref=\"oval:o:obj:rel\"/>"
         "<state state_ref=\"oval:o:ste:v8\"/></rpminfo_test>\n"
+        "<rpminfo_test id=\"oval:o:tst:arm\" comment=\"Oracle Linux arch is aarch64\" "
+        "xmlns=\"http://oval.mitre.org/XMLSchema/oval-definitions-5#linux\"><object "
+        "object_ref=\"oval:o:obj:rel\"/><state state_ref=\"oval:o:ste:arm\"/></rpminfo_test>\n"
         "<rpminfo_test id=\"oval:o:tst:zed7\" xmlns=\"http://oval.mitre.org/XMLSchema/oval-"
         "definitions-5#linux\"><object object_ref=\"oval:o:obj:zed\"/>"
         "<state state_ref=\"oval:o:ste:zed7\"/></rpminfo_test>\n"
@@ -219,6 +224,8 @@ static const char oracle[] =
         "definitions-5#linux\"><version operation=\"pattern match\">^7</version></rpminfo_state>\n"
         "<rpminfo_state id=\"oval:o:ste:v8\" xmlns=\"http://oval.mitre.org/XMLSchema/oval-"
         "definitions-5#linux\"><version operation=\"pattern match\">^8</version></rpminfo_state>\n"
+        "<rpminfo_state id=\"oval:o:ste:arm\" xmlns=\"http://oval.mitre.org/XMLSchema/oval-"
+        "definitions-5#linux\"><arch operation=\"pattern match\">aarch64</arch></rpminfo_state>\n"
         "<rpminfo_state id=\"oval:o:ste:zed7\" xmlns=\"http://oval.mitre.org/XMLSchema/oval-"
         "definitions-5#linux\"><evr datatype=\"evr_string\" operation=\"less than\">"
         "0:1.0-1.el7</evr></rpminfo_state>\n"
@@ -349,7 +356,7 @@ static void test_oracle_releases(void **state)
 	if (import(&p, 1, NULL) != 0)
 		fail_msg("import: %s", vigil_error_last());
 	assert_string_equal(lookup("ol:7", "zed"), "ELSA-2024-0001 1.0-1.el7 [] High;");
-	assert_string_equal(lookup("ol:8", "zed"), "ELSA-2024-0001 1.0-1.el8 [] High;");
+	assert_string_equal(lookup("ol:8", "zed"), "ELSA-2024-0001 1.0-1.el8 [aarch64] High;");
 	assert_int_equal(vigil_store_status(store, &st), 0);
 	assert_int_equal(st.feeds[0].nnamespaces, 2);
 	vigil_store_status_release(&st);
