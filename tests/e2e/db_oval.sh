@@ -97,6 +97,18 @@ check_bad garbage.bin "malformed XML at line 1|not a feed file" --feed oval
 check_bad root.xml "not an OVAL definitions document \(root element 'html' at line 2\)" --feed oval
 check_bad usn.xml.xz "dpkg \(Debian/Ubuntu\) OVAL file" --feed oval
 check_bad invalid.xml.bz2 "bz|not a feed file|corrupt|empty"
+# Garbage never crashes: mutants (truncations, byte flips, deleted and
+# duplicated spans) of real files are imported (exit 0) or refused (exit 3).
+mkdir -p "$T/src"
+cp "$ORA/clair-v2/fetcher_oracle_test.2.xml" "$T/src/ol.xml"
+bzip2 -dc "$RHV2/happy/RHEL8/ansible-2-including-unpatched.oval.xml.bz2" >"$T/src/rh8.xml"
+python3 "$HERE/tools/mutate.py" "$T/mut" 50 "$T/src/ol.xml" "$T/src/rh8.xml"
+bad=0
+for f in "$T"/mut/*; do
+  V db import --feed oval "$f" >/dev/null 2>"$T/err"; rc=$?
+  if [ "$rc" -ne 0 ] && [ "$rc" -ne 3 ]; then bad=$((bad + 1)); echo "    $f: exit $rc"; fi
+done
+check "$(ls "$T"/mut | wc -l) mutants: exit 0 or 3, never a crash" test "$bad" -eq 0
 check "after all bad input the database is consistent" test "$(sqlite3 "$DB" 'PRAGMA integrity_check')" = ok
 
 finish

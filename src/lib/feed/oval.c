@@ -186,11 +186,13 @@ static int read_object(struct oval *o, xmlNode *n)
 	const char *id = oval_attr(n, "id");
 	xmlNode *c;
 	struct oobj *ob;
+	int32_t i;
 	int err;
 
 	if (!id || too_many(o))
 		return too_many(o);
-	ob = &o->objs[obj_ref(o, id)];
+	i = obj_ref(o, id); /* may move o->objs: index first */
+	ob = &o->objs[i];
 	if (ob->defined)
 		return 0;
 	ob->defined = 1;
@@ -272,11 +274,13 @@ static int read_state(struct oval *o, xmlNode *n)
 	const char *id = oval_attr(n, "id");
 	struct ostate *s;
 	xmlNode *c;
+	int32_t i;
 	int err;
 
 	if (!id || too_many(o))
 		return too_many(o);
-	s = &o->states[state_ref(o, id)];
+	i = state_ref(o, id); /* may move o->states: index first */
+	s = &o->states[i];
 	if (s->defined)
 		return 0;
 	s->defined = 1;
