@@ -81,5 +81,8 @@
 /* Length of one line of a Debian tracker text list (DSA/DLA/DTSA, CVE/list);
  * longer lines are skipped with a warning (the longest real one is ~2 KiB). */
 #define VIGIL_MAX_DEBIAN_LINE 65536
+/* oval feed: tests, objects and states (together) of one OVAL file, kept in
+ * memory between its two passes (Red Hat's biggest stream has ~500k). */
+#define VIGIL_MAX_OVAL_ENTITIES 10000000
 
 #endif

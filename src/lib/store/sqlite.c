@@ -45,6 +45,7 @@ enum stmt_id {
 	ST_LAYER_PUT,
 	ST_SOURCES,
 	ST_SOURCE_PUT,
+	ST_AFF_INSERT_ARCH,
 	ST_COUNT
 };
 
@@ -101,7 +102,7 @@ static const char *const stmt_sql[ST_COUNT] = {
 	        "WHERE name = ?1",
 	[ST_LOOKUP] = "SELECT n.name, a.package, a.name, a.status, a.fixed_version, f.name, "
 	              "COALESCE(v.description, ''), COALESCE(v.link, ''), COALESCE(v.severity, 0), "
-	              "v.metadata, u.key FROM affected a JOIN namespace n ON n.id = a.namespace_id "
+	              "v.metadata, u.key, a.arch FROM affected a JOIN namespace n ON n.id = a.namespace_id "
 	              "JOIN feed_unit u ON u.id = a.unit_id JOIN feed f ON f.id = u.feed_id "
 	              "LEFT JOIN vulnerability v ON v.unit_id = a.unit_id "
 	              "AND v.namespace_id = a.namespace_id AND v.name = a.name "
@@ -135,6 +136,16 @@ static const char *const stmt_sql[ST_COUNT] = {
 	        "SET location = excluded.location, etag = excluded.etag, "
 	        "last_modified = excluded.last_modified, digest = excluded.digest, "
 	        "recorded_at = excluded.recorded_at",
+	/* Same statement, other arch: widen to the union (a '' arch is every arch). */
+	[ST_AFF_INSERT_ARCH] =
+	        "INSERT INTO affected (namespace_id, package, name, unit_id, status, "
+	        "fixed_version, arch) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) "
+	        "ON CONFLICT (namespace_id, package, name, unit_id, status, fixed_version) "
+	        "DO UPDATE SET arch = CASE "
+	        "WHEN affected.arch = '' OR excluded.arch = '' THEN '' "
+	        "WHEN affected.arch = excluded.arch "
+	        "OR instr('|' || affected.arch || '|', '|' || excluded.arch || '|') > 0 "
+	        "THEN affected.arch ELSE affected.arch || '|' || excluded.arch END",
 };
 
 struct sqlite_store {
@@ -560,9 +571,10 @@ static int sqlite_put_vulnerability(struct vigil_store *base, int64_t unit,
 	return run(s, st, "cannot store a vulnerability");
 }
 
-static int sqlite_put_affected(struct vigil_store *base, int64_t unit, const char *ns,
-                               const char *vuln, const char *package,
-                               enum vigil_affected_status status, const char *fixed_version)
+/* The insert of put_affected (arch NULL) or put_affected_arch. */
+static int put_affected(struct vigil_store *base, int64_t unit, const char *ns, const char *vuln,
+                        const char *package, enum vigil_affected_status status,
+                        const char *fixed_version, const char *arch)
 {
 	struct sqlite_store *s = S(base);
 	sqlite3_stmt *st = NULL;
@@ -578,7 +590,7 @@ static int sqlite_put_affected(struct vigil_store *base, int64_t unit, const cha
 		return err;
 	s->aff_unit = unit;
 	s->aff_ns = nid;
-	if ((err = stmt(s, ST_AFF_INSERT, &st)) < 0)
+	if ((err = stmt(s, arch ? ST_AFF_INSERT_ARCH : ST_AFF_INSERT, &st)) < 0)
 		return err;
 	sqlite3_bind_int64(st, 1, nid);
 	bind_text(st, 2, package);
@@ -586,7 +598,25 @@ static int sqlite_put_affected(struct vigil_store *base, int64_t unit, const cha
 	sqlite3_bind_int64(st, 4, unit);
 	sqlite3_bind_int(st, 5, (int)status);
 	bind_text(st, 6, status == VIGIL_AFFECTED_FIXED && fixed_version ? fixed_version : "");
+	if (arch)
+		bind_text(st, 7, arch);
 	return run(s, st, "cannot store an affected record");
+}
+
+static int sqlite_put_affected(struct vigil_store *base, int64_t unit, const char *ns,
+                               const char *vuln, const char *package,
+                               enum vigil_affected_status status, const char *fixed_version)
+{
+	return put_affected(base, unit, ns, vuln, package, status, fixed_version, NULL);
+}
+
+static int sqlite_put_affected_arch(struct vigil_store *base, int64_t unit, const char *ns,
+                                    const char *vuln, const char *package,
+                                    enum vigil_affected_status status,
+                                    const char *fixed_version, const char *arch)
+{
+	return put_affected(base, unit, ns, vuln, package, status, fixed_version,
+	                    arch ? arch : "");
 }
 
 static int sqlite_feed_clear(struct vigil_store *base, const char *feed)
@@ -660,6 +690,7 @@ static int sqlite_lookup(struct vigil_store *base, const char *ns, const char *p
 		r.severity = (enum vigil_severity)sqlite3_column_int(st, 8);
 		r.metadata = (const char *)sqlite3_column_text(st, 9);
 		r.unit = col_text(st, 10);
+		r.arch = col_text(st, 11);
 		err = cb(&r, payload);
 	}
 	if (!err && rc != SQLITE_DONE)
@@ -880,4 +911,5 @@ const struct vigil_store_ops vigil_store_sqlite_ops = {
 	.layer_put = sqlite_layer_put,
 	.sources = sqlite_sources,
 	.source_put = sqlite_source_put,
+	.put_affected_arch = sqlite_put_affected_arch,
 };

@@ -123,6 +123,17 @@ int vigil_store_put_affected(struct vigil_store *s, int64_t unit, const char *ns
 	return s->ops->put_affected(s, unit, ns, vuln, package, status, fixed_version);
 }
 
+int vigil_store_put_affected_arch(struct vigil_store *s, int64_t unit, const char *ns,
+                                  const char *vuln, const char *package,
+                                  enum vigil_affected_status status, const char *fixed_version,
+                                  const char *arch)
+{
+	if (!s->ops->put_affected_arch)
+		return s->ops->put_affected(s, unit, ns, vuln, package, status, fixed_version);
+	return s->ops->put_affected_arch(s, unit, ns, vuln, package, status, fixed_version,
+	                                 arch ? arch : "");
+}
+
 int vigil_store_feed_clear(struct vigil_store *s, const char *feed)
 {
 	return s->ops->feed_clear(s, feed);

@@ -74,6 +74,7 @@ struct vigil_store_record {
 	enum vigil_severity severity;
 	const char *metadata; /* JSON text or NULL */
 	const char *unit;     /* key of the feed unit that stated it ("v3.18/main", "json") */
+	const char *arch;     /* POSIX ERE searched in the package's arch; "" = every arch */
 };
 
 typedef int (*vigil_store_record_cb)(const struct vigil_store_record *rec, void *payload);
@@ -162,6 +163,10 @@ struct vigil_store_ops {
 	               void *payload);
 	int (*source_put)(struct vigil_store *s, const char *feed,
 	                  const struct vigil_store_source *src);
+	int (*put_affected_arch)(struct vigil_store *s, int64_t unit, const char *ns,
+	                         const char *vuln, const char *package,
+	                         enum vigil_affected_status status, const char *fixed_version,
+	                         const char *arch);
 };
 
 /* Every backend's handle starts with this. */
@@ -231,6 +236,18 @@ int vigil_store_put_vulnerability(struct vigil_store *s, int64_t unit,
 int vigil_store_put_affected(struct vigil_store *s, int64_t unit, const char *ns, const char *vuln,
                              const char *package, enum vigil_affected_status status,
                              const char *fixed_version);
+
+/**
+ * vigil_store_put_affected() for the architectures matching `arch`, a POSIX
+ * extended regular expression searched in the installed package's arch (OVAL
+ * "pattern match"); "" or NULL is every arch. A statement of the same unit
+ * differing only in arch widens the stored one: "x86_64" then "aarch64"
+ * gives "x86_64|aarch64", and "" absorbs any pattern.
+ */
+int vigil_store_put_affected_arch(struct vigil_store *s, int64_t unit, const char *ns,
+                                  const char *vuln, const char *package,
+                                  enum vigil_affected_status status, const char *fixed_version,
+                                  const char *arch);
 
 /** Delete every unit of `feed` (a full replacement of the feed's data). */
 int vigil_store_feed_clear(struct vigil_store *s, const char *feed);

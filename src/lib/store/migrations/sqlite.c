@@ -97,6 +97,12 @@ const struct vigil_store_migration vigil_store_sqlite_migrations[] = {
 	  "  recorded_at TEXT NOT NULL DEFAULT '',\n"
 	  "  PRIMARY KEY (feed, key)\n"
 	  ");\n" },
+	{ 3, "affected.arch",
+	  /* The architectures a record applies to (OVAL rpminfo_state arch):
+	   * a POSIX extended regular expression searched in the installed
+	   * package's arch, '' for every arch. Records of one unit that differ
+	   * only in arch are merged into one alternation (see put_affected_arch). */
+	  "ALTER TABLE affected ADD COLUMN arch TEXT NOT NULL DEFAULT '';\n" },
 };
 
 const size_t vigil_store_sqlite_migration_count =
