@@ -5,7 +5,7 @@
  * namespace), a summary (count per severity on Clair's scale), and a table
  * of the findings that sorts by any column when its header is clicked and
  * filters by a text box and a checkbox per severity. The URL fragment can
- * preset the filter: "#q=openssl&sev=Critical,High".
+ * preset them: "#q=openssl&sev=Critical,High&sort=3" (sort by the 4th column).
  *
  * Every string from the image or the feeds is made valid UTF-8 and
  * HTML-escaped; only http(s) links that pass vigil_report__is_url() become
@@ -23,7 +23,8 @@ static const char css[] =
 	"dl.meta{display:grid;grid-template-columns:max-content auto;gap:.2em 1em;margin:0 0 1em}\n"
 	"dl.meta dt{font-weight:bold}dl.meta dd{margin:0;word-break:break-all}\n"
 	"ul.counts{list-style:none;padding:0;display:flex;flex-wrap:wrap;gap:.5em}\n"
-	"ul.counts li{padding:.3em .8em;border-radius:4px;background:#eee}\n"
+	"ul.counts li{padding:.3em .8em;border-radius:4px}\n"
+	"ul.counts li.zero{background:#eee;color:#777}\n"
 	"#controls{margin:1em 0;display:flex;flex-wrap:wrap;gap:.8em;align-items:center}\n"
 	"#filter{padding:.3em;min-width:18em}\n"
 	"table{border-collapse:collapse;width:100%}\n"
@@ -89,6 +90,7 @@ static const char script[] =
 	"      if (i < 0) return;\n"
 	"      try { v = decodeURIComponent(kv.slice(i + 1)); } catch (e) { return; }\n"
 	"      if (k === 'q') filter.value = v;\n"
+	"      if (k === 'sort' && heads[+v]) sortBy(+v);\n"
 	"      if (k === 'sev') {\n"
 	"        var want = v.toLowerCase().split(',');\n"
 	"        boxes.forEach(function (b) {\n"
@@ -188,9 +190,9 @@ static void summary(FILE *out, const vigil_scan_result *r)
 		"vulnerabilities in <strong>%zu</strong> packages</p>\n<ul class=\"counts\">\n",
 		vigil_scan_result_count(r), affected_packages(r));
 	for (s = VIGIL_SEVERITY_COUNT - 1; s >= 0; s--)
-		fprintf(out, "<li class=\"sev-%s\">%s: <b>%zu</b></li>\n",
-			vigil_severity_name((vigil_severity)s), vigil_severity_name((vigil_severity)s),
-			counts[s]);
+		fprintf(out, "<li class=\"%s%s\">%s: <b>%zu</b></li>\n", counts[s] ? "sev-" : "zero",
+			counts[s] ? vigil_severity_name((vigil_severity)s) : "",
+			vigil_severity_name((vigil_severity)s), counts[s]);
 	fputs("</ul>\n</section>\n", out);
 }
 

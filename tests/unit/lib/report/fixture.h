@@ -28,7 +28,7 @@
 	"{\"nvd\": {\"V3Vector\": \"CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H\", " \
 	"\"V3Score\": 9.8, \"V2Vector\": \"AV:N/AC:L/Au:N/C:P/I:P/A:P\", \"V2Score\": 7.5}}"
 
-static const vigil_package *fixture_package(const vigil_inspection *in, const char *name)
+static inline const vigil_package *fixture_package(const vigil_inspection *in, const char *name)
 {
 	size_t i;
 
@@ -39,7 +39,7 @@ static const vigil_package *fixture_package(const vigil_inspection *in, const ch
 	abort();
 }
 
-static vigil_scan_result *fixture_open(const char *path)
+static inline vigil_scan_result *fixture_open(const char *path)
 {
 	vigil_inspection *in = NULL;
 	struct vigil_scan_result *r = NULL;
@@ -51,14 +51,14 @@ static vigil_scan_result *fixture_open(const char *path)
 	return r;
 }
 
-static void fixture_add(struct vigil_scan_result *r, const vigil_finding *f)
+static inline void fixture_add(struct vigil_scan_result *r, const vigil_finding *f)
 {
 	if (vigil_scan_result__add(r, f) != 0)
 		abort();
 }
 
 /* alpine:v3.10 with four findings on three packages, two of them hostile. */
-static vigil_scan_result *fixture_alpine(void)
+static inline vigil_scan_result *fixture_alpine(void)
 {
 	struct vigil_scan_result *r = fixture_open(tree_fixture(ALPINE_IMAGE));
 	const vigil_inspection *in = r->inspection;
@@ -117,7 +117,7 @@ static vigil_scan_result *fixture_alpine(void)
 }
 
 /* debian:12 with findings on libssl3 and openssl (one source: openssl) and zlib1g. */
-static vigil_scan_result *fixture_debian(void)
+static inline vigil_scan_result *fixture_debian(void)
 {
 	char path[4096];
 	struct vigil_scan_result *r;
@@ -158,7 +158,7 @@ static vigil_scan_result *fixture_debian(void)
 }
 
 /* The Debian image with no findings. */
-static vigil_scan_result *fixture_clean(void)
+static inline vigil_scan_result *fixture_clean(void)
 {
 	char path[4096];
 
@@ -167,7 +167,7 @@ static vigil_scan_result *fixture_clean(void)
 }
 
 /* The report of `r` in `format` as a NUL-terminated string (free()). Fails the test on error. */
-static char *fixture_render(const vigil_scan_result *r, const char *format,
+static inline char *fixture_render(const vigil_scan_result *r, const char *format,
 			    const vigil_report_opts *opts)
 {
 	char *text = NULL;
@@ -187,7 +187,7 @@ static char *fixture_render(const vigil_scan_result *r, const char *format,
 }
 
 /* Parse `text` as JSON (it must be valid UTF-8 and JSON). */
-static json_t *fixture_json(const char *text)
+static inline json_t *fixture_json(const char *text)
 {
 	json_error_t e;
 	json_t *j = json_loads(text, JSON_REJECT_DUPLICATES, &e);
