@@ -166,23 +166,27 @@ static inline vigil_scan_result *fixture_clean(void)
 	return fixture_open(path);
 }
 
-/* The report of `r` in `format` as a NUL-terminated string (free()). Fails the test on error. */
+/* The report of `r` in `format` as a NUL-terminated string (free()). Aborts on error. */
 static inline char *fixture_render(const vigil_scan_result *r, const char *format,
-			    const vigil_report_opts *opts)
+				   const vigil_report_opts *opts)
 {
-	char *text = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&text, &len);
-	int err;
+	FILE *f = tmpfile();
+	char *text;
+	long len;
 
 	if (!f)
 		abort();
-	err = vigil_report_write(f, format, r, opts);
-	fclose(f);
-	if (err != 0) {
+	if (vigil_report_write(f, format, r, opts) != 0) {
 		fprintf(stderr, "fixture: %s report failed: %s\n", format, vigil_error_last());
 		abort();
 	}
+	len = ftell(f);
+	text = malloc((size_t)len + 1);
+	rewind(f);
+	if (len < 0 || !text || fread(text, 1, (size_t)len, f) != (size_t)len)
+		abort();
+	text[len] = '\0';
+	fclose(f);
 	return text;
 }
 
