@@ -28,7 +28,8 @@ typedef struct vigil_report_opts {
 } vigil_report_opts;
 
 #define VIGIL_REPORT_OPTS_VERSION 1
-#define VIGIL_REPORT_OPTS_INIT { VIGIL_REPORT_OPTS_VERSION, 0, NULL, VIGIL_SEVERITY_UNKNOWN, NULL, 0 }
+#define VIGIL_REPORT_OPTS_INIT \
+	{ VIGIL_REPORT_OPTS_VERSION, 0, NULL, VIGIL_SEVERITY_UNKNOWN, NULL, 0 }
 
 /** 1 when `format` names a writer ("table", "json", "sarif", "cyclonedx", "html", "clair"). */
 VIGIL_EXTERN int vigil_report_format_known(const char *format);

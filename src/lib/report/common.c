@@ -272,7 +272,7 @@ int vigil_report__is_url(const char *s)
 /* ---- image facts ---- */
 
 const vigil_layer_info *vigil_report__layer(const vigil_scan_result *r, const char *diff_id,
-					   size_t *index)
+                                            size_t *index)
 {
 	const vigil_inspection *in = vigil_scan_result_inspection(r);
 	size_t i, n = in ? vigil_inspection_layer_count(in) : 0;

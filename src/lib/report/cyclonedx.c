@@ -59,7 +59,7 @@ static int by_id(const void *a, const void *b)
 
 /* bom-refs of every package (unique), sorted by package pointer for lookup. */
 static struct pkgref *package_refs(const vigil_inspection *in, size_t n,
-				   const struct vigil_report_os *os)
+                                   const struct vigil_report_os *os)
 {
 	struct pkgref *refs = vigil_calloc(n ? n : 1, sizeof(*refs));
 	vigil_buf b = VIGIL_BUF_INIT;
@@ -109,13 +109,13 @@ static json_t *metadata(const vigil_scan_result *r, const vigil_report_opts *opt
 	if (opts->created_at)
 		json_object_set_new(m, "timestamp", vigil_report__jstr(opts->created_at));
 	json_object_set_new(m, "tools",
-			    json_pack("{s:[{s:s,s:s,s:s}]}", "components", "type", "application",
-				      "name", "vigil", "version", vigil_version()));
+	                    json_pack("{s:[{s:s,s:s,s:s}]}", "components", "type", "application",
+	                              "name", "vigil", "version", vigil_version()));
 	image = json_pack("{s:s,s:s,s:o}", "bom-ref", "image", "type", "container", "name",
-			  vigil_report__jstr(vigil_scan_result_image(r)));
+	                  vigil_report__jstr(vigil_scan_result_image(r)));
 	if (ns)
 		json_object_set_new(image, "properties",
-				    json_pack("[o]", property("vigil:namespace", ns)));
+		                    json_pack("[o]", property("vigil:namespace", ns)));
 	json_object_set_new(m, "component", image);
 	return m;
 }
@@ -138,14 +138,14 @@ static json_t *package_component(const vigil_package *p, const char *ref)
 		json_array_append_new(props, property("vigil:source_version", p->source_version));
 	if (p->layer)
 		json_array_append_new(props, property("vigil:layer_diff_id", p->layer));
-	json_array_append_new(props, property("vigil:version_format",
-					      vigil_version_format_name(p->format)));
+	json_array_append_new(
+	        props, property("vigil:version_format", vigil_version_format_name(p->format)));
 	json_object_set_new(c, "properties", props);
 	return c;
 }
 
 static json_t *components(const vigil_scan_result *r, const struct pkgref *refs, size_t n,
-			  const struct vigil_report_os *os)
+                          const struct vigil_report_os *os)
 {
 	const vigil_inspection *in = vigil_scan_result_inspection(r);
 	json_t *a = json_array();
@@ -153,9 +153,9 @@ static json_t *components(const vigil_scan_result *r, const struct pkgref *refs,
 
 	if (os->id[0])
 		json_array_append_new(a, json_pack("{s:s,s:s,s:o,s:o}", "bom-ref", "os", "type",
-						   "operating-system", "name",
-						   vigil_report__jstr(os->family), "version",
-						   vigil_report__jstr(os->version)));
+		                                   "operating-system", "name",
+		                                   vigil_report__jstr(os->family), "version",
+		                                   vigil_report__jstr(os->version)));
 	/* in the inspection's order (by name, then version), not the lookup order */
 	for (i = 0; i < n; i++) {
 		const vigil_package *p = vigil_inspection_package(in, i);
@@ -170,22 +170,27 @@ static void cvss_ratings(json_t *ratings, const char *text)
 	json_t *j = text ? json_loads(text, 0, NULL) : NULL, *v;
 	const char *source;
 
-	json_object_foreach(json_is_object(j) ? j : NULL, source, v) {
+	json_object_foreach(json_is_object(j) ? j : NULL, source, v)
+	{
 		json_t *s3 = json_object_get(v, "V3Score"), *v3 = json_object_get(v, "V3Vector");
 		json_t *s2 = json_object_get(v, "V2Score"), *v2 = json_object_get(v, "V2Vector");
 
 		if (json_is_number(s3))
-			json_array_append_new(ratings, json_pack(
-				"{s:{s:s},s:f,s:s,s:O*}", "source", "name", source, "score",
-				json_number_value(s3), "method",
-				json_is_string(v3) && strncmp(json_string_value(v3), "CVSS:3.1", 8) == 0
-					? "CVSSv31" : "CVSSv3",
-				"vector", json_is_string(v3) ? v3 : NULL));
+			json_array_append_new(
+			        ratings,
+			        json_pack("{s:{s:s},s:f,s:s,s:O*}", "source", "name", source,
+			                  "score", json_number_value(s3), "method",
+			                  json_is_string(v3) && strncmp(json_string_value(v3),
+			                                                "CVSS:3.1", 8) == 0
+			                          ? "CVSSv31"
+			                          : "CVSSv3",
+			                  "vector", json_is_string(v3) ? v3 : NULL));
 		if (json_is_number(s2))
-			json_array_append_new(ratings, json_pack(
-				"{s:{s:s},s:f,s:s,s:O*}", "source", "name", source, "score",
-				json_number_value(s2), "method", "CVSSv2", "vector",
-				json_is_string(v2) ? v2 : NULL));
+			json_array_append_new(ratings,
+			                      json_pack("{s:{s:s},s:f,s:s,s:O*}", "source", "name",
+			                                source, "score", json_number_value(s2),
+			                                "method", "CVSSv2", "vector",
+			                                json_is_string(v2) ? v2 : NULL));
 	}
 	json_decref(j);
 }
@@ -194,10 +199,10 @@ static json_t *ratings(const vigil_finding *f)
 {
 	json_t *a = json_array();
 
-	json_array_append_new(a, json_pack("{s:{s:o},s:s}", "source", "name",
-					   vigil_report__jstr(*f->severity_source ? f->severity_source
-										  : f->feed),
-					   "severity", cdx_severity(f->severity)));
+	json_array_append_new(
+	        a, json_pack("{s:{s:o},s:s}", "source", "name",
+	                     vigil_report__jstr(*f->severity_source ? f->severity_source : f->feed),
+	                     "severity", cdx_severity(f->severity)));
 	cvss_ratings(a, f->cvss);
 	return a;
 }
@@ -210,14 +215,14 @@ static void add_advisory(json_t *advisories, const char *url)
 		return;
 	for (i = 0; i < json_array_size(advisories); i++)
 		if (strcmp(json_string_value(json_object_get(json_array_get(advisories, i), "url")),
-			   url) == 0)
+		           url) == 0)
 			return;
 	json_array_append_new(advisories, json_pack("{s:s}", "url", url));
 }
 
 /* One vulnerability for the findings ids[0..n) (same ID, result order). */
 static json_t *vulnerability(const vigil_scan_result *r, const struct idref *ids, size_t n,
-			     const struct pkgref *refs, size_t nrefs)
+                             const struct pkgref *refs, size_t nrefs)
 {
 	const vigil_finding *f = vigil_scan_result_finding(r, ids[0].i), *g;
 	json_t *v = json_object(), *affects = json_array(), *props = json_array();
@@ -232,20 +237,23 @@ static json_t *vulnerability(const vigil_scan_result *r, const struct idref *ids
 	json_object_set_new(v, "source", source);
 	json_object_set_new(v, "ratings", ratings(f));
 	if (*f->description || *f->title)
-		json_object_set_new(v, "description",
-				    vigil_report__jstr(*f->description ? f->description : f->title));
+		json_object_set_new(
+		        v, "description",
+		        vigil_report__jstr(*f->description ? f->description : f->title));
 	for (i = 0; i < n; i++) {
 		g = vigil_scan_result_finding(r, ids[i].i);
-		json_array_append_new(affects, json_pack(
-			"{s:o,s:[{s:o,s:s}]}", "ref", vigil_report__jstr(ref_of(refs, nrefs, g->package)),
-			"versions", "version", vigil_report__jstr(g->package->version), "status",
-			"affected"));
+		json_array_append_new(affects,
+		                      json_pack("{s:o,s:[{s:o,s:s}]}", "ref",
+		                                vigil_report__jstr(ref_of(refs, nrefs, g->package)),
+		                                "versions", "version",
+		                                vigil_report__jstr(g->package->version), "status",
+		                                "affected"));
 		if (*g->fixed_version)
 			(void)vigil_buf_printf(&fix, "%s%s to %s", fix.len ? ", " : "Upgrade ",
-					       g->package->name, g->fixed_version);
+			                       g->package->name, g->fixed_version);
 		(void)vigil_buf_printf(&why, "%s@%s: %s %s %s: %s", g->package->name,
-				       g->package->version, g->feed, g->namespace, g->matched_name,
-				       g->reason);
+		                       g->package->version, g->feed, g->namespace, g->matched_name,
+		                       g->reason);
 		json_array_append_new(props, property("vigil:match", why.ptr));
 		vigil_buf_reset(&why);
 		add_advisory(advisories, g->link);

@@ -18,101 +18,103 @@
 #include <string.h>
 
 static const char css[] =
-	"body{font:14px/1.4 system-ui,sans-serif;margin:1.5em;color:#222;background:#fff}\n"
-	"h1{font-size:1.5em;margin:0 0 .5em}\n"
-	"dl.meta{display:grid;grid-template-columns:max-content auto;gap:.2em 1em;margin:0 0 1em}\n"
-	"dl.meta dt{font-weight:bold}dl.meta dd{margin:0;word-break:break-all}\n"
-	"ul.counts{list-style:none;padding:0;display:flex;flex-wrap:wrap;gap:.5em}\n"
-	"ul.counts li{padding:.3em .8em;border-radius:4px}\n"
-	"ul.counts li.zero{background:#eee;color:#777}\n"
-	"#controls{margin:1em 0;display:flex;flex-wrap:wrap;gap:.8em;align-items:center}\n"
-	"#filter{padding:.3em;min-width:18em}\n"
-	"table{border-collapse:collapse;width:100%}\n"
-	"th,td{border-bottom:1px solid #ddd;padding:.35em .5em;text-align:left;vertical-align:top}\n"
-	"th{background:#f4f4f4;cursor:pointer;user-select:none;white-space:nowrap}\n"
-	"th[aria-sort=ascending]::after{content:' \\25B2'}\n"
-	"th[aria-sort=descending]::after{content:' \\25BC'}\n"
-	"tr[hidden]{display:none}\n"
-	"td.mono{font-family:ui-monospace,monospace;word-break:break-all}\n"
-	"details summary{cursor:pointer;color:#555}\n"
-	".sev{font-weight:bold;white-space:nowrap}\n"
-	".sev-Defcon1,.sev-Critical{color:#fff;background:#8b0000}\n"
-	".sev-High{color:#fff;background:#d9534f}\n"
-	".sev-Medium{color:#222;background:#f0ad4e}\n"
-	".sev-Low{color:#fff;background:#337ab7}\n"
-	".sev-Negligible{color:#222;background:#9fd8e6}\n"
-	".sev-Unknown{color:#222;background:#ccc}\n"
-	"td.sev{border-radius:0}\n";
+        "body{font:14px/1.4 system-ui,sans-serif;margin:1.5em;color:#222;background:#fff}\n"
+        "h1{font-size:1.5em;margin:0 0 .5em}\n"
+        "dl.meta{display:grid;grid-template-columns:max-content auto;gap:.2em 1em;margin:0 0 1em}\n"
+        "dl.meta dt{font-weight:bold}dl.meta dd{margin:0;word-break:break-all}\n"
+        "ul.counts{list-style:none;padding:0;display:flex;flex-wrap:wrap;gap:.5em}\n"
+        "ul.counts li{padding:.3em .8em;border-radius:4px}\n"
+        "ul.counts li.zero{background:#eee;color:#777}\n"
+        "#controls{margin:1em 0;display:flex;flex-wrap:wrap;gap:.8em;align-items:center}\n"
+        "#filter{padding:.3em;min-width:18em}\n"
+        "table{border-collapse:collapse;width:100%}\n"
+        "th,td{border-bottom:1px solid #ddd;padding:.35em "
+        ".5em;text-align:left;vertical-align:top}\n"
+        "th{background:#f4f4f4;cursor:pointer;user-select:none;white-space:nowrap}\n"
+        "th[aria-sort=ascending]::after{content:' \\25B2'}\n"
+        "th[aria-sort=descending]::after{content:' \\25BC'}\n"
+        "tr[hidden]{display:none}\n"
+        "td.mono{font-family:ui-monospace,monospace;word-break:break-all}\n"
+        "details summary{cursor:pointer;color:#555}\n"
+        ".sev{font-weight:bold;white-space:nowrap}\n"
+        ".sev-Defcon1,.sev-Critical{color:#fff;background:#8b0000}\n"
+        ".sev-High{color:#fff;background:#d9534f}\n"
+        ".sev-Medium{color:#222;background:#f0ad4e}\n"
+        ".sev-Low{color:#fff;background:#337ab7}\n"
+        ".sev-Negligible{color:#222;background:#9fd8e6}\n"
+        ".sev-Unknown{color:#222;background:#ccc}\n"
+        "td.sev{border-radius:0}\n";
 
 static const char script[] =
-	"(function () {\n"
-	"  'use strict';\n"
-	"  var table = document.getElementById('findings');\n"
-	"  var body = table.tBodies[0];\n"
-	"  var heads = Array.prototype.slice.call(table.tHead.rows[0].cells);\n"
-	"  var rows = Array.prototype.slice.call(body.rows);\n"
-	"  var filter = document.getElementById('filter');\n"
-	"  var boxes = Array.prototype.slice.call(document.querySelectorAll('input.sevbox'));\n"
-	"  var shown = document.getElementById('shown');\n"
-	"  var sortCol = -1, sortDir = 1;\n"
-	"  function key(row, col) {\n"
-	"    var c = row.cells[col];\n"
-	"    return c.hasAttribute('data-sort') ? c.getAttribute('data-sort') : c.textContent;\n"
-	"  }\n"
-	"  function sortBy(col) {\n"
-	"    var num = heads[col].getAttribute('data-type') === 'num';\n"
-	"    sortDir = sortCol === col ? -sortDir : (num ? -1 : 1);\n"
-	"    sortCol = col;\n"
-	"    rows.sort(function (a, b) {\n"
-	"      var x = key(a, col), y = key(b, col);\n"
-	"      return sortDir * (num ? x - y : x.localeCompare(y));\n"
-	"    });\n"
-	"    rows.forEach(function (r) { body.appendChild(r); });\n"
-	"    heads.forEach(function (h, i) {\n"
-	"      if (i === col) h.setAttribute('aria-sort', sortDir > 0 ? 'ascending' : 'descending');\n"
-	"      else h.removeAttribute('aria-sort');\n"
-	"    });\n"
-	"  }\n"
-	"  function apply() {\n"
-	"    var q = filter.value.toLowerCase(), on = {}, n = 0;\n"
-	"    boxes.forEach(function (b) { on[b.value] = b.checked; });\n"
-	"    rows.forEach(function (r) {\n"
-	"      var ok = on[r.getAttribute('data-sev')] &&\n"
-	"        (!q || r.textContent.toLowerCase().indexOf(q) >= 0);\n"
-	"      r.hidden = !ok;\n"
-	"      if (ok) n++;\n"
-	"    });\n"
-	"    shown.textContent = 'Showing ' + n + ' of ' + rows.length;\n"
-	"  }\n"
-	"  function preset() {\n"
-	"    location.hash.replace(/^#/, '').split('&').forEach(function (kv) {\n"
-	"      var i = kv.indexOf('='), k = kv.slice(0, i), v;\n"
-	"      if (i < 0) return;\n"
-	"      try { v = decodeURIComponent(kv.slice(i + 1)); } catch (e) { return; }\n"
-	"      if (k === 'q') filter.value = v;\n"
-	"      if (k === 'sort' && heads[+v]) sortBy(+v);\n"
-	"      if (k === 'sev') {\n"
-	"        var want = v.toLowerCase().split(',');\n"
-	"        boxes.forEach(function (b) {\n"
-	"          b.checked = want.indexOf(b.value.toLowerCase()) >= 0;\n"
-	"        });\n"
-	"      }\n"
-	"    });\n"
-	"  }\n"
-	"  heads.forEach(function (h, i) {\n"
-	"    h.tabIndex = 0;\n"
-	"    h.addEventListener('click', function () { sortBy(i); });\n"
-	"    h.addEventListener('keydown', function (e) {\n"
-	"      if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); sortBy(i); }\n"
-	"    });\n"
-	"  });\n"
-	"  filter.addEventListener('input', apply);\n"
-	"  boxes.forEach(function (b) { b.addEventListener('change', apply); });\n"
-	"  window.addEventListener('hashchange', function () { preset(); apply(); });\n"
-	"  preset();\n"
-	"  apply();\n"
-	"  document.body.setAttribute('data-ready', 'true');\n"
-	"})();\n";
+        "(function () {\n"
+        "  'use strict';\n"
+        "  var table = document.getElementById('findings');\n"
+        "  var body = table.tBodies[0];\n"
+        "  var heads = Array.prototype.slice.call(table.tHead.rows[0].cells);\n"
+        "  var rows = Array.prototype.slice.call(body.rows);\n"
+        "  var filter = document.getElementById('filter');\n"
+        "  var boxes = Array.prototype.slice.call(document.querySelectorAll('input.sevbox'));\n"
+        "  var shown = document.getElementById('shown');\n"
+        "  var sortCol = -1, sortDir = 1;\n"
+        "  function key(row, col) {\n"
+        "    var c = row.cells[col];\n"
+        "    return c.hasAttribute('data-sort') ? c.getAttribute('data-sort') : c.textContent;\n"
+        "  }\n"
+        "  function sortBy(col) {\n"
+        "    var num = heads[col].getAttribute('data-type') === 'num';\n"
+        "    sortDir = sortCol === col ? -sortDir : (num ? -1 : 1);\n"
+        "    sortCol = col;\n"
+        "    rows.sort(function (a, b) {\n"
+        "      var x = key(a, col), y = key(b, col);\n"
+        "      return sortDir * (num ? x - y : x.localeCompare(y));\n"
+        "    });\n"
+        "    rows.forEach(function (r) { body.appendChild(r); });\n"
+        "    heads.forEach(function (h, i) {\n"
+        "      if (i === col) h.setAttribute('aria-sort', sortDir > 0 ? 'ascending' : "
+        "'descending');\n"
+        "      else h.removeAttribute('aria-sort');\n"
+        "    });\n"
+        "  }\n"
+        "  function apply() {\n"
+        "    var q = filter.value.toLowerCase(), on = {}, n = 0;\n"
+        "    boxes.forEach(function (b) { on[b.value] = b.checked; });\n"
+        "    rows.forEach(function (r) {\n"
+        "      var ok = on[r.getAttribute('data-sev')] &&\n"
+        "        (!q || r.textContent.toLowerCase().indexOf(q) >= 0);\n"
+        "      r.hidden = !ok;\n"
+        "      if (ok) n++;\n"
+        "    });\n"
+        "    shown.textContent = 'Showing ' + n + ' of ' + rows.length;\n"
+        "  }\n"
+        "  function preset() {\n"
+        "    location.hash.replace(/^#/, '').split('&').forEach(function (kv) {\n"
+        "      var i = kv.indexOf('='), k = kv.slice(0, i), v;\n"
+        "      if (i < 0) return;\n"
+        "      try { v = decodeURIComponent(kv.slice(i + 1)); } catch (e) { return; }\n"
+        "      if (k === 'q') filter.value = v;\n"
+        "      if (k === 'sort' && heads[+v]) sortBy(+v);\n"
+        "      if (k === 'sev') {\n"
+        "        var want = v.toLowerCase().split(',');\n"
+        "        boxes.forEach(function (b) {\n"
+        "          b.checked = want.indexOf(b.value.toLowerCase()) >= 0;\n"
+        "        });\n"
+        "      }\n"
+        "    });\n"
+        "  }\n"
+        "  heads.forEach(function (h, i) {\n"
+        "    h.tabIndex = 0;\n"
+        "    h.addEventListener('click', function () { sortBy(i); });\n"
+        "    h.addEventListener('keydown', function (e) {\n"
+        "      if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); sortBy(i); }\n"
+        "    });\n"
+        "  });\n"
+        "  filter.addEventListener('input', apply);\n"
+        "  boxes.forEach(function (b) { b.addEventListener('change', apply); });\n"
+        "  window.addEventListener('hashchange', function () { preset(); apply(); });\n"
+        "  preset();\n"
+        "  apply();\n"
+        "  document.body.setAttribute('data-ready', 'true');\n"
+        "})();\n";
 
 /* `s` made valid UTF-8, with & < > " ' as references and control characters as spaces. */
 static void esc(FILE *out, const char *s)
@@ -122,13 +124,27 @@ static void esc(FILE *out, const char *s)
 
 	for (p = (const unsigned char *)u; *p; p++) {
 		switch (*p) {
-		case '&': fputs("&amp;", out); break;
-		case '<': fputs("&lt;", out); break;
-		case '>': fputs("&gt;", out); break;
-		case '"': fputs("&quot;", out); break;
-		case '\'': fputs("&#39;", out); break;
-		case '\n': case '\t': fputc(*p, out); break;
-		default: fputc(*p < 0x20 || *p == 0x7f ? ' ' : *p, out);
+		case '&':
+			fputs("&amp;", out);
+			break;
+		case '<':
+			fputs("&lt;", out);
+			break;
+		case '>':
+			fputs("&gt;", out);
+			break;
+		case '"':
+			fputs("&quot;", out);
+			break;
+		case '\'':
+			fputs("&#39;", out);
+			break;
+		case '\n':
+		case '\t':
+			fputc(*p, out);
+			break;
+		default:
+			fputc(*p < 0x20 || *p == 0x7f ? ' ' : *p, out);
 		}
 	}
 	vigil_free(u);
@@ -142,7 +158,8 @@ static void head(FILE *out, const vigil_scan_result *r)
 	      "base-uri 'none'; form-action 'none'\">\n"
 	      "<meta name=\"referrer\" content=\"no-referrer\">\n"
 	      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-	      "<meta name=\"generator\" content=\"vigil ", out);
+	      "<meta name=\"generator\" content=\"vigil ",
+	      out);
 	esc(out, vigil_version());
 	fputs("\">\n<title>vigil report: ", out);
 	esc(out, vigil_scan_result_image(r));
@@ -154,7 +171,8 @@ static void meta(FILE *out, const vigil_scan_result *r, const vigil_report_opts 
 	const char *ns = vigil_report__namespace(r);
 
 	fputs("<body>\n<header>\n<h1>vigil vulnerability report</h1>\n<dl class=\"meta\">\n"
-	      "<dt>Image</dt><dd id=\"image\">", out);
+	      "<dt>Image</dt><dd id=\"image\">",
+	      out);
 	esc(out, vigil_scan_result_image(r));
 	fputs("</dd>\n<dt>Namespace</dt><dd id=\"namespace\">", out);
 	esc(out, ns ? ns : "none detected");
@@ -174,7 +192,7 @@ static size_t affected_packages(const vigil_scan_result *r)
 
 	for (i = 0; i < n; i++)
 		if (!i || vigil_scan_result_finding(r, i)->package !=
-				  vigil_scan_result_finding(r, i - 1)->package)
+		                  vigil_scan_result_finding(r, i - 1)->package)
 			k++;
 	return k;
 }
@@ -186,13 +204,14 @@ static void summary(FILE *out, const vigil_scan_result *r)
 
 	vigil_report__count(r, counts);
 	fprintf(out,
-		"<section id=\"summary\">\n<p><strong id=\"total\">%zu</strong> "
-		"vulnerabilities in <strong>%zu</strong> packages</p>\n<ul class=\"counts\">\n",
-		vigil_scan_result_count(r), affected_packages(r));
+	        "<section id=\"summary\">\n<p><strong id=\"total\">%zu</strong> "
+	        "vulnerabilities in <strong>%zu</strong> packages</p>\n<ul class=\"counts\">\n",
+	        vigil_scan_result_count(r), affected_packages(r));
 	for (s = VIGIL_SEVERITY_COUNT - 1; s >= 0; s--)
-		fprintf(out, "<li class=\"%s%s\">%s: <b>%zu</b></li>\n", counts[s] ? "sev-" : "zero",
-			counts[s] ? vigil_severity_name((vigil_severity)s) : "",
-			vigil_severity_name((vigil_severity)s), counts[s]);
+		fprintf(out, "<li class=\"%s%s\">%s: <b>%zu</b></li>\n",
+		        counts[s] ? "sev-" : "zero",
+		        counts[s] ? vigil_severity_name((vigil_severity)s) : "",
+		        vigil_severity_name((vigil_severity)s), counts[s]);
 	fputs("</ul>\n</section>\n", out);
 }
 
@@ -204,9 +223,11 @@ static void controls(FILE *out)
 	      "placeholder=\"Filter: package, ID, text\" aria-label=\"Filter\">\n",
 	      out);
 	for (s = VIGIL_SEVERITY_COUNT - 1; s >= 0; s--)
-		fprintf(out, "<label><input type=\"checkbox\" class=\"sevbox\" value=\"%s\" "
-			     "checked> %s</label>\n",
-			vigil_severity_name((vigil_severity)s), vigil_severity_name((vigil_severity)s));
+		fprintf(out,
+		        "<label><input type=\"checkbox\" class=\"sevbox\" value=\"%s\" "
+		        "checked> %s</label>\n",
+		        vigil_severity_name((vigil_severity)s),
+		        vigil_severity_name((vigil_severity)s));
 	fputs("<span id=\"shown\"></span>\n</section>\n", out);
 }
 
@@ -264,7 +285,8 @@ static void row(FILE *out, const vigil_scan_result *r, const vigil_finding *f)
 	cell(out, NULL, f->package->name);
 	cell(out, "mono", f->package->version);
 	id_cell(out, f);
-	fprintf(out, "<td class=\"sev sev-%s\" data-sort=\"%d\">%s</td>", sev, (int)f->severity, sev);
+	fprintf(out, "<td class=\"sev sev-%s\" data-sort=\"%d\">%s</td>", sev, (int)f->severity,
+	        sev);
 	cell(out, "mono", *f->fixed_version ? f->fixed_version : "no fix");
 	about(out, f);
 	if (layer)

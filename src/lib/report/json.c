@@ -25,13 +25,14 @@ static json_t *metadata(const vigil_scan_result *r, const struct vigil_report_os
 	json_t *m = json_object(), *diff_ids = json_array();
 
 	if (os->id[0])
-		json_object_set_new(m, "OS", json_pack("{s:o,s:o}", "Family",
-							vigil_report__jstr(os->family), "Name",
-							vigil_report__jstr(os->version)));
+		json_object_set_new(m, "OS",
+		                    json_pack("{s:o,s:o}", "Family", vigil_report__jstr(os->family),
+		                              "Name", vigil_report__jstr(os->version)));
 	for (i = 0; i < n; i++)
 		if (vigil_inspection_layer(in, i)->diff_id)
-			json_array_append_new(diff_ids,
-					      vigil_report__jstr(vigil_inspection_layer(in, i)->diff_id));
+			json_array_append_new(
+			        diff_ids,
+			        vigil_report__jstr(vigil_inspection_layer(in, i)->diff_id));
 	if (json_array_size(diff_ids))
 		json_object_set_new(m, "DiffIDs", diff_ids);
 	else
@@ -93,7 +94,7 @@ static void set_nonempty(json_t *o, const char *key, json_t *v)
 }
 
 static json_t *vulnerability(const vigil_scan_result *r, const vigil_finding *f,
-			     const struct vigil_report_os *os)
+                             const struct vigil_report_os *os)
 {
 	const vigil_package *p = f->package;
 	json_t *v = json_object();
@@ -105,12 +106,13 @@ static json_t *vulnerability(const vigil_scan_result *r, const vigil_finding *f,
 	json_object_set_new(v, "PkgName", vigil_report__jstr(p->name));
 	vigil_buf_reset(&b);
 	vigil_report__purl(&b, p, os);
-	json_object_set_new(v, "PkgIdentifier", json_pack("{s:o}", "PURL", vigil_report__jstr(b.ptr)));
+	json_object_set_new(v, "PkgIdentifier",
+	                    json_pack("{s:o}", "PURL", vigil_report__jstr(b.ptr)));
 	vigil_buf_release(&b);
 	json_object_set_new(v, "InstalledVersion", vigil_report__jstr(p->version));
 	set_str(v, "FixedVersion", f->fixed_version);
-	json_object_set_new(v, "Status", json_string(f->status == VIGIL_FINDING_FIXED ? "fixed"
-										  : "affected"));
+	json_object_set_new(v, "Status",
+	                    json_string(f->status == VIGIL_FINDING_FIXED ? "fixed" : "affected"));
 	set_nonempty(v, "Layer", layer(r, p));
 	set_str(v, "SeveritySource", f->severity_source);
 	set_str(v, "PrimaryURL", f->link);

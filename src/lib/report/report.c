@@ -25,7 +25,7 @@ static const char format_list[] =
 #define VIGIL_WRITER(n) ", " #n
 #include "writers.def"
 #undef VIGIL_WRITER
-	;
+        ;
 
 static const struct vigil_report_writer *find(const char *format)
 {
@@ -48,7 +48,7 @@ const char *vigil_report_formats(void)
 }
 
 int vigil_report_write(FILE *out, const char *format, const vigil_scan_result *r,
-		       const vigil_report_opts *opts)
+                       const vigil_report_opts *opts)
 {
 	static const vigil_report_opts defaults = VIGIL_REPORT_OPTS_INIT;
 	const struct vigil_report_writer *w = find(format);
@@ -56,12 +56,12 @@ int vigil_report_write(FILE *out, const char *format, const vigil_scan_result *r
 
 	if (!w)
 		return vigil_error_set(VIGIL_EINVALID, "unknown report format '%s' (use %s)",
-				       format ? format : "", vigil_report_formats());
+		                       format ? format : "", vigil_report_formats());
 	err = w->write(out, r, opts ? opts : &defaults);
 	if (err == 0 && fflush(out) != 0)
 		err = VIGIL_EIO;
 	if (err == VIGIL_EIO)
 		return vigil_error_set(VIGIL_EIO, "cannot write the %s report: %s", w->name,
-				       strerror(ferror(out) ? errno : EIO));
+		                       strerror(ferror(out) ? errno : EIO));
 	return err;
 }

@@ -15,8 +15,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define SARIF_SCHEMA \
-	"https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
+#define SARIF_SCHEMA                                                                               \
+	"https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/"                      \
+	"sarif-schema-2.1.0.json"
 
 static const char *level(vigil_severity s)
 {
@@ -61,19 +62,23 @@ static json_t *rule(const vigil_finding *f)
 	json_object_set_new(o, "name", json_string("OsPackageVulnerability"));
 	json_object_set_new(o, "shortDescription", text(*f->title ? f->title : f->id));
 	json_object_set_new(o, "fullDescription",
-			    text(*f->description ? f->description : *f->title ? f->title : f->id));
-	json_object_set_new(o, "defaultConfiguration", json_pack("{s:s}", "level", level(f->severity)));
+	                    text(*f->description ? f->description
+	                         : *f->title     ? f->title
+	                                         : f->id));
+	json_object_set_new(o, "defaultConfiguration",
+	                    json_pack("{s:s}", "level", level(f->severity)));
 	if (vigil_report__is_url(f->link))
 		json_object_set_new(o, "helpUri", json_string(f->link));
 	(void)vigil_buf_printf(&help, "Vulnerability %s\nSeverity: %s\n%s%s", f->id,
-			       vigil_severity_name(f->severity), *f->link ? "Link: " : "", f->link);
+	                       vigil_severity_name(f->severity), *f->link ? "Link: " : "", f->link);
 	json_object_set_new(o, "help", text(help.ptr));
 	vigil_buf_release(&help);
-	json_object_set_new(props, "tags", json_pack("[s,s,s]", "vulnerability", "security",
-						     vigil_severity_trivy(f->severity)));
+	json_object_set_new(props, "tags",
+	                    json_pack("[s,s,s]", "vulnerability", "security",
+	                              vigil_severity_trivy(f->severity)));
 	json_object_set_new(props, "precision", json_string("very-high"));
 	json_object_set_new(props, "security-severity",
-			    json_string(security_severity(f->severity)));
+	                    json_string(security_severity(f->severity)));
 	json_object_set_new(o, "properties", props);
 	return o;
 }
@@ -105,11 +110,11 @@ static json_t *location(const vigil_scan_result *r, const vigil_finding *f)
 
 	(void)vigil_buf_printf(&fq, "%s@%s", f->package->name, f->package->version);
 	logical = json_pack("[{s:o,s:o,s:s}]", "name", vigil_report__jstr(f->package->name),
-			    "fullyQualifiedName", vigil_report__jstr(fq.ptr), "kind", "package");
+	                    "fullyQualifiedName", vigil_report__jstr(fq.ptr), "kind", "package");
 	loc = json_pack("{s:{s:{s:o},s:{s:i,s:i,s:i,s:i}},s:o,s:o}", "physicalLocation",
-			"artifactLocation", "uri", image_uri(r), "region", "startLine", 1,
-			"startColumn", 1, "endLine", 1, "endColumn", 1, "logicalLocations",
-			logical, "message", text(fq.ptr));
+	                "artifactLocation", "uri", image_uri(r), "region", "startLine", 1,
+	                "startColumn", 1, "endLine", 1, "endColumn", 1, "logicalLocations", logical,
+	                "message", text(fq.ptr));
 	vigil_buf_release(&fq);
 	return loc;
 }
@@ -120,11 +125,11 @@ static json_t *message(const vigil_finding *f)
 	json_t *m;
 
 	(void)vigil_buf_printf(&b,
-			       "Package: %s\nInstalled Version: %s\nVulnerability %s\n"
-			       "Severity: %s\nFixed Version: %s\nLink: %s",
-			       f->package->name, f->package->version, f->id,
-			       vigil_severity_name(f->severity),
-			       *f->fixed_version ? f->fixed_version : "no fix", f->link);
+	                       "Package: %s\nInstalled Version: %s\nVulnerability %s\n"
+	                       "Severity: %s\nFixed Version: %s\nLink: %s",
+	                       f->package->name, f->package->version, f->id,
+	                       vigil_severity_name(f->severity),
+	                       *f->fixed_version ? f->fixed_version : "no fix", f->link);
 	m = text(b.ptr);
 	vigil_buf_release(&b);
 	return m;
@@ -137,17 +142,17 @@ static json_t *properties(const vigil_finding *f)
 	json_object_set_new(o, "PkgName", vigil_report__jstr(f->package->name));
 	json_object_set_new(o, "InstalledVersion", vigil_report__jstr(f->package->version));
 	json_object_set_new(o, "FixedVersion", vigil_report__jstr(f->fixed_version));
-	json_object_set_new(o, "Status", json_string(f->status == VIGIL_FINDING_FIXED ? "fixed"
-										  : "affected"));
+	json_object_set_new(o, "Status",
+	                    json_string(f->status == VIGIL_FINDING_FIXED ? "fixed" : "affected"));
 	json_object_set_new(o, "Severity", json_string(vigil_severity_trivy(f->severity)));
 	json_object_set_new(o, "ClairSeverity", json_string(vigil_severity_name(f->severity)));
 	if (f->package->layer)
 		json_object_set_new(o, "Layer", vigil_report__jstr(f->package->layer));
 	json_object_set_new(o, "VigilMatch",
-			    json_pack("{s:o,s:o,s:o,s:o}", "Feed", vigil_report__jstr(f->feed),
-				      "Namespace", vigil_report__jstr(f->namespace), "MatchedName",
-				      vigil_report__jstr(f->matched_name), "Reason",
-				      vigil_report__jstr(f->reason)));
+	                    json_pack("{s:o,s:o,s:o,s:o}", "Feed", vigil_report__jstr(f->feed),
+	                              "Namespace", vigil_report__jstr(f->namespace), "MatchedName",
+	                              vigil_report__jstr(f->matched_name), "Reason",
+	                              vigil_report__jstr(f->reason)));
 	return o;
 }
 
@@ -199,11 +204,12 @@ static json_t *run(const vigil_scan_result *r)
 	const char *ns = vigil_report__namespace(r);
 
 	driver = json_pack("{s:s,s:s,s:s,s:o}", "name", "vigil", "fullName",
-			   "vigil container image vulnerability scanner", "version", vigil_version(),
-			   "rules", rules(r, rule_of));
+	                   "vigil container image vulnerability scanner", "version",
+	                   vigil_version(), "rules", rules(r, rule_of));
 	json_object_set_new(o, "tool", json_pack("{s:o}", "driver", driver));
 	for (i = 0; i < n; i++)
-		json_array_append_new(results, result(r, vigil_scan_result_finding(r, i), rule_of[i]));
+		json_array_append_new(results,
+		                      result(r, vigil_scan_result_finding(r, i), rule_of[i]));
 	json_object_set_new(o, "results", results);
 	json_object_set_new(o, "columnKind", json_string("utf16CodeUnits"));
 	props = json_pack("{s:o}", "ArtifactName", vigil_report__jstr(vigil_scan_result_image(r)));
@@ -224,8 +230,9 @@ static int sarif_write(FILE *out, const vigil_scan_result *r, const vigil_report
 	json_object_set_new(root, "runs", json_pack("[o]", run(r)));
 	if (opts->created_at)
 		json_object_set_new(json_array_get(json_object_get(root, "runs"), 0), "invocations",
-				    json_pack("[{s:b,s:o}]", "executionSuccessful", 1,
-					      "startTimeUtc", vigil_report__jstr(opts->created_at)));
+		                    json_pack("[{s:b,s:o}]", "executionSuccessful", 1,
+		                              "startTimeUtc",
+		                              vigil_report__jstr(opts->created_at)));
 	err = vigil_report__dump(out, root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 	json_decref(root);
 	return err;

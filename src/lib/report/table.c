@@ -78,7 +78,8 @@ static void cell_put(FILE *out, const struct cell *c, size_t width)
 static const char *sev_color(vigil_severity s)
 {
 	static const char *const colors[VIGIL_SEVERITY_COUNT] = {
-		"\033[2m", "\033[36m", "\033[34m", "\033[33m", "\033[31m", "\033[1;31m", "\033[1;35m",
+		"\033[2m",  "\033[36m",   "\033[34m",   "\033[33m",
+		"\033[31m", "\033[1;31m", "\033[1;35m",
 	};
 
 	return (unsigned)s < VIGIL_SEVERITY_COUNT ? colors[s] : colors[0];

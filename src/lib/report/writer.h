@@ -22,13 +22,14 @@ struct vigil_report_writer {
 
 /* The operating system of a namespace, as the report formats name it. */
 struct vigil_report_os {
-	char id[64];          /* the namespace's id: "debian", "alpine", "rhel" ("" = none) */
-	char version[64];     /* its version without Alpine's "v": "12", "3.10" */
-	const char *family;   /* Trivy's OS family / result Type: "debian", "redhat", "alma" */
-	const char *purl_ns;  /* package URL namespace: "debian", "alpine", "redhat" */
+	char id[64];         /* the namespace's id: "debian", "alpine", "rhel" ("" = none) */
+	char version[64];    /* its version without Alpine's "v": "12", "3.10" */
+	const char *family;  /* Trivy's OS family / result Type: "debian", "redhat", "alma" */
+	const char *purl_ns; /* package URL namespace: "debian", "alpine", "redhat" */
 };
 
-/** A valid UTF-8 copy of `s` (NULL is ""): each invalid byte becomes U+FFFD. Free with vigil_free(). */
+/** A valid UTF-8 copy of `s` (NULL is ""): each invalid byte becomes U+FFFD. Free with
+ * vigil_free(). */
 char *vigil_report__utf8(const char *s);
 /** A JSON string holding `s` made valid UTF-8 (never NULL). */
 json_t *vigil_report__jstr(const char *s);
@@ -53,7 +54,7 @@ int vigil_report__is_url(const char *s);
 
 /** The layer whose diff_id is `diff_id` and its 1-based index in *index, or NULL (index 0). */
 const vigil_layer_info *vigil_report__layer(const vigil_scan_result *r, const char *diff_id,
-					   size_t *index);
+                                            size_t *index);
 
 /** Findings per severity (counts[VIGIL_SEVERITY_COUNT]). */
 void vigil_report__count(const vigil_scan_result *r, size_t *counts);

@@ -23,8 +23,8 @@ static void test_fields(void **state)
 	char *text = fixture_render(r, "clair", NULL);
 	json_t *root = fixture_json(text), *vulns = json_object_get(root, "vulnerabilities"), *v;
 	static const char *const keys[] = { "featurename", "featureversion", "vulnerability",
-					    "namespace",   "description",    "link",
-					    "severity",    "fixedby" };
+		                            "namespace",   "description",    "link",
+		                            "severity",    "fixedby" };
 	const char *key;
 	json_t *value;
 	size_t i = 0;
@@ -35,7 +35,8 @@ static void test_fields(void **state)
 	/* libssl3 and openssl share the source openssl: one row; Critical first */
 	assert_int_equal(json_array_size(vulns), 2);
 	v = json_array_get(vulns, 0);
-	json_object_foreach(v, key, value) {
+	json_object_foreach(v, key, value)
+	{
 		assert_string_equal(key, keys[i]);
 		assert_true(json_is_string(value));
 		i++;
@@ -52,7 +53,8 @@ static void test_fields(void **state)
 	assert_string_equal(str(v, "namespace"), "debian:12");
 	assert_string_equal(str(v, "severity"), "High");
 	assert_string_equal(str(v, "fixedby"), "3.0.99-1");
-	assert_string_equal(str(v, "link"), "https://security-tracker.debian.org/tracker/CVE-2024-0727");
+	assert_string_equal(str(v, "link"),
+	                    "https://security-tracker.debian.org/tracker/CVE-2024-0727");
 	/* default threshold Unknown: nothing approved */
 	assert_int_equal(json_array_size(json_object_get(root, "unapproved")), 2);
 	/* four-space indent, as clair-scanner writes it */

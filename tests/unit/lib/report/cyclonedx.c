@@ -71,7 +71,7 @@ static void test_vulnerabilities(void **state)
 	text = fixture_render(r, "cyclonedx", &opts);
 	root = fixture_json(text);
 	assert_string_equal(str(json_object_get(root, "metadata"), "timestamp"),
-			    "2026-01-02T03:04:05Z");
+	                    "2026-01-02T03:04:05Z");
 	vulns = json_object_get(root, "vulnerabilities");
 	assert_int_equal(json_array_size(vulns), 3); /* by ID */
 	for (i = 0; i < json_array_size(vulns); i++) {
@@ -83,7 +83,7 @@ static void test_vulnerabilities(void **state)
 	assert_string_equal(str(v, "id"), "CVE-2019-1547");
 	assert_int_equal(json_array_size(json_object_get(v, "affects")), 2);
 	assert_string_equal(str(v, "recommendation"),
-			    "Upgrade libcrypto1.1 to 1.1.1d-r0, libssl1.1 to 1.1.1d-r0");
+	                    "Upgrade libcrypto1.1 to 1.1.1d-r0, libssl1.1 to 1.1.1d-r0");
 	ratings = json_object_get(v, "ratings");
 	assert_int_equal(json_array_size(ratings), 3);
 	assert_string_equal(str(json_array_get(ratings, 0), "severity"), "medium");
@@ -94,14 +94,14 @@ static void test_vulnerabilities(void **state)
 	v = json_array_get(vulns, 1);
 	assert_string_equal(str(v, "id"), HOSTILE_ID);
 	assert_string_equal(str(json_array_get(json_object_get(v, "ratings"), 0), "severity"),
-			    "critical");
+	                    "critical");
 	assert_null(json_object_get(json_object_get(v, "source"), "url"));
 	assert_int_equal(json_array_size(json_object_get(v, "advisories")), 1);
 	assert_string_equal(str(json_array_get(json_object_get(v, "advisories"), 0), "url"),
-			    "https://example.invalid/a?b=1&c=2");
+	                    "https://example.invalid/a?b=1&c=2");
 	v = json_array_get(vulns, 2);
 	assert_string_equal(str(json_array_get(json_object_get(v, "ratings"), 0), "severity"),
-			    "info");
+	                    "info");
 	assert_null(json_object_get(v, "recommendation"));
 	json_decref(root);
 	free(text);

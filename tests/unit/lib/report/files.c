@@ -22,7 +22,7 @@
 static const char *const formats[] = { "table", "json", "sarif", "cyclonedx", "html", "clair" };
 
 static void write_one(const char *dir, const char *name, const vigil_scan_result *r,
-		      const char *format)
+                      const char *format)
 {
 	vigil_report_opts opts = VIGIL_REPORT_OPTS_INIT;
 	char path[4096], *again;
@@ -31,7 +31,9 @@ static void write_one(const char *dir, const char *name, const vigil_scan_result
 
 	opts.created_at = "2026-01-02T03:04:05Z";
 	snprintf(path, sizeof(path), "%s/%s-%s.%s", dir, name, format,
-		 strcmp(format, "table") == 0 ? "txt" : strcmp(format, "html") == 0 ? "html" : "json");
+	         strcmp(format, "table") == 0  ? "txt"
+	         : strcmp(format, "html") == 0 ? "html"
+	                                       : "json");
 	f = fopen(path, "w");
 	assert_non_null(f);
 	assert_int_equal(vigil_report_write(f, format, r, &opts), 0);

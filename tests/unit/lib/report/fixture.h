@@ -24,8 +24,8 @@
 #define HOSTILE_ID "CVE-2099-0001\"<script>alert(1)</script>"
 #define HOSTILE_TITLE "Title \"quoted\" <script>alert('x')</script>\nnext line \033[31mred"
 #define HOSTILE_DESC "bad bytes \xff\xfe and \xc3\x28 here & <b>bold</b>"
-#define CVSS_TEXT                                                                          \
-	"{\"nvd\": {\"V3Vector\": \"CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H\", " \
+#define CVSS_TEXT                                                                                  \
+	"{\"nvd\": {\"V3Vector\": \"CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H\", "              \
 	"\"V3Score\": 9.8, \"V2Vector\": \"AV:N/AC:L/Au:N/C:P/I:P/A:P\", \"V2Score\": 7.5}}"
 
 static inline const vigil_package *fixture_package(const vigil_inspection *in, const char *name)
@@ -168,7 +168,7 @@ static inline vigil_scan_result *fixture_clean(void)
 
 /* The report of `r` in `format` as a NUL-terminated string (free()). Aborts on error. */
 static inline char *fixture_render(const vigil_scan_result *r, const char *format,
-				   const vigil_report_opts *opts)
+                                   const vigil_report_opts *opts)
 {
 	FILE *f = tmpfile();
 	char *text;

@@ -45,12 +45,13 @@ static void test_escaping(void **state)
 	assert_int_equal(count(html, "</script>"), 1);
 	assert_non_null(strstr(html, "CVE-2099-0001&quot;&lt;script&gt;alert(1)&lt;/script&gt;"));
 	assert_non_null(strstr(html, "Title &quot;quoted&quot; &lt;script&gt;alert(&#39;x&#39;)"
-				     "&lt;/script&gt;\nnext line  [31mred"));
+	                             "&lt;/script&gt;\nnext line  [31mred"));
 	assert_non_null(strstr(html, "bad bytes \xef\xbf\xbd\xef\xbf\xbd and \xef\xbf\xbd( here "
-				     "&amp; &lt;b&gt;bold&lt;/b&gt;"));
+	                             "&amp; &lt;b&gt;bold&lt;/b&gt;"));
 	assert_null(strstr(html, "javascript:"));
 	assert_null(strchr(html, '\033'));
-	assert_non_null(strstr(html, "<a href=\"https://security.alpinelinux.org/vuln/CVE-2019-1547\""));
+	assert_non_null(
+	        strstr(html, "<a href=\"https://security.alpinelinux.org/vuln/CVE-2019-1547\""));
 	/* no external assets */
 	assert_null(strstr(html, "<link"));
 	assert_null(strstr(html, "src="));
@@ -72,7 +73,7 @@ static void test_rows_and_summary(void **state)
 	assert_int_equal(count(html, "<tr data-sev=\"Medium\">"), 2);
 	assert_int_equal(count(html, "<tr data-sev=\"Defcon1\">"), 1);
 	assert_non_null(strstr(html, "<strong id=\"total\">4</strong> vulnerabilities in "
-				     "<strong>3</strong> packages"));
+	                             "<strong>3</strong> packages"));
 	assert_non_null(strstr(html, "<li class=\"sev-Medium\">Medium: <b>2</b></li>"));
 	assert_non_null(strstr(html, "<li class=\"zero\">High: <b>0</b></li>"));
 	assert_non_null(strstr(html, "<dd id=\"namespace\">alpine:v3.10</dd>"));

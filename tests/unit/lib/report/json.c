@@ -38,8 +38,8 @@ static void test_top(void **state)
 	os = json_object_get(json_object_get(root, "Metadata"), "OS");
 	assert_string_equal(str(os, "Family"), "alpine");
 	assert_string_equal(str(os, "Name"), "3.10");
-	assert_int_equal(json_array_size(json_object_get(json_object_get(root, "Metadata"),
-							 "DiffIDs")), 1);
+	assert_int_equal(
+	        json_array_size(json_object_get(json_object_get(root, "Metadata"), "DiffIDs")), 1);
 	res = json_array_get(json_object_get(root, "Results"), 0);
 	assert_non_null(strstr(str(res, "Target"), "alpine-310.tar.gz (alpine 3.10)"));
 	assert_string_equal(str(res, "Class"), "os-pkgs");
@@ -62,15 +62,16 @@ static void test_fixed_finding(void **state)
 	assert_string_equal(str(v, "PkgID"), "libcrypto1.1@1.1.1c-r0");
 	assert_string_equal(str(v, "PkgName"), "libcrypto1.1");
 	assert_string_equal(str(json_object_get(v, "PkgIdentifier"), "PURL"),
-			    "pkg:apk/alpine/libcrypto1.1@1.1.1c-r0?arch=x86_64&distro=alpine-3.10");
+	                    "pkg:apk/alpine/libcrypto1.1@1.1.1c-r0?arch=x86_64&distro=alpine-3.10");
 	assert_string_equal(str(v, "InstalledVersion"), "1.1.1c-r0");
 	assert_string_equal(str(v, "FixedVersion"), "1.1.1d-r0");
 	assert_string_equal(str(v, "Status"), "fixed");
-	assert_string_equal(str(json_object_get(v, "Layer"), "DiffID"),
-			    "sha256:03901b4a2ea88eeaad62dbe59b072b28b6efa00491962b8741081c5df50c65e0");
+	assert_string_equal(
+	        str(json_object_get(v, "Layer"), "DiffID"),
+	        "sha256:03901b4a2ea88eeaad62dbe59b072b28b6efa00491962b8741081c5df50c65e0");
 	assert_null(json_object_get(v, "SeveritySource")); /* empty: omitted */
 	assert_string_equal(str(v, "PrimaryURL"),
-			    "https://security.alpinelinux.org/vuln/CVE-2019-1547");
+	                    "https://security.alpinelinux.org/vuln/CVE-2019-1547");
 	assert_string_equal(str(v, "Title"), "openssl: side-channel in ECDSA");
 	assert_string_equal(str(v, "Severity"), "MEDIUM");
 	assert_string_equal(str(v, "ClairSeverity"), "Medium");
@@ -96,8 +97,9 @@ static void test_hostile(void **state)
 	(void)state;
 	assert_string_equal(str(v, "VulnerabilityID"), HOSTILE_ID);
 	assert_string_equal(str(v, "Title"), HOSTILE_TITLE);
-	assert_string_equal(str(v, "Description"),
-			    "bad bytes \xef\xbf\xbd\xef\xbf\xbd and \xef\xbf\xbd( here & <b>bold</b>");
+	assert_string_equal(
+	        str(v, "Description"),
+	        "bad bytes \xef\xbf\xbd\xef\xbf\xbd and \xef\xbf\xbd( here & <b>bold</b>");
 	assert_string_equal(str(v, "SeveritySource"), "nvd\xef\xbf\xbd");
 	assert_string_equal(str(v, "Status"), "affected");
 	assert_null(json_object_get(v, "FixedVersion"));
@@ -105,7 +107,7 @@ static void test_hostile(void **state)
 	assert_string_equal(str(v, "Severity"), "CRITICAL");
 	assert_string_equal(str(v, "ClairSeverity"), "Defcon1");
 	assert_string_equal(json_string_value(json_array_get(json_object_get(v, "References"), 1)),
-			    "\xef\xbf\xbd\xef\xbf\xbd");
+	                    "\xef\xbf\xbd\xef\xbf\xbd");
 	/* negligible is LOW on Trivy's scale */
 	v = vuln(root, 3);
 	assert_string_equal(str(v, "Severity"), "LOW");
@@ -131,19 +133,19 @@ static void test_created_and_deterministic(void **state)
 	assert_string_equal(a, b);
 	root = fixture_json(a);
 	assert_string_equal(str(root, "CreatedAt"), "2026-01-02T03:04:05Z");
-	assert_int_equal(json_array_size(json_object_get(json_object_get(root, "Metadata"),
-							 "DiffIDs")), 3);
+	assert_int_equal(
+	        json_array_size(json_object_get(json_object_get(root, "Metadata"), "DiffIDs")), 3);
 	v = vuln(root, 0);
 	assert_string_equal(str(v, "PkgName"), "libssl3");
 	assert_string_equal(str(json_object_get(v, "PkgIdentifier"), "PURL"),
-			    "pkg:deb/debian/libssl3@3.0.22-1~deb12u2?arch=amd64&distro=debian-12");
+	                    "pkg:deb/debian/libssl3@3.0.22-1~deb12u2?arch=amd64&distro=debian-12");
 	assert_string_equal(str(v, "SeveritySource"), "debian");
 	assert_string_equal(str(json_array_get(json_object_get(root, "Results"), 0), "Type"),
-			    "debian");
+	                    "debian");
 	/* zlib1g's epoch is percent-encoded in the purl */
 	v = vuln(root, 2);
 	assert_string_equal(str(json_object_get(v, "PkgIdentifier"), "PURL"),
-			    "pkg:deb/debian/zlib1g@1%3A1.2.13.dfsg-1?arch=amd64&distro=debian-12");
+	                    "pkg:deb/debian/zlib1g@1%3A1.2.13.dfsg-1?arch=amd64&distro=debian-12");
 	json_decref(root);
 	free(a);
 	free(b);
@@ -154,7 +156,8 @@ static void test_clean(void **state)
 {
 	vigil_scan_result *r = fixture_clean();
 	char *text = fixture_render(r, "json", NULL);
-	json_t *root = fixture_json(text), *res = json_array_get(json_object_get(root, "Results"), 0);
+	json_t *root = fixture_json(text),
+	       *res = json_array_get(json_object_get(root, "Results"), 0);
 	const char *target, *image;
 
 	(void)state;
@@ -172,10 +175,8 @@ static void test_clean(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_top),
-		cmocka_unit_test(test_fixed_finding),
-		cmocka_unit_test(test_hostile),
-		cmocka_unit_test(test_created_and_deterministic),
+		cmocka_unit_test(test_top),     cmocka_unit_test(test_fixed_finding),
+		cmocka_unit_test(test_hostile), cmocka_unit_test(test_created_and_deterministic),
 		cmocka_unit_test(test_clean),
 	};
 

@@ -15,7 +15,9 @@
 static void test_registry(void **state)
 {
 	vigil_scan_result *r = fixture_clean();
-	static const char *const names[] = { "table", "json", "sarif", "cyclonedx", "html", "clair" };
+	static const char *const names[] = {
+		"table", "json", "sarif", "cyclonedx", "html", "clair"
+	};
 	FILE *f;
 	size_t i;
 
@@ -47,11 +49,12 @@ static void test_utf8(void **state)
 		const char *in, *out;
 	} cases[] = {
 		{ "plain", "plain" },
-		{ "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x90\x9b", "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x90\x9b" },
+		{ "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x90\x9b",
+		  "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x90\x9b" },
 		{ "\xff", "\xef\xbf\xbd" },
-		{ "a\xc3", "a\xef\xbf\xbd" },                                /* truncated */
-		{ "\xc0\xaf", "\xef\xbf\xbd\xef\xbf\xbd" },                  /* overlong '/' */
-		{ "\xed\xa0\x80", "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd" },  /* surrogate */
+		{ "a\xc3", "a\xef\xbf\xbd" },                               /* truncated */
+		{ "\xc0\xaf", "\xef\xbf\xbd\xef\xbf\xbd" },                 /* overlong '/' */
+		{ "\xed\xa0\x80", "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd" }, /* surrogate */
 		{ "\xf4\x90\x80\x80", "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd" },
 	};
 	size_t i;
@@ -69,7 +72,7 @@ static void test_utf8(void **state)
 }
 
 static void purl_is(const char *ns, const char *name, const char *version, const char *arch,
-		    vigil_version_format fmt, const char *want)
+                    vigil_version_format fmt, const char *want)
 {
 	struct vigil_report_os os;
 	vigil_package p = { name, version, name, version, arch, fmt, NULL };
@@ -100,13 +103,13 @@ static void test_os_and_purl(void **state)
 	assert_string_equal(os.id, "");
 
 	purl_is("debian:12", "libc6", "2.36-9+deb12u4", "amd64", VIGIL_VERSION_DPKG,
-		"pkg:deb/debian/libc6@2.36-9%2Bdeb12u4?arch=amd64&distro=debian-12");
+	        "pkg:deb/debian/libc6@2.36-9%2Bdeb12u4?arch=amd64&distro=debian-12");
 	purl_is("ubuntu:22.04", "bash", "5.1-6ubuntu1", "", VIGIL_VERSION_DPKG,
-		"pkg:deb/ubuntu/bash@5.1-6ubuntu1?distro=ubuntu-22.04");
+	        "pkg:deb/ubuntu/bash@5.1-6ubuntu1?distro=ubuntu-22.04");
 	purl_is("rhel:8", "openssl-libs", "1:1.1.1k-7.el8_6", "x86_64", VIGIL_VERSION_RPM,
-		"pkg:rpm/redhat/openssl-libs@1.1.1k-7.el8_6?arch=x86_64&distro=redhat-8&epoch=1");
+	        "pkg:rpm/redhat/openssl-libs@1.1.1k-7.el8_6?arch=x86_64&distro=redhat-8&epoch=1");
 	purl_is("alpine:v3.10", "musl", "1.1.22-r3", "x86_64", VIGIL_VERSION_APK,
-		"pkg:apk/alpine/musl@1.1.22-r3?arch=x86_64&distro=alpine-3.10");
+	        "pkg:apk/alpine/musl@1.1.22-r3?arch=x86_64&distro=alpine-3.10");
 	purl_is(NULL, "we/ird name", "1 0", "", VIGIL_VERSION_RPM, "pkg:rpm/we%2Fird%20name@1%200");
 }
 

@@ -27,12 +27,13 @@ static void test_plain(void **state)
 
 	(void)state;
 	assert_non_null(strstr(text, "Namespace: debian:12\n"));
-	assert_non_null(strstr(text, "\nlibssl3 3.0.22-1~deb12u2  (layer 2 sha256:0964509b901c)\n"));
+	assert_non_null(
+	        strstr(text, "\nlibssl3 3.0.22-1~deb12u2  (layer 2 sha256:0964509b901c)\n"));
 	assert_non_null(strstr(text, "\nzlib1g 1:1.2.13.dfsg-1  (layer 1 sha256:1d2206e38e50)\n"));
 	assert_non_null(strstr(text, "  CVE-2024-0727   High        3.0.99-1  openssl: denial"));
 	assert_non_null(strstr(text, "  CVE-2023-45853  Critical    no fix    zlib: integer"));
 	assert_non_null(strstr(text, "\nTotal: 3 (Defcon1: 0, Critical: 1, High: 2, Medium: 0, "
-				     "Low: 0, Negligible: 0, Unknown: 0)\n"));
+	                             "Low: 0, Negligible: 0, Unknown: 0)\n"));
 	assert_null(strchr(text, '\033'));
 	free(text);
 	vigil_scan_result_free(r);
@@ -58,8 +59,8 @@ static void test_color_and_hostile(void **state)
 	assert_non_null(strstr(line, "</script> next line  [31mred\n"));
 	for (p = (const unsigned char *)text; *p; p++)
 		if (*p == '\033')
-			assert_true(p[1] == '[' && (p[2] == '0' || p[2] == '1' || p[2] == '2' ||
-						    p[2] == '3'));
+			assert_true(p[1] == '[' &&
+			            (p[2] == '0' || p[2] == '1' || p[2] == '2' || p[2] == '3'));
 	assert_non_null(strstr(text, "Total: 4 ("));
 	free(text);
 	vigil_scan_result_free(r);
