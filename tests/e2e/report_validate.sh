@@ -32,7 +32,9 @@ AJV="$TOOLS/node_modules/.bin/ajv"
 if [ ! -x "$AJV" ]; then
   command -v npm >/dev/null || fail_now "npm missing (scripts/install-deps.sh)"
   mkdir -p "$TOOLS"
-  (cd "$TOOLS" && { [ -f package.json ] || npm init -y >/dev/null; } &&
+  # npm's cache inside the build tree too: nothing outside it is touched
+  (cd "$TOOLS" && export npm_config_cache="$TOOLS/.npm-cache" &&
+    { [ -f package.json ] || npm init -y >/dev/null; } &&
     npm install --no-audit --no-fund --loglevel=error ajv@8.20.0 ajv-formats@3.0.1 ajv-cli@5.0.0) \
     >"$T/npm.log" 2>&1 || { sed 's/^/    /' "$T/npm.log" | tail -10; fail_now "npm install ajv"; }
 fi
@@ -75,7 +77,7 @@ CHROME=$(command -v chromium || command -v chromium-browser || command -v google
 # chrome NAME ARGS... : one headless run, its own profile and net log $T/NAME.netlog
 chrome() {
   local name=$1; shift
-  timeout 60 "$CHROME" --headless --no-sandbox --disable-gpu --no-first-run \
+  timeout 60 "$CHROME" --headless --no-sandbox --disable-gpu --disable-dev-shm-usage --no-first-run \
     --no-default-browser-check --disable-extensions --disable-background-networking \
     --disable-component-update --disable-sync --user-data-dir="$T/profile-$name" \
     --host-resolver-rules="MAP * ~NOTFOUND" --log-net-log="$T/$name.netlog" \
