@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The report writers' output checked by outside tools. The unit-test program
 # unit_lib_report_files (built beside vigil, in tests/) writes every format of
-# three scan results (hostile strings, plain findings, no findings) into a
-# directory; then:
+# four scan results (hostile strings, plain findings, no findings, a root
+# filesystem without OS or diff_ids) into a directory; then:
 #  - SARIF and CycloneDX must validate against the official schemas in
 #    shared/spec/schemas with ajv (installed from npm into the build tree's
 #    tools/ when absent), and the spec's broken examples must not;
@@ -59,8 +59,8 @@ validate() {
 }
 # four ajv runs at once (node is slow to start); the broken examples show the
 # validator really validates
-validate sarif valid "$OUT"/{alpine,debian,clean}-sarif.json >"$T/v1" &
-validate cyclonedx valid "$OUT"/{alpine,debian,clean}-cyclonedx.json >"$T/v2" &
+validate sarif valid "$OUT"/{alpine,debian,clean,rootfs}-sarif.json >"$T/v1" &
+validate cyclonedx valid "$OUT"/{alpine,debian,clean,rootfs}-cyclonedx.json >"$T/v2" &
 validate sarif invalid "$SCHEMAS"/examples/sarif-2.1.0-invalid-{result,uri}.json >"$T/v3" &
 validate cyclonedx invalid "$SCHEMAS"/examples/cyclonedx-1.5-invalid-{severity,timestamp}.json \
   >"$T/v4" &

@@ -1,12 +1,10 @@
 /*
- * Writes every report format of three results (alpine: hostile findings,
- * debian: plain findings, clean: none) to files, for the schema and browser
- * checks of tests/e2e/report_validate.sh: into $VIGIL_REPORT_OUT when set,
- * else into a temporary directory removed afterwards. Files are named
- * <result>-<format>.<ext>: alpine-sarif.json, debian-cyclonedx.json,
- * clean-html.html, alpine-table.txt (ext: txt, html, else json).
- * Each file must exist and be non-empty, and the same scan must give the
- * same bytes twice.
+ * Writes every report format of four results (alpine: hostile findings,
+ * debian: plain findings, clean: none, rootfs: no OS, no diff_ids, rpm) to files, for the schema
+ * and browser checks of tests/e2e/report_validate.sh: into $VIGIL_REPORT_OUT when set, else into a
+ * temporary directory removed afterwards. Files are named <result>-<format>.<ext>:
+ * alpine-sarif.json, debian-cyclonedx.json, clean-html.html, alpine-table.txt (ext: txt, html, else
+ * json). Each file must exist and be non-empty, and the same scan must give the same bytes twice.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -47,11 +45,12 @@ static void write_one(const char *dir, const char *name, const vigil_scan_result
 
 static void write_all(const char *dir)
 {
-	vigil_scan_result *r[3] = { fixture_alpine(), fixture_debian(), fixture_clean() };
-	static const char *const names[3] = { "alpine", "debian", "clean" };
+	vigil_scan_result *r[4] = { fixture_alpine(), fixture_debian(), fixture_clean(),
+		                    fixture_rootfs() };
+	static const char *const names[4] = { "alpine", "debian", "clean", "rootfs" };
 	size_t i, k;
 
-	for (i = 0; i < 3; i++) {
+	for (i = 0; i < 4; i++) {
 		for (k = 0; k < sizeof(formats) / sizeof(formats[0]); k++)
 			write_one(dir, names[i], r[i], formats[k]);
 		vigil_scan_result_free(r[i]);

@@ -157,6 +157,32 @@ static inline vigil_scan_result *fixture_debian(void)
 	return r;
 }
 
+/*
+ * A root filesystem without an OS release file (no namespace, one layer
+ * without a diff_id): an rpm finding on gdbm-libs, whose version has an epoch.
+ */
+static inline vigil_scan_result *fixture_rootfs(void)
+{
+	char path[4096];
+	struct vigil_scan_result *r;
+	vigil_finding f = { 0 };
+
+	snprintf(path, sizeof(path), "rootfs:%s", tree_fixture("rpm/amazonlinux2023"));
+	r = fixture_open(path);
+	f.package = fixture_package(r->inspection, "gdbm-libs");
+	f.id = "ALAS2023-2099-001";
+	f.fixed_version = "1:1.23-1.amzn2023.0.1";
+	f.status = VIGIL_FINDING_FIXED;
+	f.severity = VIGIL_SEVERITY_LOW;
+	f.feed = "oval";
+	f.namespace = "amzn:2023";
+	f.matched_name = "gdbm-libs";
+	f.reason = "installed 1:1.19-2.amzn2023.0.2 < fixed 1:1.23-1.amzn2023.0.1";
+	fixture_add(r, &f);
+	vigil_scan_result__sort(r);
+	return r;
+}
+
 /* The Debian image with no findings. */
 static inline vigil_scan_result *fixture_clean(void)
 {

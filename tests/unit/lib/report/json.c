@@ -172,12 +172,36 @@ static void test_clean(void **state)
 	vigil_scan_result_free(r);
 }
 
+/* No OS: a result with the bare image as Target and no Type; no DiffIDs, no Layer. */
+static void test_rootfs(void **state)
+{
+	vigil_scan_result *r = fixture_rootfs();
+	char *text = fixture_render(r, "json", NULL);
+	json_t *root = fixture_json(text), *res, *v;
+
+	(void)state;
+	assert_null(json_object_get(json_object_get(root, "Metadata"), "OS"));
+	assert_null(json_object_get(json_object_get(root, "Metadata"), "DiffIDs"));
+	res = json_array_get(json_object_get(root, "Results"), 0);
+	assert_string_equal(str(res, "Target"), vigil_scan_result_image(r));
+	assert_null(json_object_get(res, "Type"));
+	v = vuln(root, 0);
+	assert_string_equal(str(v, "PkgID"), "gdbm-libs@1:1.19-2.amzn2023.0.2");
+	assert_string_equal(str(json_object_get(v, "PkgIdentifier"), "PURL"),
+	                    "pkg:rpm/gdbm-libs@1.19-2.amzn2023.0.2?arch=x86_64&epoch=1");
+	assert_null(json_object_get(v, "Layer"));
+	assert_string_equal(str(v, "Severity"), "LOW");
+	json_decref(root);
+	free(text);
+	vigil_scan_result_free(r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_top),     cmocka_unit_test(test_fixed_finding),
 		cmocka_unit_test(test_hostile), cmocka_unit_test(test_created_and_deterministic),
-		cmocka_unit_test(test_clean),
+		cmocka_unit_test(test_clean),   cmocka_unit_test(test_rootfs),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
