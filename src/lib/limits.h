@@ -59,4 +59,12 @@
 /* image: nested image indexes followed before a manifest. */
 #define VIGIL_MAX_INDEX_DEPTH 4
 
+/* ubuntu feed (and tarball import) */
+/* Members of one tarball given to `vigil db import` (the whole UCT is ~34k). */
+#define VIGIL_MAX_FEED_ARCHIVE_MEMBERS 10000000
+/* Status lines of one ubuntu-cve-tracker file (the biggest real one has ~2.5k). */
+#define VIGIL_MAX_UBUNTU_STATUS_LINES 200000
+/* Tests, objects, states and variables of one Ubuntu OVAL file. */
+#define VIGIL_MAX_UBUNTU_OVAL_ITEMS 10000000
+
 #endif
