@@ -21,6 +21,7 @@
  * of the same unit). docs/internals/feed-ubuntu.md has the rules.
  */
 #include "feed.h"
+#include "ubuntu.h"
 #include "vigil/alloc.h"
 #include "vigil/error.h"
 #include "vigil/log.h"
@@ -71,6 +72,14 @@ static int release_find(struct vigil_span codename)
 		if (vigil_text_eq(codename, releases[i].codename))
 			return (int)i;
 	return -1;
+}
+
+const char *vigil_ubuntu_release_version(const char *codename, size_t len)
+{
+	struct vigil_span s = { codename, len };
+	int r = release_find(s);
+
+	return r < 0 ? NULL : releases[r].version;
 }
 
 static int pseudo_release(struct vigil_span key)
