@@ -230,19 +230,18 @@ static struct vigil_span first_word(struct vigil_span v, struct vigil_span *rest
 }
 
 /* "released (V, note)": V is the first comma-separated token of the note,
- * a missing parenthesis on either side tolerated. */
+ * a missing (or doubled) parenthesis on either side tolerated: the note
+ * runs from after the opening parentheses to the first ')' or ','. */
 static struct vigil_span released_version(struct vigil_span note)
 {
 	size_t n = 0;
 
 	note = vigil_text_trim(note);
-	if (note.len && note.ptr[0] == '(') {
+	while (note.len && (note.ptr[0] == '(' || note.ptr[0] == ' ' || note.ptr[0] == '\t')) {
 		note.ptr++;
 		note.len--;
 	}
-	if (note.len && note.ptr[note.len - 1] == ')')
-		note.len--;
-	while (n < note.len && note.ptr[n] != ',')
+	while (n < note.len && note.ptr[n] != ',' && note.ptr[n] != ')')
 		n++;
 	note.len = n;
 	return vigil_text_trim(note);

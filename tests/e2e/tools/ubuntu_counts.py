@@ -77,11 +77,7 @@ def tracker_file(text, c):
         if status in UNFIXED:
             stmts.append((rel, pkg))
         elif status == "released":
-            if note.startswith("("):
-                note = note[1:]
-            if note.endswith(")"):
-                note = note[:-1]
-            v = note.split(",")[0].strip()
+            v = re.split(r"[,)]", note.lstrip("( \t"), 1)[0].strip()
             if v and VERSION.match(v):
                 stmts.append((rel, pkg))
         del words
