@@ -244,8 +244,23 @@ struct vigil_feed_archive {
 
 int vigil_feed_is_archive(const char *head, size_t len)
 {
-	/* POSIX ustar, pax and GNU tar all carry "ustar" at offset 257. */
-	return len >= 263 && memcmp(head + 257, "ustar", 5) == 0;
+	const unsigned char *h = (const unsigned char *)head;
+	unsigned long want = 0, sum = 0;
+	size_t i;
+
+	/* POSIX ustar, pax and GNU tar all carry "ustar" at offset 257, and
+	 * the octal sum of the header's bytes (its own field counted as
+	 * spaces) at 148: a text file that happens to say "ustar" there is
+	 * not taken for a tarball. */
+	if (len < 512 || memcmp(head + 257, "ustar", 5) != 0)
+		return 0;
+	for (i = 148; i < 156 && h[i] == ' '; i++)
+		;
+	for (; i < 156 && h[i] >= '0' && h[i] <= '7'; i++)
+		want = want * 8 + (h[i] - '0');
+	for (i = 0; i < 512; i++)
+		sum += i >= 148 && i < 156 ? ' ' : h[i];
+	return sum == want;
 }
 
 int vigil_feed_archive_open(struct vigil_feed_archive **out, const char *path)

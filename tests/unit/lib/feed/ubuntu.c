@@ -474,6 +474,14 @@ static void test_archive(void **state)
 		vigil_feed_archive_close(a);
 	}
 	assert_int_equal(vigil_feed_archive_open(&a, "/nonexistent/x.tar"), VIGIL_EIO);
+	/* Recognised by its decompressed header, checksum included. */
+	assert_int_equal(vigil_feed_read(&data, path, VIGIL_FEED_PROBE_SIZE, 0), 0);
+	assert_true(vigil_feed_is_archive(data.ptr, data.len));
+	data.ptr[0] ^= 1;
+	assert_false(vigil_feed_is_archive(data.ptr, data.len));
+	memset(path, 'a', sizeof(path));
+	memcpy(path + 257, "ustar", 5);
+	assert_false(vigil_feed_is_archive(path, sizeof(path)));
 	vigil_buf_release(&data);
 }
 
