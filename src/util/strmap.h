@@ -16,7 +16,10 @@ struct vigil_strmap {
 	size_t n, cap; /* entries in use, slots (a power of two or 0) */
 };
 
-#define VIGIL_STRMAP_INIT { NULL, 0, 0 }
+#define VIGIL_STRMAP_INIT                                                                          \
+	{                                                                                          \
+		NULL, 0, 0                                                                         \
+	}
 
 /** The value stored for `key`, or NULL. */
 void *vigil_strmap_get(const struct vigil_strmap *m, const char *key);

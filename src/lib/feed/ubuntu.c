@@ -41,19 +41,19 @@
 static const struct release {
 	const char *codename, *version;
 } releases[] = {
-	{ "warty", "4.10" },     { "hoary", "5.04" },    { "breezy", "5.10" },
-	{ "dapper", "6.06" },    { "edgy", "6.10" },     { "feisty", "7.04" },
-	{ "gutsy", "7.10" },     { "hardy", "8.04" },    { "intrepid", "8.10" },
-	{ "jaunty", "9.04" },    { "karmic", "9.10" },   { "lucid", "10.04" },
-	{ "maverick", "10.10" }, { "natty", "11.04" },   { "oneiric", "11.10" },
-	{ "precise", "12.04" },  { "quantal", "12.10" }, { "raring", "13.04" },
-	{ "saucy", "13.10" },    { "trusty", "14.04" },  { "utopic", "14.10" },
-	{ "vivid", "15.04" },    { "wily", "15.10" },    { "xenial", "16.04" },
-	{ "yakkety", "16.10" },  { "zesty", "17.04" },   { "artful", "17.10" },
-	{ "bionic", "18.04" },   { "cosmic", "18.10" },  { "disco", "19.04" },
-	{ "eoan", "19.10" },     { "focal", "20.04" },   { "groovy", "20.10" },
-	{ "hirsute", "21.04" },  { "impish", "21.10" },  { "jammy", "22.04" },
-	{ "kinetic", "22.10" },  { "lunar", "23.04" },   { "mantic", "23.10" },
+	{ "warty", "4.10" },     { "hoary", "5.04" },     { "breezy", "5.10" },
+	{ "dapper", "6.06" },    { "edgy", "6.10" },      { "feisty", "7.04" },
+	{ "gutsy", "7.10" },     { "hardy", "8.04" },     { "intrepid", "8.10" },
+	{ "jaunty", "9.04" },    { "karmic", "9.10" },    { "lucid", "10.04" },
+	{ "maverick", "10.10" }, { "natty", "11.04" },    { "oneiric", "11.10" },
+	{ "precise", "12.04" },  { "quantal", "12.10" },  { "raring", "13.04" },
+	{ "saucy", "13.10" },    { "trusty", "14.04" },   { "utopic", "14.10" },
+	{ "vivid", "15.04" },    { "wily", "15.10" },     { "xenial", "16.04" },
+	{ "yakkety", "16.10" },  { "zesty", "17.04" },    { "artful", "17.10" },
+	{ "bionic", "18.04" },   { "cosmic", "18.10" },   { "disco", "19.04" },
+	{ "eoan", "19.10" },     { "focal", "20.04" },    { "groovy", "20.10" },
+	{ "hirsute", "21.04" },  { "impish", "21.10" },   { "jammy", "22.04" },
+	{ "kinetic", "22.10" },  { "lunar", "23.04" },    { "mantic", "23.10" },
 	{ "noble", "24.04" },    { "oracular", "24.10" }, { "plucky", "25.04" },
 	{ "questing", "25.10" },
 };
@@ -345,8 +345,7 @@ static int continuation(struct tracker *t, enum field cur, struct vigil_span lin
 	return vigil_buf_add(b, line.ptr, line.len);
 }
 
-static int field(struct tracker *t, struct vigil_span key, struct vigil_span value,
-                 enum field *cur)
+static int field(struct tracker *t, struct vigil_span key, struct vigil_span value, enum field *cur)
 {
 	struct vigil_span v = vigil_text_trim(value);
 
@@ -394,8 +393,8 @@ static int parse(struct tracker *t)
 		} else if (line.ptr[0] == '#') {
 			cur = F_OTHER;
 		} else if (!vigil_text_split(line, ':', &key, &value) || !key.len) {
-			err = vigil_error_set(VIGIL_EINVALID, "'%s': line %zu: not a field", f->path,
-			                      t->line);
+			err = vigil_error_set(VIGIL_EINVALID, "'%s': line %zu: not a field",
+			                      f->path, t->line);
 		} else {
 			err = field(t, key, value, &cur);
 		}
@@ -403,7 +402,8 @@ static int parse(struct tracker *t)
 	}
 	if (!err && !id_ok(t->id))
 		err = vigil_error_set(VIGIL_EINVALID, "'%s': %s", f->path,
-		                      t->id.len ? "bad Candidate" : "no Candidate (not a CVE file)");
+		                      t->id.len ? "bad Candidate"
+		                                : "no Candidate (not a CVE file)");
 	return err;
 }
 
@@ -460,8 +460,7 @@ static int emit_package(struct tracker *t, size_t first, const char *id, char *d
 
 	vigil_buf_reset(&t->key);
 	if ((err = vigil_buf_printf(&t->key, "%s/%.*s", id, (int)pkg.len, pkg.ptr)) < 0 ||
-	    (err = vigil_buf_printf(&src, "file://%s", t->file->path)) < 0 ||
-	    !span_str(&name, pkg))
+	    (err = vigil_buf_printf(&src, "file://%s", t->file->path)) < 0 || !span_str(&name, pkg))
 		goto out;
 	meta.source = src.ptr;
 	meta.upstream_date = t->file->upstream_date;
@@ -474,15 +473,17 @@ static int emit_package(struct tracker *t, size_t first, const char *id, char *d
 			continue;
 		done[i] = 1;
 		snprintf(ns, sizeof(ns), "ubuntu:%s", releases[s->release].version);
-		if (!seen[s->release]++ && (err = put_details(t, unit, ns, id, pkg, s->release)) < 0)
+		if (!seen[s->release]++ &&
+		    (err = put_details(t, unit, ns, id, pkg, s->release)) < 0)
 			break;
 		t->run->records++;
 		if (!span_str(&fixed, s->fixed))
 			err = VIGIL_ETOOBIG;
 		else
-			err = vigil_store_put_affected(
-			        t->run->store, unit, ns, id, name.ptr,
-			        s->fixed.len ? VIGIL_AFFECTED_FIXED : VIGIL_AFFECTED_UNFIXED, fixed.ptr);
+			err = vigil_store_put_affected(t->run->store, unit, ns, id, name.ptr,
+			                               s->fixed.len ? VIGIL_AFFECTED_FIXED
+			                                            : VIGIL_AFFECTED_UNFIXED,
+			                               fixed.ptr);
 	}
 out:
 	vigil_buf_release(&src);

@@ -67,10 +67,10 @@ struct oval {
 	size_t ndefs, defcap;
 	struct vigil_strmap tests, objects, states, vars; /* id -> struct item */
 	uint64_t items;
-	struct item *cur;    /* test, object, state or variable being read */
-	enum capture cap;    /* what the text being read belongs to */
-	char *cap_priority;  /* the <cve priority=...> being read */
-	int evr_less;        /* the <evr> being read has operation "less than" */
+	struct item *cur;   /* test, object, state or variable being read */
+	enum capture cap;   /* what the text being read belongs to */
+	char *cap_priority; /* the <cve priority=...> being read */
+	int evr_less;       /* the <evr> being read has operation "less than" */
 	vigil_buf text;
 	char err[256];
 	int err_line;
@@ -291,9 +291,9 @@ static void captured(struct oval *o)
 
 static int is_item(const char *name)
 {
-	return name && (strcmp(name, "dpkginfo_test") == 0 || strcmp(name, "dpkginfo_object") == 0 ||
-	                strcmp(name, "dpkginfo_state") == 0 ||
-	                strcmp(name, "constant_variable") == 0);
+	return name &&
+	       (strcmp(name, "dpkginfo_test") == 0 || strcmp(name, "dpkginfo_object") == 0 ||
+	        strcmp(name, "dpkginfo_state") == 0 || strcmp(name, "constant_variable") == 0);
 }
 
 static int read_all(struct oval *o)
