@@ -84,5 +84,12 @@
 /* oval feed: tests, objects and states (together) of one OVAL file, kept in
  * memory between its two passes (Red Hat's biggest stream has ~500k). */
 #define VIGIL_MAX_OVAL_ENTITIES 10000000
+/* ubuntu feed (and tarball import) */
+/* Members of one tarball given to `vigil db import` (the whole UCT is ~34k). */
+#define VIGIL_MAX_FEED_ARCHIVE_MEMBERS 10000000
+/* Status lines of one ubuntu-cve-tracker file (the biggest real one has ~2.5k). */
+#define VIGIL_MAX_UBUNTU_STATUS_LINES 200000
+/* Tests, objects, states and variables of one Ubuntu OVAL file. */
+#define VIGIL_MAX_UBUNTU_OVAL_ITEMS 10000000
 
 #endif
