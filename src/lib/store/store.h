@@ -85,6 +85,24 @@ struct vigil_store_record {
 
 typedef int (*vigil_store_record_cb)(const struct vigil_store_record *rec, void *payload);
 
+/* One version-range statement returned by vigil_store_lookup_ranges() (OSV).
+ * Borrowed for the callback. */
+struct vigil_store_range {
+	const char *namespace_name;
+	const char *package;
+	const char *vuln;     /* the ID */
+	int seq;              /* position of the affected[] entry in its document */
+	const char *ranges;   /* JSON: [{"type", "repo"?, "events": [{"introduced": V}, ...]}] */
+	const char *versions; /* JSON: ["1.0.1", ...], explicitly affected versions */
+	const char *feed;
+	const char *description; /* details of the same unit; "" when none */
+	const char *link;
+	enum vigil_severity severity;
+	const char *metadata; /* JSON text or NULL */
+};
+
+typedef int (*vigil_store_range_cb)(const struct vigil_store_range *r, void *payload);
+
 /* Per feed, for `vigil db status`. Owned by the vigil_store_status list. */
 struct vigil_store_feed_status {
 	char *name;
@@ -154,6 +172,12 @@ struct vigil_store_ops {
 	int (*layer_get)(struct vigil_store *s, const char *diff_id, vigil_buf *ns,
 	                 vigil_buf *packages, int *engine);
 	int (*layer_put)(struct vigil_store *s, const struct vigil_store_layer *l);
+	/* csaf and osv feeds (migration 2) */
+	int (*put_range)(struct vigil_store *s, int64_t unit, const char *ns, const char *vuln,
+	                 const char *package, int seq, const char *ranges, const char *versions);
+	int (*put_alias)(struct vigil_store *s, int64_t unit, const char *vuln, const char *alias);
+	int (*lookup_ranges)(struct vigil_store *s, const char *ns, const char *package,
+	                     vigil_store_range_cb cb, void *payload);
 };
 
 /* Every backend's handle starts with this. */
@@ -261,6 +285,30 @@ int vigil_store_layer_get(struct vigil_store *s, const char *diff_id, vigil_buf 
                           vigil_buf *packages, int *engine);
 /** Store (or replace) the analysis of a layer. Outside feed transactions is fine. */
 int vigil_store_layer_put(struct vigil_store *s, const struct vigil_store_layer *l);
+
+/**
+ * Record that `package` of namespace `ns` (put first) is, for vulnerability
+ * `vuln`, affected within the version ranges `ranges` and at the versions
+ * `versions` (JSON texts as struct vigil_store_range describes; NULL is
+ * "[]"). `seq` tells apart several statements of one unit for the same
+ * (package, ID); a second put with the same seq is ignored. The records
+ * count of `db status` counts these (namespace, package, ID) too.
+ */
+int vigil_store_put_range(struct vigil_store *s, int64_t unit, const char *ns, const char *vuln,
+                          const char *package, int seq, const char *ranges, const char *versions);
+
+/** Record `alias` (a CVE-, GHSA- ID) as another name of `vuln` for `unit`. */
+int vigil_store_put_alias(struct vigil_store *s, int64_t unit, const char *vuln,
+                          const char *alias);
+
+/**
+ * Call `cb` for every range statement of (`ns`, `package`), ordered by
+ * vulnerability ID, feed and seq, with the details of the same unit. A
+ * non-zero return from `cb` stops the walk and is returned. Returns 0 or
+ * VIGIL_EDB.
+ */
+int vigil_store_lookup_ranges(struct vigil_store *s, const char *ns, const char *package,
+                              vigil_store_range_cb cb, void *payload);
 
 /** "Unknown", "Negligible", ... (Clair's spelling). Static. */
 const char *vigil_severity_name(enum vigil_severity sev);
