@@ -31,6 +31,7 @@
 #include "../limits.h"
 
 #include <jansson.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -411,7 +412,7 @@ static char *cvss_metadata(json_t *scores)
 	}
 	if (json_object_size(rh) > 0) {
 		root = json_pack("{s:O}", "RedHat", rh);
-		out = json_dumps(root, JSON_COMPACT | JSON_PRESERVE_ORDER);
+		out = json_dumps(root, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(4));
 		json_decref(root);
 	}
 	json_decref(rh);
