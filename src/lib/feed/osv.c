@@ -285,15 +285,20 @@ static enum vigil_severity record_severity(json_t *root)
 /* Aliases, dates, summary, upstream severity vectors and reference URLs. */
 static char *metadata(json_t *root)
 {
-	static const char *const keys[][2] = { { "aliases", "Aliases" },
-		                               { "summary", "Summary" },
+	static const char *const keys[][2] = { { "summary", "Summary" },
 		                               { "published", "Published" },
 		                               { "modified", "Modified" },
 		                               { "severity", "Severity" } };
-	json_t *m = json_object(), *refs = json_array(), *r;
+	json_t *m = json_object(), *refs = json_array(), *ids = json_array(), *r;
 	size_t i;
 	char *out;
 
+	json_array_foreach(json_object_get(root, "aliases"), i, r)
+	{
+		if (field_ok(json_string_value(r)))
+			json_array_append(ids, r);
+	}
+	json_object_set_new(m, "Aliases", ids);
 	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
 		if (json_object_get(root, keys[i][0]))
 			json_object_set(m, keys[i][1], json_object_get(root, keys[i][0]));
