@@ -70,9 +70,7 @@ static const char *const stmt_sql[ST_COUNT] = {
 	        "ON CONFLICT (feed_id, key) DO UPDATE SET source = excluded.source, "
 	        "upstream_date = excluded.upstream_date, etag = excluded.etag, "
 	        "digest = excluded.digest, imported_at = excluded.imported_at RETURNING id",
-	[ST_UNIT_DEL_AFFECTED] = "DELETE FROM affected WHERE namespace_id IN "
-	                         "(SELECT namespace_id FROM unit_namespace WHERE unit_id = ?1) "
-	                         "AND unit_id = ?1",
+	[ST_UNIT_DEL_AFFECTED] = "DELETE FROM affected WHERE unit_id = ?1",
 	[ST_UNIT_DEL_VULN] = "DELETE FROM vulnerability WHERE unit_id = ?1",
 	[ST_UNIT_DEL_NS] = "DELETE FROM unit_namespace WHERE unit_id = ?1",
 	[ST_UNIT_NS] = "INSERT INTO unit_namespace (unit_id, namespace_id) VALUES (?1, ?2) "
@@ -140,14 +138,9 @@ static const char *const stmt_sql[ST_COUNT] = {
 	                    "ON CONFLICT DO NOTHING",
 	[ST_ALIAS_INSERT] = "INSERT INTO vulnerability_alias (unit_id, name, alias) "
 	                    "VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING",
-	[ST_UNIT_DEL_RANGE] = "DELETE FROM affected_range WHERE namespace_id IN "
-	                      "(SELECT namespace_id FROM unit_namespace WHERE unit_id = ?1) "
-	                      "AND unit_id = ?1",
+	[ST_UNIT_DEL_RANGE] = "DELETE FROM affected_range WHERE unit_id = ?1",
 	[ST_UNIT_DEL_ALIAS] = "DELETE FROM vulnerability_alias WHERE unit_id = ?1",
-	[ST_FEED_CLEAR_RANGE] =
-	        "DELETE FROM affected_range WHERE namespace_id IN "
-	        "(SELECT namespace_id FROM unit_namespace WHERE unit_id IN " FEED_UNITS
-	        ") AND unit_id IN " FEED_UNITS,
+	[ST_FEED_CLEAR_RANGE] = "DELETE FROM affected_range WHERE unit_id IN " FEED_UNITS,
 	[ST_FEED_CLEAR_ALIAS] = "DELETE FROM vulnerability_alias WHERE unit_id IN " FEED_UNITS,
 	[ST_RANGE_LOOKUP] =
 	        "SELECT n.name, r.package, r.name, r.seq, r.ranges, r.versions, f.name, "

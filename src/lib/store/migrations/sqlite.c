@@ -86,9 +86,10 @@ const struct vigil_store_migration vigil_store_sqlite_migrations[] = {
 	   * entry of a record: `seq` is the entry's position in its document;
 	   * `ranges` is the JSON list of {"type", "repo"?, "events": [{"introduced"
 	   * |"fixed"|"last_affected"|"limit": V}, ...]} in upstream order;
-	   * `versions` the JSON list of explicitly affected versions. Like
-	   * affected, keyed by the matcher's lookup (namespace, package) and
-	   * deleted through unit_namespace. */
+	   * `versions` the JSON list of explicitly affected versions. Keyed by
+	   * the matcher's lookup (namespace, package) like affected; unlike it,
+	   * indexed by unit: OSV has one small unit per record, thousands per
+	   * namespace, and replacing one must not scan the namespace. */
 	  "CREATE TABLE affected_range (\n"
 	  "  namespace_id INTEGER NOT NULL REFERENCES namespace (id),\n"
 	  "  package TEXT NOT NULL,\n"
@@ -99,6 +100,7 @@ const struct vigil_store_migration vigil_store_sqlite_migrations[] = {
 	  "  versions TEXT NOT NULL DEFAULT '[]',\n"
 	  "  PRIMARY KEY (namespace_id, package, name, unit_id, seq)\n"
 	  ") WITHOUT ROWID;\n"
+	  "CREATE INDEX affected_range_unit ON affected_range (unit_id);\n"
 	  /* Other IDs of a vulnerability (OSV aliases: CVE-, GHSA-), per unit. */
 	  "CREATE TABLE vulnerability_alias (\n"
 	  "  unit_id INTEGER NOT NULL REFERENCES feed_unit (id),\n"
@@ -106,7 +108,11 @@ const struct vigil_store_migration vigil_store_sqlite_migrations[] = {
 	  "  alias TEXT NOT NULL,\n"
 	  "  PRIMARY KEY (unit_id, name, alias)\n"
 	  ") WITHOUT ROWID;\n"
-	  "CREATE INDEX vulnerability_alias_alias ON vulnerability_alias (alias);\n" },
+	  "CREATE INDEX vulnerability_alias_alias ON vulnerability_alias (alias);\n"
+	  /* Replacing one unit of a feed with many small units (CSAF: one per
+	   * CVE, tens of thousands per namespace) must not scan the namespace's
+	   * records: affected gets the unit index migration 1 left out. */
+	  "CREATE INDEX affected_unit ON affected (unit_id);\n" },
 };
 
 const size_t vigil_store_sqlite_migration_count =
