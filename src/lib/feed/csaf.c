@@ -122,13 +122,13 @@ static void tree_product(struct csaf *c, json_t *product)
 		json_object_set_new(c->platforms, id, json_integer(major));
 }
 
-/* Every product of `branches`, at any depth (bounded by the JSON parser's own depth). */
+/* Every product of `branches`, down to VIGIL_MAX_CSAF_BRANCH_DEPTH levels. */
 static void tree_branches(struct csaf *c, json_t *branches, int depth)
 {
 	json_t *b;
 	size_t i;
 
-	if (depth > 32)
+	if (depth > VIGIL_MAX_CSAF_BRANCH_DEPTH)
 		return;
 	json_array_foreach(branches, i, b)
 	{
@@ -182,12 +182,13 @@ static int resolve(struct csaf *c, const char *id, const char **comp)
 	if (r) {
 		*comp = jstr(r, "product_reference");
 		plat = jstr(r, "relates_to_product_reference");
-		for (depth = 0; depth < 8 && (r = json_object_get(c->rels, plat)); depth++)
+		for (depth = 0; depth < VIGIL_MAX_CSAF_REL_DEPTH && (r = json_object_get(c->rels, plat));
+		     depth++)
 			plat = jstr(r, "relates_to_product_reference");
 		return platform_major(c, plat);
 	}
 	for (p = strchr(id, ':'); p; p = strchr(p + 1, ':')) {
-		char head[256];
+		char head[VIGIL_MAX_CSAF_PLATFORM_ID];
 		if ((size_t)(p - id) >= sizeof(head))
 			return 0;
 		memcpy(head, id, (size_t)(p - id));
