@@ -6,7 +6,7 @@ JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 SHARED ?= $(CURDIR)/../shared
 CMAKE_FLAGS ?=
 
-.PHONY: all deps configure test unit e2e demo asan bench clean format
+.PHONY: all deps configure test unit e2e demo asan bench fuzz clean format
 
 all: $(BUILD)/vigil
 
@@ -51,3 +51,7 @@ clean:
 	rm -rf $(BUILD) $(ASAN_BUILD)
 
 FORCE:
+
+# libFuzzer runs of every tests/fuzz target (clang; FUZZ_SECONDS each, default 60).
+fuzz: deps
+	SHARED=$(SHARED) scripts/fuzz.sh

@@ -67,3 +67,6 @@ for n in small big; do
 done
 
 if [ -x "$HERE/vercmp.sh" ]; then "$HERE/vercmp.sh" "$VIGIL" "$SHARED"; fi
+if [ -x "$HERE/cache.sh" ] && [ -x "$(dirname "$VIGIL")/tests/unit_lib_image_cache" ]; then
+  "$HERE/cache.sh" "$(dirname "$VIGIL")" "$SHARED"
+fi

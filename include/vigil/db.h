@@ -83,4 +83,54 @@ VIGIL_EXTERN size_t vigil_db_status_count(const vigil_db_status *st);
 VIGIL_EXTERN const vigil_db_feed_status *vigil_db_status_feed(const vigil_db_status *st, size_t i);
 VIGIL_EXTERN void vigil_db_status_free(vigil_db_status *st);
 
+typedef struct vigil_db_update_opts {
+	unsigned version;
+	const char *feed;   /* only this feed; NULL = every feed */
+	const char *mirror; /* read each source from this directory (laid out like
+	                       ../shared/vulndata) instead of fetching it; NULL = fetch */
+} vigil_db_update_opts;
+
+#define VIGIL_DB_UPDATE_OPTS_VERSION 1
+#define VIGIL_DB_UPDATE_OPTS_INIT                                                                  \
+	{                                                                                          \
+		VIGIL_DB_UPDATE_OPTS_VERSION, NULL, NULL                                           \
+	}
+
+typedef enum {
+	VIGIL_DB_UPDATE_UNCHANGED = 0, /* every source as last imported: nothing written */
+	VIGIL_DB_UPDATE_UPDATED = 1,   /* changed sources imported in one transaction */
+	VIGIL_DB_UPDATE_FAILED = 2,    /* nothing written; `error` and `message` say why */
+	VIGIL_DB_UPDATE_SKIPPED = 3,   /* the feed has no upstream sources (import only) */
+} vigil_db_update_outcome;
+
+/* How the update of one feed went. Borrowed for the callback. */
+typedef struct vigil_db_update_report {
+	const char *feed;
+	vigil_db_update_outcome outcome;
+	int error;           /* the vigil_code of a failure, else 0 */
+	const char *message; /* why it failed, else "" */
+	unsigned sources;    /* sources the feed lists */
+	unsigned changed;    /* sources whose content changed (imported) */
+	unsigned unchanged;  /* sources the validators alone showed unchanged (HTTP 304,
+	                        the same mirror file): nothing downloaded or read */
+	uint64_t records;    /* records written (before deduplication) */
+} vigil_db_update_report;
+
+typedef void (*vigil_db_update_cb)(const vigil_db_update_report *r, void *payload);
+
+/**
+ * Update every feed (or opts->feed) from its upstream sources: fetch each
+ * source conditionally (or read it from opts->mirror), and import the
+ * changed ones, one transaction per feed. A source whose content is
+ * unchanged is not imported; when nothing changed nothing is written. Feeds
+ * are independent: a failing feed (any of its sources cannot be fetched or
+ * imported) keeps its previous data and the others still update. `cb` (may
+ * be NULL) hears about each feed in feeds.def order.
+ * Returns 0 when no feed failed, else the code of the first failure
+ * (VIGIL_ENET, VIGIL_EINVALID, VIGIL_EIO, VIGIL_ETOOBIG, VIGIL_EDB, ...) with
+ * its message; VIGIL_ENOTFOUND for an unknown opts->feed.
+ */
+VIGIL_EXTERN int vigil_db_update(vigil_db *db, const vigil_db_update_opts *opts,
+                                 vigil_db_update_cb cb, void *payload);
+
 #endif

@@ -11,6 +11,9 @@
 #include "log.h"
 #include "version.h"
 #include "db.h"
+#include "severity.h"
+#include "scan.h"
+#include "report.h"
 #include "image.h"
 
 #define VIGIL_VERSION_STRING "0.1.0"

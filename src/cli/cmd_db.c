@@ -1,7 +1,7 @@
 /*
  * vigil db import [--feed NAME] PATH...
  * vigil db status [--format table|json]
- * vigil db update  (not implemented yet)
+ * vigil db update [--feed NAME] [--mirror DIR]
  *
  * The subcommands dispatch from the small table at the end. The status JSON
  * shape is PRODUCT.md's and stable: {"Feeds": [{"Name", "Source",
@@ -17,7 +17,7 @@
 static const char usage_text[] =
         "usage: vigil db import [--feed NAME] PATH...\n"
         "       vigil db status [--format table|json]\n"
-        "       vigil db update [--feed NAME] [--mirror DIR]   (not implemented yet)\n"
+        "       vigil db update [--feed NAME] [--mirror DIR]\n"
         "\n"
         "import  load feed files in their upstream formats, plain or compressed (gz, bz2,\n"
         "        xz, zst). A directory is walked recursively: files no feed recognises\n"
@@ -28,6 +28,16 @@ static const char usage_text[] =
         "status  per feed: vulnerabilities (distinct IDs), records (namespace, package,\n"
         "        ID statements), namespaces, upstream date, import time, source.\n"
         "        -f, --format FMT  table (default) or json\n"
+        "update  fetch every feed's upstream files (https, with ETag / If-Modified-Since:\n"
+        "        an unchanged file costs one request) and import those that changed, one\n"
+        "        transaction per feed. A feed that fails keeps its previous data; the\n"
+        "        others still update. Exit status: that of the first failure (3 bad\n"
+        "        data, 4 database, 5 network), 0 when every feed succeeded.\n"
+        "        --feed NAME   only this feed\n"
+        "        --mirror DIR  read the files from DIR, laid out like ../shared/vulndata\n"
+        "                      (alpine/secdb-json/v3.18/main.json, ...), instead of fetching\n"
+        "        VIGIL_FEED_<NAME>_URL replaces a feed's upstream base URL (https://,\n"
+        "        file://, or http://127.0.0.1 / localhost only).\n"
         "\n"
         "The database is --db PATH, else $VIGIL_DB, else $XDG_CACHE_HOME/vigil/vigil.db\n"
         "(~/.cache/vigil/vigil.db).\n";
@@ -206,12 +216,73 @@ out:
 	return rc;
 }
 
+struct update_out {
+	const struct cli_ctx *ctx;
+	unsigned failed; /* feeds whose failure was reported */
+};
+
+static void print_update(const vigil_db_update_report *r, void *payload)
+{
+	struct update_out *out = payload;
+
+	if (r->outcome == VIGIL_DB_UPDATE_FAILED) {
+		fprintf(stderr, "vigil: feed '%s': %s\n", r->feed, r->message);
+		out->failed++;
+	}
+	if (out->ctx->quiet)
+		return;
+	switch (r->outcome) {
+	case VIGIL_DB_UPDATE_UPDATED:
+		printf("%s: updated: %u of %u sources changed (%llu records)\n", r->feed,
+		       r->changed, r->sources, (unsigned long long)r->records);
+		break;
+	case VIGIL_DB_UPDATE_UNCHANGED:
+		printf("%s: unchanged: %u sources\n", r->feed, r->sources);
+		break;
+	case VIGIL_DB_UPDATE_SKIPPED:
+		printf("%s: skipped: no upstream sources (import only)\n", r->feed);
+		break;
+	case VIGIL_DB_UPDATE_FAILED:
+		printf("%s: failed: %s\n", r->feed, r->message);
+		break;
+	}
+}
+
 static int db_update(int argc, char **argv, struct cli_ctx *ctx)
 {
-	(void)argc;
-	(void)argv;
-	(void)ctx;
-	return cli_usage("db", "'db update' is not implemented yet; use 'db import'");
+	vigil_db_update_opts opts = VIGIL_DB_UPDATE_OPTS_INIT;
+	struct update_out out = { ctx, 0 };
+	vigil_db *db = NULL;
+	int i, err, rc = EXIT_OK;
+
+	for (i = 1; i < argc && rc == EXIT_OK; i++) {
+		const char *a = argv[i];
+		if (strcmp(a, "--feed") == 0 && i + 1 < argc)
+			opts.feed = argv[++i];
+		else if (strncmp(a, "--feed=", 7) == 0)
+			opts.feed = a + 7;
+		else if (strcmp(a, "--mirror") == 0 && i + 1 < argc)
+			opts.mirror = argv[++i];
+		else if (strncmp(a, "--mirror=", 9) == 0)
+			opts.mirror = a + 9;
+		else
+			rc = cli_usage("db", "unexpected argument '%s'", a);
+	}
+	if (rc == EXIT_OK && opts.feed && !feed_known(opts.feed))
+		rc = cli_usage("db", "unknown feed '%s'", opts.feed);
+	if (rc == EXIT_OK && opts.mirror && !*opts.mirror)
+		rc = cli_usage("db", "--mirror needs a directory");
+	if (rc != EXIT_OK)
+		return rc;
+	if ((err = vigil_db_open(&db, ctx->db, VIGIL_DB_CREATE)) < 0)
+		return cli_fail(err);
+	err = vigil_db_update(db, &opts, print_update, &out);
+	/* A feed's failure was reported by print_update; others (a bad mirror
+	 * directory) are reported here. */
+	if (err < 0)
+		rc = out.failed ? cli_exit_code(err) : cli_fail(err);
+	vigil_db_free(db);
+	return rc;
 }
 
 static const struct {

@@ -9,6 +9,7 @@
 #include "vigil/error.h"
 #include "vigil/log.h"
 #include "feed/feed.h"
+#include "feed/update.h"
 #include "store/store.h"
 #include "limits.h"
 
@@ -311,4 +312,10 @@ void vigil_db_status_free(vigil_db_status *st)
 	vigil_store_status_release(&st->st);
 	vigil_free(st->feeds);
 	vigil_free(st);
+}
+
+int vigil_db_update(vigil_db *db, const vigil_db_update_opts *opts, vigil_db_update_cb cb,
+                    void *payload)
+{
+	return vigil_feed_update(db->store, opts, cb, payload);
 }

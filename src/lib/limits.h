@@ -59,6 +59,32 @@
 /* image: nested image indexes followed before a manifest. */
 #define VIGIL_MAX_INDEX_DEPTH 4
 
+/* scan */
+/* Findings of one scan (one per binary package and vulnerability ID). */
+#define VIGIL_MAX_FINDINGS 10000000
+
+/* fetch and update (`vigil db update`, src/lib/fetch, src/lib/update.c) */
+/* Bytes of one fetched file as it travels (compressed); the import still caps
+ * the decompressed content at VIGIL_MAX_FEED_FILE_SIZE. */
+#define VIGIL_MAX_FETCH_SIZE ((int64_t)1 << 30)
+/* Redirects followed for one request (https only). */
+#define VIGIL_MAX_FETCH_REDIRECTS 5
+/* Seconds to connect, and the transfer is dropped when it stays under
+ * VIGIL_FETCH_LOW_SPEED bytes/s for VIGIL_FETCH_LOW_SPEED_TIME seconds. */
+#define VIGIL_FETCH_CONNECT_TIMEOUT 30
+#define VIGIL_FETCH_LOW_SPEED 100
+#define VIGIL_FETCH_LOW_SPEED_TIME 60
+/* Bytes of a stored validator (ETag) or URL. */
+#define VIGIL_MAX_FETCH_VALIDATOR 1024
+
+/* debian feed */
+/* Length of one line of a Debian tracker text list (DSA/DLA/DTSA, CVE/list);
+ * longer lines are skipped with a warning (the longest real one is ~2 KiB). */
+#define VIGIL_MAX_DEBIAN_LINE 65536
+/* oval feed: tests, objects and states (together) of one OVAL file, kept in
+ * memory between its two passes (Red Hat's biggest stream has ~500k). */
+#define VIGIL_MAX_OVAL_ENTITIES 10000000
+
 /* csaf and osv feeds */
 /* CSAF: depth of product_tree branches walked (Red Hat's trees are 3 deep). */
 #define VIGIL_MAX_CSAF_BRANCH_DEPTH 32

@@ -112,12 +112,14 @@ printf '1.0\t1.1\n' | "$V" vercmp rpm --batch >"$T/got" 2>"$T/err" && [ "$(cat "
   ok "over-long line: error, then the next line" || not_ok "over-long line: exit $rc, $(head -c 200 "$T/got")"
 
 # --- batch answers each line before reading the next (usable as a coprocess)
+# (bash unsets VC and VC_PID as soon as the coprocess ends: keep copies)
 coproc VC { "$V" vercmp dpkg --batch; }
-printf '1\t2\n' >&"${VC[1]}"
-if read -r -t 5 line <&"${VC[0]}" && [ "$line" = -1 ]; then ok "coprocess gets its answer"; else
+vc_pid=$VC_PID vc_in=${VC[1]} vc_out=${VC[0]}
+printf '1\t2\n' >&"$vc_in"
+if read -r -t 5 line <&"$vc_out" && [ "$line" = -1 ]; then ok "coprocess gets its answer"; else
   not_ok "coprocess: no answer"; fi
-exec {VC[1]}>&-
-wait "$VC_PID" 2>/dev/null
+exec {vc_in}>&-
+wait "$vc_pid" 2>/dev/null
 
 # --- throughput floor (bench/vercmp.sh measures it properly): 200k lines < 2 s
 for i in $(seq 50); do cat "$TV/rpm-vercmp.tsv"; done | head -200000 >"$T/big"

@@ -413,9 +413,47 @@ static int alpine_import(struct vigil_feed_run *run, const struct vigil_feed_fil
 	return err;
 }
 
+/*
+ * What `db update` fetches: secdb.alpinelinux.org/<branch>/<repo>.json for
+ * every branch that has a secdb (v3.2 has no community repository), and the
+ * same files under a mirror's alpine/secdb-json/. A new Alpine release is one
+ * more line here.
+ */
+/* clang-format off */
+#define SECDB(branch, repo)                                                                        \
+	{ branch "/" repo ".json", "alpine/secdb-json/" branch "/" repo ".json" }
+
+static const struct vigil_feed_source alpine_sources[] = {
+	SECDB("edge", "main"), SECDB("edge", "community"),
+	SECDB("v3.21", "main"), SECDB("v3.21", "community"),
+	SECDB("v3.20", "main"), SECDB("v3.20", "community"),
+	SECDB("v3.19", "main"), SECDB("v3.19", "community"),
+	SECDB("v3.18", "main"), SECDB("v3.18", "community"),
+	SECDB("v3.17", "main"), SECDB("v3.17", "community"),
+	SECDB("v3.16", "main"), SECDB("v3.16", "community"),
+	SECDB("v3.15", "main"), SECDB("v3.15", "community"),
+	SECDB("v3.14", "main"), SECDB("v3.14", "community"),
+	SECDB("v3.13", "main"), SECDB("v3.13", "community"),
+	SECDB("v3.12", "main"), SECDB("v3.12", "community"),
+	SECDB("v3.11", "main"), SECDB("v3.11", "community"),
+	SECDB("v3.10", "main"), SECDB("v3.10", "community"),
+	SECDB("v3.9", "main"), SECDB("v3.9", "community"),
+	SECDB("v3.8", "main"), SECDB("v3.8", "community"),
+	SECDB("v3.7", "main"), SECDB("v3.7", "community"),
+	SECDB("v3.6", "main"), SECDB("v3.6", "community"),
+	SECDB("v3.5", "main"), SECDB("v3.5", "community"),
+	SECDB("v3.4", "main"), SECDB("v3.4", "community"),
+	SECDB("v3.3", "main"), SECDB("v3.3", "community"),
+	SECDB("v3.2", "main"),
+	{ NULL, NULL },
+};
+/* clang-format on */
+
 const struct vigil_feed vigil_feed_alpine = {
 	.name = "alpine",
 	.source = "https://secdb.alpinelinux.org/",
 	.probe = alpine_probe,
 	.import = alpine_import,
+	.upstream = "https://secdb.alpinelinux.org/",
+	.sources = alpine_sources,
 };

@@ -166,6 +166,7 @@ out:
 int vigil_feed_run_unit(struct vigil_feed_run *run, const char *key,
                         const struct vigil_store_unit_meta *meta, int64_t *unit)
 {
+	struct vigil_store_unit_meta m = { 0 };
 	size_t i;
 	int err;
 
@@ -175,6 +176,12 @@ int vigil_feed_run_unit(struct vigil_feed_run *run, const char *key,
 			*unit = run->units[i].id;
 			return 0;
 		}
+	}
+	if (run->origin) {
+		m = meta ? *meta : m;
+		m.source = run->origin;
+		m.etag = run->origin_etag ? run->origin_etag : "";
+		meta = &m;
 	}
 	if ((err = vigil_store_unit_replace(run->store, run->feed->name, key, meta, unit)) < 0)
 		return err;

@@ -42,6 +42,24 @@ struct vigil_feed_run {
 	uint64_t files;   /* files imported */
 	uint64_t records; /* affected records written (before deduplication) */
 	uint64_t skipped; /* items inside files skipped with a warning */
+	/* Set by `db update` while it imports a fetched file: the URL it came
+	 * from and its ETag. They replace the source and ETag a feed's import
+	 * records for its units (the file's own path is a temporary one). */
+	const char *origin;
+	const char *origin_etag;
+};
+
+/*
+ * One upstream file `db update` fetches for a feed. `path` is relative to
+ * the feed's `upstream` base URL (which VIGIL_FEED_<NAME>_URL may replace),
+ * or a whole URL ("https://...") used as it is; `mirror` is the same file's
+ * path under a mirror directory laid out like ../shared/vulndata
+ * ("alpine/secdb-json/v3.18/main.json"). `mirror` also names the source in
+ * the store, so it is unique and stable.
+ */
+struct vigil_feed_source {
+	const char *path;
+	const char *mirror;
 };
 
 struct vigil_feed {
@@ -55,6 +73,10 @@ struct vigil_feed {
 	/** Write what `f` states through `run`. Returns 0 or a vigil_code (VIGIL_EINVALID naming
 	 * the file). */
 	int (*import)(struct vigil_feed_run *run, const struct vigil_feed_file *f);
+	/* What `db update` fetches: the base URL of `sources`, and the sources,
+	 * ended by { NULL, NULL }. NULL: the feed is import-only. */
+	const char *upstream;
+	const struct vigil_feed_source *sources;
 };
 
 /* Bytes of decompressed content handed to probe(). */

@@ -14,6 +14,16 @@
  * At the end manifest.c walks manifest -> config -> layers through this
  * store and the members nobody named are dropped. A layer candidate that
  * failed (corrupt, too big) only fails the load when the manifest names it.
+ *
+ * With a layer cache (hooks) and a plain, uncompressed tar, layers are not
+ * read in that pass: a member over VIGIL_MAX_JSON_SIZE, or one that starts
+ * like a tar, gzip or zstd stream, is only remembered by its position
+ * (M_DEFERRED), and libarchive skips its data by seeking. The JSON members
+ * are kept as above, manifest.c asks the cache for each layer by diff_id,
+ * and only a layer it does not hold is read: the archive is opened again
+ * and headers are skipped up to that member (forward from the last one read
+ * when it comes later). A compressed archive cannot skip, so it is always
+ * read in the one pass and never asks the cache.
  */
 #include "image.h"
 #include "manifest.h"
@@ -35,14 +45,17 @@
 
 #define OUTER_BLOCK ((size_t)1 << 20)
 #define SNIFF_BLOCK ((size_t)64 << 10)
+/* reads of a deferring pass: each header after a skipped member costs one */
+#define DEFER_BLOCK ((size_t)64 << 10)
 #define TAR_BLOCK 512
 
 enum kind { KIND_NONE, KIND_DOCKER, KIND_OCI };
-enum member_kind { M_OTHER, M_BLOB, M_LAYER, M_FAILED };
+enum member_kind { M_OTHER, M_BLOB, M_LAYER, M_FAILED, M_DEFERRED };
 
 struct member {
 	char *name; /* clean member name */
 	enum member_kind kind;
+	size_t seq;                /* index of its header in the archive */
 	const struct vigil_layer *moved; /* M_LAYER: where the result went */
 	struct vigil_layer layer;  /* M_LAYER */
 	char *data;                /* M_BLOB */
@@ -56,9 +69,11 @@ struct outer {
 	const char *path;
 	const vigil_image_opts *opts;
 	struct archive *a;
+	size_t at;      /* headers of `a` read so far */
 	struct member *m;
 	size_t n, cap, nblobs, blob_bytes, nlayers;
 	enum kind kind; /* how keys are read: OCI digests name blobs/sha256/<hex> */
+	int defer;      /* plain tar with a layer cache: layers read on demand */
 	int failed;     /* the outer archive itself broke: fatal */
 	/* the current member's first bytes, handed out before the rest */
 	vigil_buf peek;
@@ -211,7 +226,16 @@ static struct member *add_member(struct outer *o, const char *name)
 	m = &o->m[o->n++];
 	memset(m, 0, sizeof(*m));
 	m->name = vigil_strdup(name);
+	m->seq = o->at - 1;
 	return m;
+}
+
+static int count_layer(struct outer *o)
+{
+	if (++o->nlayers > VIGIL_MAX_LAYERS)
+		return vigil_error_set(VIGIL_ETOOBIG, "'%s' has more than %d layer members",
+				       o->path, VIGIL_MAX_LAYERS);
+	return 0;
 }
 
 static int keep_blob(struct outer *o, struct member *m)
@@ -252,9 +276,6 @@ static int keep_layer(struct outer *o, struct member *m)
 	struct vigil_layer_opts lo = { 0 };
 	int err;
 
-	if (++o->nlayers > VIGIL_MAX_LAYERS)
-		return vigil_error_set(VIGIL_ETOOBIG, "'%s' has more than %d layer members",
-				       o->path, VIGIL_MAX_LAYERS);
 	lo.max_file_size = o->opts ? o->opts->max_file_size : 0;
 	lo.name = m->name;
 	err = vigil_layer_read(&m->layer, member_read, o, &lo);
@@ -275,7 +296,7 @@ static int handle_member(struct outer *o, struct archive_entry *ae, vigil_buf *n
 {
 	const unsigned char *p;
 	struct member *m;
-	int err;
+	int err, small;
 
 	/* a name over VIGIL_MAX_PATH is nothing a manifest can name: skip it */
 	if (!archive_entry_pathname(ae) || vigil_path_clean(name, archive_entry_pathname(ae)) < 0)
@@ -283,25 +304,42 @@ static int handle_member(struct outer *o, struct archive_entry *ae, vigil_buf *n
 	if (o->n >= VIGIL_MAX_ARCHIVE_MEMBERS)
 		return vigil_error_set(VIGIL_ETOOBIG, "'%s' has more than %d members", o->path,
 				       VIGIL_MAX_ARCHIVE_MEMBERS);
+	small = archive_entry_size_is_set(ae) &&
+		archive_entry_size(ae) <= (la_int64_t)VIGIL_MAX_JSON_SIZE;
+	if (o->defer && !small) {
+		/* left unread: read_deferred() streams it if the manifest asks */
+		add_member(o, name->ptr)->kind = M_DEFERRED;
+		return count_layer(o);
+	}
 	if ((err = peek(o)) < 0)
 		return err;
 	m = add_member(o, name->ptr);
 	p = o->pending;
-	if (p && is_archive_start(p, o->pending_len))
-		return keep_layer(o, m);
-	if (p && looks_json(p, o->pending_len) && archive_entry_size(ae) <= (la_int64_t)VIGIL_MAX_JSON_SIZE)
+	if (p && is_archive_start(p, o->pending_len)) {
+		if ((err = count_layer(o)) < 0)
+			return err;
+		if (!o->defer)
+			return keep_layer(o, m);
+		m->kind = M_DEFERRED;
+		return 0;
+	}
+	if (p && looks_json(p, o->pending_len) && small)
 		return keep_blob(o, m);
 	return 0;
 }
 
-/* Stream every member once. */
+/*
+ * Stream every member once (layers deferred: every header once, only the
+ * small members' data). A deferring pass uses small reads, since most of
+ * what follows a header is skipped, and lets the file go at the end.
+ */
 static int stream(struct outer *o)
 {
 	struct archive_entry *ae;
 	vigil_buf name = VIGIL_BUF_INIT;
 	int r, err = 0, first = 1;
 
-	if ((err = open_outer(&o->a, o->path, OUTER_BLOCK)) < 0)
+	if ((err = open_outer(&o->a, o->path, o->defer ? DEFER_BLOCK : OUTER_BLOCK)) < 0)
 		return err;
 	for (;; first = 0) {
 		r = archive_read_next_header(o->a, &ae);
@@ -311,6 +349,7 @@ static int stream(struct outer *o)
 			err = outer_error(o, first);
 			break;
 		}
+		o->at++;
 		if (archive_entry_filetype(ae) != AE_IFREG || archive_entry_hardlink(ae))
 			continue;
 		if ((err = handle_member(o, ae, &name)) < 0)
@@ -319,7 +358,45 @@ static int stream(struct outer *o)
 	if (!err && o->n == 0)
 		err = vigil_error_set(VIGIL_EINVALID, "'%s' is an empty archive", o->path);
 	vigil_buf_release(&name);
+	if (o->defer) {
+		archive_read_free(o->a);
+		o->a = NULL;
+	}
 	return err;
+}
+
+/*
+ * Stream deferred member `m` now, as the one pass would have: forward from
+ * the last header read when it comes later, else from the archive's start.
+ * Headers in between are skipped by seeking. Returns 0 (m is then M_LAYER
+ * or M_FAILED) or a fatal error of the outer archive.
+ */
+static int read_deferred(struct outer *o, struct member *m)
+{
+	struct archive_entry *ae;
+	int r, err;
+
+	if (o->a && o->at > m->seq) {
+		archive_read_free(o->a);
+		o->a = NULL;
+	}
+	if (!o->a) {
+		o->at = 0;
+		if ((err = open_outer(&o->a, o->path, DEFER_BLOCK)) < 0)
+			return err;
+	}
+	while (o->at <= m->seq) {
+		r = archive_read_next_header(o->a, &ae);
+		if (r == ARCHIVE_EOF)
+			return vigil_error_set(VIGIL_EINVALID, "'%s' changed while it was read",
+					       o->path);
+		if (r < ARCHIVE_WARN)
+			return outer_error(o, 0);
+		o->at++;
+	}
+	if ((err = peek(o)) < 0)
+		return err;
+	return keep_layer(o, m);
 }
 
 static void release_outer(struct outer *o)
@@ -402,11 +479,14 @@ static int store_layer(void *self, const char *key, struct vigil_layer *out)
 {
 	struct outer *o = self;
 	struct member *m = find(o, key);
+	int err;
 
 	memset(out, 0, sizeof(*out));
 	if (!m)
 		return vigil_error_set(VIGIL_ENOTFOUND, "layer '%s' not found in '%s'", key,
 				       o->path);
+	if (m->kind == M_DEFERRED && (err = read_deferred(o, m)) < 0)
+		return err;
 	if (m->kind == M_FAILED)
 		return vigil_error_set(m->err, "%s", m->msg);
 	if (m->kind != M_LAYER)
@@ -423,22 +503,49 @@ static int store_layer(void *self, const char *key, struct vigil_layer *out)
 	return 0;
 }
 
+static int store_has_layer(void *self, const char *key)
+{
+	struct outer *o = self;
+
+	if (!find(o, key))
+		return vigil_error_set(VIGIL_ENOTFOUND, "layer '%s' not found in '%s'", key,
+				       o->path);
+	return 0;
+}
+
 /* ---- probing and loading ---- */
 
-/* Is the file's start an archive at all (before libarchive gets to say more)? */
-static int file_looks_archive(const char *path)
+/* The file's first bytes, up to TAR_BLOCK: their count, or a negative vigil_code. */
+static ssize_t file_head(unsigned char head[TAR_BLOCK], const char *path)
 {
-	unsigned char head[TAR_BLOCK];
 	ssize_t n;
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 
 	if (fd < 0)
 		return vigil_error_set(VIGIL_EIO, "cannot open '%s': %s", path, strerror(errno));
-	n = read(fd, head, sizeof(head));
+	n = read(fd, head, TAR_BLOCK);
 	close(fd);
 	if (n < 0)
 		return vigil_error_set(VIGIL_EIO, "cannot read '%s': %s", path, strerror(errno));
-	return is_archive_start(head, (size_t)n);
+	return n;
+}
+
+/* Is the file's start an archive at all (before libarchive gets to say more)? */
+static int file_looks_archive(const char *path)
+{
+	unsigned char head[TAR_BLOCK];
+	ssize_t n = file_head(head, path);
+
+	return n < 0 ? (int)n : is_archive_start(head, (size_t)n);
+}
+
+/* Is the file an uncompressed tar, whose members libarchive skips by seeking? */
+static int file_is_plain_tar(const char *path)
+{
+	unsigned char head[TAR_BLOCK];
+	ssize_t n = file_head(head, path);
+
+	return n < 0 ? (int)n : is_tar(head, (size_t)n);
 }
 
 /* What a member's name says about the archive: docker-save, OCI, or nothing yet. */
@@ -512,7 +619,8 @@ static int probe_oci(const char *path)
 }
 
 static int load(struct vigil_image_data *out, const char *path, const char *tag,
-		const vigil_image_opts *opts, enum kind kind)
+		const vigil_image_opts *opts, const struct vigil_image_hooks *hooks,
+		enum kind kind)
 {
 	struct outer o = { 0 };
 	struct vigil_blob_store s = { 0 };
@@ -527,6 +635,13 @@ static int load(struct vigil_image_data *out, const char *path, const char *tag,
 	s.name = path;
 	s.json = store_json;
 	s.layer = store_layer;
+	if (hooks && (err = file_is_plain_tar(path)) != 0) {
+		if (err < 0)
+			return err;
+		o.defer = 1;
+		s.hooks = hooks;
+		s.has_layer = store_has_layer;
+	}
 	err = stream(&o);
 	if (!err && kind == KIND_DOCKER)
 		err = vigil_manifest_load_docker(out, &s, tag);
@@ -537,17 +652,17 @@ static int load(struct vigil_image_data *out, const char *path, const char *tag,
 }
 
 static int load_docker(struct vigil_image_data *out, const char *path, const char *tag,
-		       const vigil_image_opts *opts)
+		       const vigil_image_opts *opts, const struct vigil_image_hooks *hooks)
 {
 	out->kind = "docker-archive";
-	return load(out, path, tag, opts, KIND_DOCKER);
+	return load(out, path, tag, opts, hooks, KIND_DOCKER);
 }
 
 static int load_oci(struct vigil_image_data *out, const char *path, const char *tag,
-		    const vigil_image_opts *opts)
+		    const vigil_image_opts *opts, const struct vigil_image_hooks *hooks)
 {
 	out->kind = "oci-archive";
-	return load(out, path, tag, opts, KIND_OCI);
+	return load(out, path, tag, opts, hooks, KIND_OCI);
 }
 
 const struct vigil_image_source vigil_image_source_docker_archive = {

@@ -106,20 +106,21 @@ static int split_tag(const char *rest, char **path, char **tag)
 }
 
 static int load_prefixed(struct vigil_image_data *out, const struct vigil_image_source *src,
-			 const char *rest, const vigil_image_opts *opts)
+			 const char *rest, const vigil_image_opts *opts,
+			 const struct vigil_image_hooks *hooks)
 {
 	char *path, *tag;
 	int err;
 
 	if ((err = split_tag(rest, &path, &tag)) == 0)
-		err = src->load(out, path, tag, opts);
+		err = src->load(out, path, tag, opts, hooks);
 	vigil_free(path);
 	vigil_free(tag);
 	return err;
 }
 
 static int load_probed(struct vigil_image_data *out, const char *path,
-		       const vigil_image_opts *opts)
+		       const vigil_image_opts *opts, const struct vigil_image_hooks *hooks)
 {
 	struct stat st;
 	size_t i;
@@ -129,7 +130,7 @@ static int load_probed(struct vigil_image_data *out, const char *path,
 		if ((r = sources[i]->probe(path)) < 0)
 			return r;
 		if (r)
-			return sources[i]->load(out, path, NULL, opts);
+			return sources[i]->load(out, path, NULL, opts, hooks);
 	}
 	if (stat(path, &st) == 0 && S_ISREG(st.st_mode) && st.st_size == 0)
 		return vigil_error_set(VIGIL_EINVALID, "image '%s' is an empty file", path);
@@ -141,16 +142,24 @@ static int load_probed(struct vigil_image_data *out, const char *path,
 
 int vigil_image_load(struct vigil_image_data *out, const char *ref, const vigil_image_opts *opts)
 {
+	return vigil_image_load_cached(out, ref, opts, NULL);
+}
+
+int vigil_image_load_cached(struct vigil_image_data *out, const char *ref,
+			    const vigil_image_opts *opts, const struct vigil_image_hooks *hooks)
+{
 	const struct vigil_image_source *src;
 	const char *rest;
 
 	memset(out, 0, sizeof(*out));
+	if (hooks && !hooks->cached)
+		hooks = NULL;
 	if (strncmp(ref, "docker://", 9) == 0)
 		return registry(ref);
 	if ((src = by_prefix(ref, &rest)) != NULL && !exists(ref))
-		return load_prefixed(out, src, rest, opts);
+		return load_prefixed(out, src, rest, opts, hooks);
 	if (exists(ref))
-		return load_probed(out, ref, opts);
+		return load_probed(out, ref, opts, hooks);
 	if (looks_like_path(ref))
 		return not_found(ref);
 	return registry(ref);

@@ -23,6 +23,8 @@ struct vigil_image_data {
 	int has_digests;            /* 1 when layers[i].digest is a stored blob digest (OCI) */
 };
 
+struct vigil_image_hooks;
+
 struct vigil_image_source {
 	const char *prefix; /* "docker-archive", "oci", "oci-archive", "rootfs" */
 	/*
@@ -32,10 +34,11 @@ struct vigil_image_source {
 	int (*probe)(const char *path);
 	/*
 	 * Load the image at `path`; `tag` (may be NULL) is the TAG of
-	 * "prefix:PATH:TAG", naming one image of several.
+	 * "prefix:PATH:TAG", naming one image of several. `hooks` (may be
+	 * NULL) is the layer cache, used where the source can skip blobs.
 	 */
 	int (*load)(struct vigil_image_data *out, const char *path, const char *tag,
-		    const vigil_image_opts *opts);
+		    const vigil_image_opts *opts, const struct vigil_image_hooks *hooks);
 };
 
 /* The registry, in sources.def order. */
@@ -51,6 +54,37 @@ struct vigil_image_source {
  */
 int vigil_image_load(struct vigil_image_data *out, const char *ref,
 		     const vigil_image_opts *opts) VIGIL_WARN_UNUSED;
+
+/*
+ * The layer cache's way in: before a layer's blob is read, `cached` is asked
+ * for its entries by diff_id. When it fills `out` (entries, digest, diff_id)
+ * and returns 1, the blob is not read at all where the source allows it (an
+ * OCI layout, a plain uncompressed tar whose members can be skipped by
+ * seeking); 0 means read the blob; a negative code (message set by the hook)
+ * aborts the load with that code. A source that cannot know a layer's
+ * diff_id before reading it (a compressed archive) still reads every blob
+ * and never asks.
+ *
+ * `out` is zeroed before the call and released after a 0 or a negative
+ * return. On a hit the blob must still exist (VIGIL_ENOTFOUND if the
+ * manifest names a missing one), and the loader keeps the entries and
+ * tar_size; it sets
+ * diff_id when the hook left it "" (a different one is VIGIL_EINVALID), and
+ * takes digest and stored_size from this image's manifest (OCI) or clears
+ * digest (docker-save), since a layer of one diff_id may be stored
+ * differently in another image. A cached blob is not read, so it is not
+ * verified: the cache is keyed by the diff_id that the config promises, and
+ * the config itself is still checked against the manifest.
+ */
+struct vigil_image_hooks {
+	int (*cached)(struct vigil_layer *out, const char *diff_id, void *payload);
+	void *payload;
+};
+
+/** vigil_image_load() that takes layers from `hooks` where it can (hooks may be NULL). */
+int vigil_image_load_cached(struct vigil_image_data *out, const char *ref,
+			    const vigil_image_opts *opts,
+			    const struct vigil_image_hooks *hooks) VIGIL_WARN_UNUSED;
 
 void vigil_image_data_release(struct vigil_image_data *d);
 

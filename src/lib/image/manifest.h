@@ -37,12 +37,23 @@ struct vigil_blob_store {
 	 * is zeroed first. Returns as vigil_layer_read(), or VIGIL_ENOTFOUND.
 	 */
 	int (*layer)(void *self, const char *key, struct vigil_layer *out);
+	/*
+	 * 0 when a layer is stored under `key`, without reading it (a layer
+	 * the cache serves must still be there); else as layer() would fail.
+	 */
+	int (*has_layer)(void *self, const char *key);
+	/*
+	 * The layer cache, asked by diff_id before layer() is called; NULL
+	 * when the source has read (or must read) every blob anyway.
+	 */
+	const struct vigil_image_hooks *hooks;
 };
 
 /**
  * Load a docker-save image: manifest.json (its one entry, or the one whose
  * RepoTags holds `tag`), the config it names, and its layers in order, each
- * checked against the config's diff_ids. Digests stay "" (has_digests 0).
+ * checked against the config's diff_ids, or else served by s->hooks (not
+ * read, not checked; see image.h). Digests stay "" (has_digests 0).
  * Returns 0, VIGIL_ENOTFOUND, VIGIL_EINVALID, VIGIL_ETOOBIG or VIGIL_EIO.
  */
 int vigil_manifest_load_docker(struct vigil_image_data *out, const struct vigil_blob_store *s,
@@ -53,7 +64,7 @@ int vigil_manifest_load_docker(struct vigil_image_data *out, const struct vigil_
  * (org.opencontainers.image.ref.name) or else the only one or the one for
  * `platform` ("os/arch[/variant]", NULL = linux/amd64), through nested
  * indexes, then manifest, config and layers, each checked against its blob
- * digest, size and diff_id (has_digests 1).
+ * digest, size and diff_id, or else served by s->hooks (has_digests 1).
  * Returns 0, VIGIL_ENOTFOUND (no such tag or platform), VIGIL_EINVALID,
  * VIGIL_ETOOBIG or VIGIL_EIO.
  */

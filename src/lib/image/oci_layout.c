@@ -2,7 +2,8 @@
  * oci: an OCI image layout directory (oci-layout, index.json,
  * blobs/sha256/<hex>). Documents are read whole (capped), layers are
  * streamed from their blob files in manifest order; manifest.c does the
- * walk and the checks.
+ * walk and the checks. Every blob is its own file, so a layer the cache
+ * holds is simply never opened.
  */
 #include "image.h"
 #include "manifest.h"
@@ -109,6 +110,20 @@ static int layout_layer(void *self, const char *key, struct vigil_layer *out)
 	return err;
 }
 
+static int layout_has_layer(void *self, const char *key)
+{
+	struct layout *l = self;
+	vigil_buf path = VIGIL_BUF_INIT;
+	struct stat st;
+	int err;
+
+	if ((err = blob_path(&path, l, key)) == 0 && stat(path.ptr, &st) != 0)
+		err = vigil_error_set(errno == ENOENT ? VIGIL_ENOTFOUND : VIGIL_EIO,
+				      "layer '%s' not found in '%s'", key, l->dir);
+	vigil_buf_release(&path);
+	return err;
+}
+
 static int exists_in(const char *dir, const char *name)
 {
 	vigil_buf p = VIGIL_BUF_INIT;
@@ -130,7 +145,7 @@ static int probe(const char *path)
 }
 
 static int load(struct vigil_image_data *out, const char *path, const char *tag,
-		const vigil_image_opts *opts)
+		const vigil_image_opts *opts, const struct vigil_image_hooks *hooks)
 {
 	struct layout l = { 0 };
 	struct vigil_blob_store s = { 0 };
@@ -147,6 +162,8 @@ static int load(struct vigil_image_data *out, const char *path, const char *tag,
 	s.name = path;
 	s.json = layout_json;
 	s.layer = layout_layer;
+	s.hooks = hooks;
+	s.has_layer = layout_has_layer;
 	err = vigil_manifest_load_oci(out, &s, tag, opts ? opts->platform : NULL);
 	for (i = 0; i < l.ndocs; i++)
 		vigil_free(l.docs[i]);

@@ -1,7 +1,7 @@
 /*
  * rootfs: a plain root filesystem directory, read as one layer without
  * digests (vigil_layer_from_dir()). Any directory that is not an OCI layout
- * is one.
+ * is one. The layer cache is never asked: a directory has no diff_id.
  */
 #include "image.h"
 
@@ -24,7 +24,7 @@ static int probe(const char *path)
 }
 
 static int load(struct vigil_image_data *out, const char *path, const char *tag,
-		const vigil_image_opts *opts)
+		const vigil_image_opts *opts, const struct vigil_image_hooks *hooks)
 {
 	struct vigil_layer_opts lo = { 0 };
 	int err;

@@ -43,6 +43,9 @@ enum stmt_id {
 	ST_STATUS_NS,
 	ST_LAYER_GET,
 	ST_LAYER_PUT,
+	ST_SOURCES,
+	ST_SOURCE_PUT,
+	ST_AFF_INSERT_ARCH,
 	/* csaf and osv feeds */
 	ST_RANGE_INSERT,
 	ST_ALIAS_INSERT,
@@ -108,7 +111,7 @@ static const char *const stmt_sql[ST_COUNT] = {
 	        "WHERE name = ?1",
 	[ST_LOOKUP] = "SELECT n.name, a.package, a.name, a.status, a.fixed_version, f.name, "
 	              "COALESCE(v.description, ''), COALESCE(v.link, ''), COALESCE(v.severity, 0), "
-	              "v.metadata FROM affected a JOIN namespace n ON n.id = a.namespace_id "
+	              "v.metadata, u.key, a.arch FROM affected a JOIN namespace n ON n.id = a.namespace_id "
 	              "JOIN feed_unit u ON u.id = a.unit_id JOIN feed f ON f.id = u.feed_id "
 	              "LEFT JOIN vulnerability v ON v.unit_id = a.unit_id "
 	              "AND v.namespace_id = a.namespace_id AND v.name = a.name "
@@ -133,6 +136,25 @@ static const char *const stmt_sql[ST_COUNT] = {
 	        "SET parent = excluded.parent, namespace = excluded.namespace, "
 	        "packages = excluded.packages, engine = excluded.engine, "
 	        "created_at = excluded.created_at",
+	[ST_SOURCES] = "SELECT key, location, etag, last_modified, digest FROM feed_source "
+	               "WHERE feed = ?1 ORDER BY key",
+	[ST_SOURCE_PUT] =
+	        "INSERT INTO feed_source (feed, key, location, etag, last_modified, digest, "
+	        "recorded_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (feed, key) DO "
+	        "UPDATE "
+	        "SET location = excluded.location, etag = excluded.etag, "
+	        "last_modified = excluded.last_modified, digest = excluded.digest, "
+	        "recorded_at = excluded.recorded_at",
+	/* Same statement, other arch: widen to the union (a '' arch is every arch). */
+	[ST_AFF_INSERT_ARCH] =
+	        "INSERT INTO affected (namespace_id, package, name, unit_id, status, "
+	        "fixed_version, arch) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) "
+	        "ON CONFLICT (namespace_id, package, name, unit_id, status, fixed_version) "
+	        "DO UPDATE SET arch = CASE "
+	        "WHEN affected.arch = '' OR excluded.arch = '' THEN '' "
+	        "WHEN affected.arch = excluded.arch "
+	        "OR instr('|' || affected.arch || '|', '|' || excluded.arch || '|') > 0 "
+	        "THEN affected.arch ELSE affected.arch || '|' || excluded.arch END",
 	[ST_RANGE_INSERT] = "INSERT INTO affected_range (namespace_id, package, name, unit_id, seq, "
 	                    "ranges, versions) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) "
 	                    "ON CONFLICT DO NOTHING",
@@ -576,9 +598,10 @@ static int sqlite_put_vulnerability(struct vigil_store *base, int64_t unit,
 	return run(s, st, "cannot store a vulnerability");
 }
 
-static int sqlite_put_affected(struct vigil_store *base, int64_t unit, const char *ns,
-                               const char *vuln, const char *package,
-                               enum vigil_affected_status status, const char *fixed_version)
+/* The insert of put_affected (arch NULL) or put_affected_arch. */
+static int put_affected(struct vigil_store *base, int64_t unit, const char *ns, const char *vuln,
+                        const char *package, enum vigil_affected_status status,
+                        const char *fixed_version, const char *arch)
 {
 	struct sqlite_store *s = S(base);
 	sqlite3_stmt *st = NULL;
@@ -594,7 +617,7 @@ static int sqlite_put_affected(struct vigil_store *base, int64_t unit, const cha
 		return err;
 	s->aff_unit = unit;
 	s->aff_ns = nid;
-	if ((err = stmt(s, ST_AFF_INSERT, &st)) < 0)
+	if ((err = stmt(s, arch ? ST_AFF_INSERT_ARCH : ST_AFF_INSERT, &st)) < 0)
 		return err;
 	sqlite3_bind_int64(st, 1, nid);
 	bind_text(st, 2, package);
@@ -602,7 +625,25 @@ static int sqlite_put_affected(struct vigil_store *base, int64_t unit, const cha
 	sqlite3_bind_int64(st, 4, unit);
 	sqlite3_bind_int(st, 5, (int)status);
 	bind_text(st, 6, status == VIGIL_AFFECTED_FIXED && fixed_version ? fixed_version : "");
+	if (arch)
+		bind_text(st, 7, arch);
 	return run(s, st, "cannot store an affected record");
+}
+
+static int sqlite_put_affected(struct vigil_store *base, int64_t unit, const char *ns,
+                               const char *vuln, const char *package,
+                               enum vigil_affected_status status, const char *fixed_version)
+{
+	return put_affected(base, unit, ns, vuln, package, status, fixed_version, NULL);
+}
+
+static int sqlite_put_affected_arch(struct vigil_store *base, int64_t unit, const char *ns,
+                                    const char *vuln, const char *package,
+                                    enum vigil_affected_status status,
+                                    const char *fixed_version, const char *arch)
+{
+	return put_affected(base, unit, ns, vuln, package, status, fixed_version,
+	                    arch ? arch : "");
 }
 
 static int sqlite_feed_clear(struct vigil_store *base, const char *feed)
@@ -676,6 +717,8 @@ static int sqlite_lookup(struct vigil_store *base, const char *ns, const char *p
 		r.link = col_text(st, 7);
 		r.severity = (enum vigil_severity)sqlite3_column_int(st, 8);
 		r.metadata = (const char *)sqlite3_column_text(st, 9);
+		r.unit = col_text(st, 10);
+		r.arch = col_text(st, 11);
 		err = cb(&r, payload);
 	}
 	if (!err && rc != SQLITE_DONE)
@@ -826,6 +869,52 @@ static int sqlite_layer_put(struct vigil_store *base, const struct vigil_store_l
 	return run(s, st, "cannot store a layer analysis");
 }
 
+static int sqlite_sources(struct vigil_store *base, const char *feed, vigil_store_source_cb cb,
+                          void *payload)
+{
+	struct sqlite_store *s = S(base);
+	struct vigil_store_source src;
+	sqlite3_stmt *st = NULL;
+	int rc = SQLITE_DONE, err;
+
+	if ((err = stmt(s, ST_SOURCES, &st)) < 0)
+		return err;
+	bind_text(st, 1, feed);
+	while (!err && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		src.key = col_text(st, 0);
+		src.location = col_text(st, 1);
+		src.etag = col_text(st, 2);
+		src.last_modified = col_text(st, 3);
+		src.digest = col_text(st, 4);
+		err = cb(&src, payload);
+	}
+	if (!err && rc != SQLITE_DONE)
+		err = db_fail(s, "cannot read a feed's sources");
+	sqlite3_reset(st);
+	return err;
+}
+
+static int sqlite_source_put(struct vigil_store *base, const char *feed,
+                             const struct vigil_store_source *src)
+{
+	struct sqlite_store *s = S(base);
+	sqlite3_stmt *st = NULL;
+	char now[32];
+	int err;
+
+	if ((err = stmt(s, ST_SOURCE_PUT, &st)) < 0)
+		return err;
+	now_rfc3339(now, sizeof(now));
+	bind_text(st, 1, feed);
+	bind_text(st, 2, src->key);
+	bind_text(st, 3, src->location ? src->location : "");
+	bind_text(st, 4, src->etag ? src->etag : "");
+	bind_text(st, 5, src->last_modified ? src->last_modified : "");
+	bind_text(st, 6, src->digest ? src->digest : "");
+	bind_text(st, 7, now);
+	return run(s, st, "cannot record a feed source");
+}
+
 /* ---- csaf and osv feeds ---- */
 
 /* Record (unit, namespace) in unit_namespace once per run of puts, as put_affected. */
@@ -934,6 +1023,9 @@ const struct vigil_store_ops vigil_store_sqlite_ops = {
 	.status = sqlite_status,
 	.layer_get = sqlite_layer_get,
 	.layer_put = sqlite_layer_put,
+	.sources = sqlite_sources,
+	.source_put = sqlite_source_put,
+	.put_affected_arch = sqlite_put_affected_arch,
 	.put_range = sqlite_put_range,
 	.put_alias = sqlite_put_alias,
 	.lookup_ranges = sqlite_lookup_ranges,

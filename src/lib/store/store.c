@@ -1,7 +1,7 @@
 /*
  * The store interface: picks the backend from the DSN and forwards every call
- * to its ops. Backend-independent helpers (severity names, the default path,
- * status release) live here too.
+ * to its ops. Backend-independent helpers (the default path, status
+ * release) live here too.
  */
 #include "store.h"
 #include "vigil/alloc.h"
@@ -10,30 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-
-static const char *const severity_names[] = {
-	"Unknown", "Negligible", "Low", "Medium", "High", "Critical", "Defcon1",
-};
-
-const char *vigil_severity_name(enum vigil_severity sev)
-{
-	if ((unsigned)sev >= sizeof(severity_names) / sizeof(severity_names[0]))
-		return "Unknown";
-	return severity_names[sev];
-}
-
-int vigil_severity_parse(enum vigil_severity *out, const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < sizeof(severity_names) / sizeof(severity_names[0]); i++) {
-		if (strcasecmp(name, severity_names[i]) == 0) {
-			*out = (enum vigil_severity)i;
-			return 0;
-		}
-	}
-	return vigil_error_set(VIGIL_EINVALID, "unknown severity '%s'", name);
-}
 
 int vigil_store_default_path(vigil_buf *out)
 {
@@ -147,6 +123,17 @@ int vigil_store_put_affected(struct vigil_store *s, int64_t unit, const char *ns
 	return s->ops->put_affected(s, unit, ns, vuln, package, status, fixed_version);
 }
 
+int vigil_store_put_affected_arch(struct vigil_store *s, int64_t unit, const char *ns,
+                                  const char *vuln, const char *package,
+                                  enum vigil_affected_status status, const char *fixed_version,
+                                  const char *arch)
+{
+	if (!s->ops->put_affected_arch)
+		return s->ops->put_affected(s, unit, ns, vuln, package, status, fixed_version);
+	return s->ops->put_affected_arch(s, unit, ns, vuln, package, status, fixed_version,
+	                                 arch ? arch : "");
+}
+
 int vigil_store_feed_clear(struct vigil_store *s, const char *feed)
 {
 	return s->ops->feed_clear(s, feed);
@@ -202,6 +189,18 @@ int vigil_store_layer_get(struct vigil_store *s, const char *diff_id, vigil_buf 
 int vigil_store_layer_put(struct vigil_store *s, const struct vigil_store_layer *l)
 {
 	return s->ops->layer_put(s, l);
+}
+
+int vigil_store_sources(struct vigil_store *s, const char *feed, vigil_store_source_cb cb,
+                        void *payload)
+{
+	return s->ops->sources(s, feed, cb, payload);
+}
+
+int vigil_store_source_put(struct vigil_store *s, const char *feed,
+                           const struct vigil_store_source *src)
+{
+	return s->ops->source_put(s, feed, src);
 }
 
 /* csaf and osv feeds */

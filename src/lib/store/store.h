@@ -30,19 +30,11 @@
 
 #include "vigil/buf.h"
 #include "vigil/common.h"
+#include "vigil/severity.h"
 
 #include <stdint.h>
 
-/* Severity on Clair's scale, ordered (stored as its number). */
-enum vigil_severity {
-	VIGIL_SEVERITY_UNKNOWN = 0,
-	VIGIL_SEVERITY_NEGLIGIBLE = 1,
-	VIGIL_SEVERITY_LOW = 2,
-	VIGIL_SEVERITY_MEDIUM = 3,
-	VIGIL_SEVERITY_HIGH = 4,
-	VIGIL_SEVERITY_CRITICAL = 5,
-	VIGIL_SEVERITY_DEFCON1 = 6,
-};
+/* Severity: include/vigil/severity.h (the store keeps its number). */
 
 /* What an affected record says about (namespace, package, vulnerability). */
 enum vigil_affected_status {
@@ -81,9 +73,22 @@ struct vigil_store_record {
 	const char *link;
 	enum vigil_severity severity;
 	const char *metadata; /* JSON text or NULL */
+	const char *unit;     /* key of the feed unit that stated it ("v3.18/main", "json") */
+	const char *arch;     /* POSIX ERE searched in the package's arch; "" = every arch */
 };
 
 typedef int (*vigil_store_record_cb)(const struct vigil_store_record *rec, void *payload);
+
+/* What `db update` remembers of one upstream source of a feed (feed_source). */
+struct vigil_store_source {
+	const char *key;           /* the feed's stable name for it (its mirror path) */
+	const char *location;      /* URL or mirror file it was fetched from */
+	const char *etag;          /* the response's ETag (a mirror file's stat), or "" */
+	const char *last_modified; /* RFC 3339 UTC, or "" */
+	const char *digest;        /* "sha256:..." of the content as fetched */
+};
+
+typedef int (*vigil_store_source_cb)(const struct vigil_store_source *src, void *payload);
 
 /* One version-range statement returned by vigil_store_lookup_ranges() (OSV).
  * Borrowed for the callback. */
@@ -172,7 +177,15 @@ struct vigil_store_ops {
 	int (*layer_get)(struct vigil_store *s, const char *diff_id, vigil_buf *ns,
 	                 vigil_buf *packages, int *engine);
 	int (*layer_put)(struct vigil_store *s, const struct vigil_store_layer *l);
-	/* csaf and osv feeds (migration 2) */
+	int (*sources)(struct vigil_store *s, const char *feed, vigil_store_source_cb cb,
+	               void *payload);
+	int (*source_put)(struct vigil_store *s, const char *feed,
+	                  const struct vigil_store_source *src);
+	int (*put_affected_arch)(struct vigil_store *s, int64_t unit, const char *ns,
+	                         const char *vuln, const char *package,
+	                         enum vigil_affected_status status, const char *fixed_version,
+	                         const char *arch);
+	/* csaf and osv feeds (migration 4) */
 	int (*put_range)(struct vigil_store *s, int64_t unit, const char *ns, const char *vuln,
 	                 const char *package, int seq, const char *ranges, const char *versions);
 	int (*put_alias)(struct vigil_store *s, int64_t unit, const char *vuln, const char *alias);
@@ -248,6 +261,18 @@ int vigil_store_put_affected(struct vigil_store *s, int64_t unit, const char *ns
                              const char *package, enum vigil_affected_status status,
                              const char *fixed_version);
 
+/**
+ * vigil_store_put_affected() for the architectures matching `arch`, a POSIX
+ * extended regular expression searched in the installed package's arch (OVAL
+ * "pattern match"); "" or NULL is every arch. A statement of the same unit
+ * differing only in arch widens the stored one: "x86_64" then "aarch64"
+ * gives "x86_64|aarch64", and "" absorbs any pattern.
+ */
+int vigil_store_put_affected_arch(struct vigil_store *s, int64_t unit, const char *ns,
+                                  const char *vuln, const char *package,
+                                  enum vigil_affected_status status, const char *fixed_version,
+                                  const char *arch);
+
 /** Delete every unit of `feed` (a full replacement of the feed's data). */
 int vigil_store_feed_clear(struct vigil_store *s, const char *feed);
 
@@ -285,6 +310,17 @@ int vigil_store_layer_get(struct vigil_store *s, const char *diff_id, vigil_buf 
                           vigil_buf *packages, int *engine);
 /** Store (or replace) the analysis of a layer. Outside feed transactions is fine. */
 int vigil_store_layer_put(struct vigil_store *s, const struct vigil_store_layer *l);
+
+/**
+ * Call `cb` for every source recorded for `feed` (strings borrowed for the
+ * call). A non-zero return from `cb` stops the walk and is returned.
+ * Returns 0 or VIGIL_EDB. Needs no transaction.
+ */
+int vigil_store_sources(struct vigil_store *s, const char *feed, vigil_store_source_cb cb,
+                        void *payload);
+/** Record (or replace) source src->key of `feed`. Inside the transaction that imports it. */
+int vigil_store_source_put(struct vigil_store *s, const char *feed,
+                           const struct vigil_store_source *src);
 
 /**
  * Record that `package` of namespace `ns` (put first) is, for vulnerability

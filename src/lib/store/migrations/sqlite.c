@@ -80,7 +80,30 @@ const struct vigil_store_migration vigil_store_sqlite_migrations[] = {
 	  "  engine INTEGER NOT NULL,\n"
 	  "  created_at TEXT NOT NULL\n"
 	  ");\n" },
-	{ 2, "affected ranges and aliases (osv)",
+	{ 2, "feed sources",
+	  /* What `db update` last fetched for each upstream source of a feed:
+	   * key is the feed's stable name for the source (its mirror path),
+	   * location the URL or mirror file it came from, and the validators
+	   * that make the next fetch conditional. Written only in the commit
+	   * that imports the content (or records new validators for the same
+	   * content), never read by `db status`. */
+	  "CREATE TABLE feed_source (\n"
+	  "  feed TEXT NOT NULL,\n"
+	  "  key TEXT NOT NULL,\n"
+	  "  location TEXT NOT NULL DEFAULT '',\n"
+	  "  etag TEXT NOT NULL DEFAULT '',\n"
+	  "  last_modified TEXT NOT NULL DEFAULT '',\n"
+	  "  digest TEXT NOT NULL DEFAULT '',\n"
+	  "  recorded_at TEXT NOT NULL DEFAULT '',\n"
+	  "  PRIMARY KEY (feed, key)\n"
+	  ");\n" },
+	{ 3, "affected.arch",
+	  /* The architectures a record applies to (OVAL rpminfo_state arch):
+	   * a POSIX extended regular expression searched in the installed
+	   * package's arch, '' for every arch. Records of one unit that differ
+	   * only in arch are merged into one alternation (see put_affected_arch). */
+	  "ALTER TABLE affected ADD COLUMN arch TEXT NOT NULL DEFAULT '';\n" },
+	{ 4, "affected ranges and aliases (csaf, osv)",
 	  /* Version ranges of a vulnerable package, for feeds that state them
 	   * as ranges instead of one fixed version (OSV). One row per affected[]
 	   * entry of a record: `seq` is the entry's position in its document;

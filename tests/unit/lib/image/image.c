@@ -312,12 +312,57 @@ static int teardown(void **state)
 
 /* ---- checks ---- */
 
+static int never_cached(struct vigil_layer *out, const char *diff_id, void *payload)
+{
+	(void)out;
+	(void)diff_id;
+	(*(int *)payload)++;
+	return 0;
+}
+
+static void expect_same_layers(const struct vigil_image_data *a, const struct vigil_image_data *b)
+{
+	size_t i, j;
+
+	assert_int_equal(a->nlayers, b->nlayers);
+	for (i = 0; i < a->nlayers; i++) {
+		assert_string_equal(a->layers[i].digest, b->layers[i].digest);
+		assert_string_equal(a->layers[i].diff_id, b->layers[i].diff_id);
+		assert_int_equal(a->layers[i].n, b->layers[i].n);
+		for (j = 0; j < a->layers[i].n; j++)
+			assert_string_equal(a->layers[i].entries[j].path,
+					    b->layers[i].entries[j].path);
+	}
+}
+
+/*
+ * Load `ref`; every load is done twice, the second time with a layer cache
+ * that holds nothing (plain tars then read layers on demand, see
+ * cache.c): the outcome and the message must be the same.
+ */
 static int load(struct vigil_image_data *d, const char *ref, const char *platform)
 {
 	vigil_image_opts o = VIGIL_IMAGE_OPTS_INIT;
+	int asked = 0;
+	struct vigil_image_hooks h = { never_cached, NULL };
+	struct vigil_image_data again;
+	char msg[1024];
+	int err, err2;
 
+	h.payload = &asked;
 	o.platform = platform;
-	return vigil_image_load(d, ref, &o);
+	err = vigil_image_load(d, ref, &o);
+	snprintf(msg, sizeof(msg), "%s", err ? vigil_error_last() : "");
+	err2 = vigil_image_load_cached(&again, ref, &o, &h);
+	if (err2 != err || (err && strcmp(msg, vigil_error_last()) != 0))
+		fail_msg("'%s': %d '%s' uncached, %d '%s' with a cache", ref, err, msg, err2,
+			 err2 ? vigil_error_last() : "");
+	if (!err)
+		expect_same_layers(d, &again);
+	vigil_image_data_release(&again);
+	if (err)
+		vigil_error_set(err, "%s", msg);
+	return err;
 }
 
 static const char *os_release(const struct vigil_image_data *d)
