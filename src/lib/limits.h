@@ -92,4 +92,13 @@
 /* Tests, objects, states and variables of one Ubuntu OVAL file. */
 #define VIGIL_MAX_UBUNTU_OVAL_ITEMS 10000000
 
+/* csaf and osv feeds */
+/* CSAF: depth of product_tree branches walked (Red Hat's trees are 3 deep). */
+#define VIGIL_MAX_CSAF_BRANCH_DEPTH 32
+/* CSAF: relationships followed from a product to its platform (a module's
+ * package is a component of a component). */
+#define VIGIL_MAX_CSAF_REL_DEPTH 8
+/* CSAF: length of a platform product id tried as the prefix of a product id. */
+#define VIGIL_MAX_CSAF_PLATFORM_ID 256
+
 #endif
