@@ -9,7 +9,12 @@ libarchive-dev libcurl4-openssl-dev libjansson-dev libyaml-dev libsqlite3-dev
 libpq-dev libmicrohttpd-dev libxml2-dev libssl-dev libzstd-dev zlib1g-dev
 libcmocka-dev
 clang libclang-rt-14-dev
-zstd gzip xz-utils bzip2 tar rpm dpkg jq time python3 python3-yaml sqlite3"
+zstd gzip xz-utils bzip2 tar rpm dpkg jq time python3 python3-yaml sqlite3
+chromium fonts-dejavu-core nodejs"
+
+# Report checks (tests/e2e/report_validate.sh): ajv comes from npm. A node
+# from another repository may bring its own npm, which Debian's would clash with.
+command -v npm >/dev/null 2>&1 || PKGS="$PKGS npm"
 
 missing=""
 for p in $PKGS; do

@@ -16,10 +16,20 @@ typedef struct vigil_report_opts {
 	unsigned version;
 	int color;               /* table: ANSI colours (the CLI sets it for a terminal) */
 	const char *created_at;  /* RFC 3339 time stamped into formats that carry one; NULL = none */
+	/*
+	 * clair: clair-scanner lists every finding under "vulnerabilities" and the
+	 * unapproved ones under "unapproved". Approved are those whose severity is
+	 * below `threshold` (the default, Unknown, approves none by severity) and
+	 * those whose ID is one of `approved` (its whitelist). Other formats ignore these.
+	 */
+	vigil_severity threshold;
+	const char *const *approved;
+	size_t napproved;
 } vigil_report_opts;
 
 #define VIGIL_REPORT_OPTS_VERSION 1
-#define VIGIL_REPORT_OPTS_INIT { VIGIL_REPORT_OPTS_VERSION, 0, NULL }
+#define VIGIL_REPORT_OPTS_INIT \
+	{ VIGIL_REPORT_OPTS_VERSION, 0, NULL, VIGIL_SEVERITY_UNKNOWN, NULL, 0 }
 
 /** 1 when `format` names a writer ("table", "json", "sarif", "cyclonedx", "html", "clair"). */
 VIGIL_EXTERN int vigil_report_format_known(const char *format);

@@ -2,6 +2,8 @@
  * vigil_db_*(): the public face of the store and the feeds. Import walks the
  * paths, recognises each file (before anything is written, so a bad named
  * file stops the command up front), then runs one transaction per feed.
+ * Tarballs of upstream trees are streamed once, member by member: when the
+ * paths hold one, the whole command is one transaction (one run per feed).
  */
 #include "vigil/db.h"
 #include "vigil/alloc.h"
@@ -28,10 +30,12 @@ struct vigil_db_status {
 	vigil_db_feed_status *feeds;
 };
 
-/* A file to import and the feed that takes it. */
+/* A file to import and the feed that takes it (NULL for a tarball). */
 struct candidate {
 	char *path;
 	const struct vigil_feed *feed;
+	int archive; /* a tarball, its members recognised while it streams */
+	int named;   /* named on the command line */
 };
 
 struct plan {
@@ -74,11 +78,47 @@ const char *vigil_db_feed_name(size_t i)
 	return f ? f->name : NULL;
 }
 
-static void plan_add(struct plan *p, const char *path, const struct vigil_feed *feed)
+static void plan_add(struct plan *p, const char *path, const struct vigil_feed *feed,
+                     int archive, int named)
 {
 	p->files = vigil_array_grow(p->files, &p->cap, p->n + 1, sizeof(*p->files));
 	p->files[p->n].path = vigil_strdup(path);
+	p->files[p->n].archive = archive;
+	p->files[p->n].named = named;
 	p->files[p->n++].feed = feed;
+}
+
+/* `f` is `forced` or one of its family: a feed named "<forced>-..."
+ * (--feed ubuntu takes the ubuntu-oval files too). */
+static int in_family(const struct vigil_feed *f, const struct vigil_feed *forced)
+{
+	size_t n = strlen(forced->name);
+
+	return f == forced || (strncmp(f->name, forced->name, n) == 0 && f->name[n] == '-');
+}
+
+/*
+ * The feed for a file whose first bytes are `head`: with --feed, the first
+ * of its family whose probe says yes (a named file falls back to the forced
+ * feed itself); without, the feed that took the previous file if its probe
+ * says yes (files of a tree come in runs), else the first probe that does.
+ */
+static const struct vigil_feed *pick_feed(const struct plan *p, const struct vigil_feed *last,
+                                          const char *path, const char *head, size_t len,
+                                          int named)
+{
+	size_t i;
+
+	if (last && (!p->forced || in_family(last, p->forced)) && last->probe(path, head, len))
+		return last;
+	if (!p->forced)
+		return vigil_feed_probe(path, head, len);
+	for (i = 0; i < vigil_feed_count(); i++) {
+		const struct vigil_feed *f = vigil_feed_get(i);
+		if (in_family(f, p->forced) && f->probe(path, head, len))
+			return f;
+	}
+	return named ? p->forced : NULL;
 }
 
 static void plan_release(struct plan *p)
@@ -95,7 +135,8 @@ static void plan_release(struct plan *p)
  * errors and an unrecognised or empty file are errors; in a walk they only
  * make the file unrecognised.
  */
-static int classify(struct plan *p, const char *path, int named, const struct vigil_feed **out)
+static int classify(struct plan *p, const char *path, int named, const struct vigil_feed **out,
+                    int *archive)
 {
 	vigil_buf head = VIGIL_BUF_INIT;
 	int err;
@@ -107,11 +148,10 @@ static int classify(struct plan *p, const char *path, int named, const struct vi
 		err = 0;
 	} else if (!err && head.len == 0 && named) {
 		err = vigil_error_set(VIGIL_EINVALID, "'%s': empty file", path);
+	} else if (!err && vigil_feed_is_archive(head.ptr, head.len)) {
+		*archive = 1;
 	} else if (!err && head.len) {
-		if (p->forced && (named || p->forced->probe(path, head.ptr, head.len)))
-			*out = p->forced;
-		else if (!p->forced)
-			*out = vigil_feed_probe(path, head.ptr, head.len);
+		*out = pick_feed(p, NULL, path, head.ptr, head.len, named);
 		if (!*out && named)
 			err = vigil_error_set(
 			        VIGIL_EINVALID, "'%s': not a feed file vigil recognises%s%s", path,
@@ -124,12 +164,12 @@ static int classify(struct plan *p, const char *path, int named, const struct vi
 static int add_file(struct plan *p, const char *path, int named)
 {
 	const struct vigil_feed *feed;
-	int err;
+	int err, archive = 0;
 
-	if ((err = classify(p, path, named, &feed)) < 0)
+	if ((err = classify(p, path, named, &feed, &archive)) < 0)
 		return err;
-	if (feed) {
-		plan_add(p, path, feed);
+	if (feed || archive) {
+		plan_add(p, path, feed, archive, named);
 	} else {
 		p->unrecognised++;
 		vigil_log(INFO, "feed", "'%s': not recognised, skipped", path);
@@ -243,6 +283,131 @@ static int import_feed(vigil_db *db, const struct plan *p, const struct vigil_fe
 	return err;
 }
 
+/* The feed runs of a command that imports tarballs: one transaction for all. */
+struct shared_runs {
+	struct vigil_feed_run *runs; /* one per registered feed */
+	int *open;
+	const struct vigil_feed *last; /* feed of the last recognised member */
+};
+
+static struct vigil_feed_run *shared_run(vigil_db *db, struct shared_runs *sr,
+                                         const struct vigil_feed *feed)
+{
+	size_t i;
+
+	for (i = 0; vigil_feed_get(i) != feed; i++)
+		;
+	if (!sr->open[i]) {
+		vigil_feed_run_init(&sr->runs[i], feed, db->store);
+		sr->open[i] = 1;
+	}
+	return &sr->runs[i];
+}
+
+/* Stream tarball `c` once: each regular member is probed like a file of a
+ * walk and imported by its feed; unrecognised members are counted. */
+static int import_archive(vigil_db *db, struct plan *p, const struct candidate *c,
+                          struct shared_runs *sr)
+{
+	struct vigil_feed_archive *fa = NULL;
+	vigil_buf data = VIGIL_BUF_INIT, label = VIGIL_BUF_INIT;
+	const struct vigil_feed *feed;
+	uint64_t taken = 0;
+	char mtime[32];
+	const char *name, *base;
+	int rc, err;
+
+	if ((err = vigil_feed_archive_open(&fa, c->path)) < 0)
+		return err;
+	while ((rc = vigil_feed_archive_next(fa, &name, &data, mtime)) == 1) {
+		base = strrchr(name, '/') ? strrchr(name, '/') + 1 : name;
+		feed = NULL;
+		if (*base != '.' && data.len)
+			feed = pick_feed(p, sr->last, name, data.ptr,
+			                 data.len < VIGIL_FEED_PROBE_SIZE ? data.len
+			                                                  : VIGIL_FEED_PROBE_SIZE,
+			                 0);
+		if (!feed) {
+			p->unrecognised++;
+			vigil_log(DEBUG, "feed", "'%s': member '%s' not recognised, skipped",
+			          c->path, name);
+			continue;
+		}
+		sr->last = feed;
+		vigil_buf_reset(&label);
+		if ((err = vigil_buf_printf(&label, "%s:%s", c->path, name)) < 0 ||
+		    (err = vigil_feed_run_data(shared_run(db, sr, feed), label.ptr, data.ptr,
+		                               data.len, mtime)) < 0)
+			break;
+		taken++;
+	}
+	if (!err && rc < 0)
+		err = rc;
+	if (!err && !taken && c->named)
+		err = vigil_error_set(VIGIL_EINVALID,
+		                      "'%s': no member of the archive is a feed file vigil "
+		                      "recognises",
+		                      c->path);
+	vigil_feed_archive_close(fa);
+	vigil_buf_release(&data);
+	vigil_buf_release(&label);
+	return err;
+}
+
+static void shared_stats(struct shared_runs *sr, vigil_db_import_stats *stats)
+{
+	size_t i;
+
+	for (i = 0; i < vigil_feed_count(); i++) {
+		if (!sr->open[i])
+			continue;
+		stats->files += sr->runs[i].files;
+		stats->records += sr->runs[i].records;
+		stats->skipped_items += sr->runs[i].skipped;
+		stats->feeds++;
+		vigil_log(INFO, "feed", "feed '%s': %llu files, %llu records",
+		          sr->runs[i].feed->name, (unsigned long long)sr->runs[i].files,
+		          (unsigned long long)sr->runs[i].records);
+	}
+}
+
+/* Every planned file and tarball in one transaction, one run per feed. */
+static int import_shared(vigil_db *db, struct plan *p, vigil_db_import_stats *stats)
+{
+	struct shared_runs sr = { 0 };
+	size_t n = vigil_feed_count(), i, f;
+	int err;
+
+	sr.runs = vigil_calloc(n, sizeof(*sr.runs));
+	sr.open = vigil_calloc(n, sizeof(*sr.open));
+	if ((err = vigil_store_begin(db->store)) < 0)
+		goto out;
+	for (f = 0; f < n && !err; f++)
+		for (i = 0; i < p->n && !err; i++)
+			if (p->files[i].feed == vigil_feed_get(f))
+				err = vigil_feed_run_file(shared_run(db, &sr, p->files[i].feed),
+				                          p->files[i].path);
+	for (i = 0; i < p->n && !err; i++)
+		if (p->files[i].archive)
+			err = import_archive(db, p, &p->files[i], &sr);
+	for (f = 0; f < n && !err; f++)
+		if (sr.open[f])
+			err = vigil_feed_run_finish(&sr.runs[f]);
+	if (!err)
+		err = vigil_store_commit(db->store);
+	if (!err)
+		shared_stats(&sr, stats);
+out:
+	if (db->store->in_txn)
+		vigil_store_rollback(db->store);
+	for (f = 0; f < n; f++)
+		if (sr.open[f])
+			vigil_feed_run_release(&sr.runs[f]);
+	vigil_free(sr.runs);
+	vigil_free(sr.open);
+	return err;
+}
+
 int vigil_db_import(vigil_db *db, const char *const *paths, size_t npaths,
                     const vigil_db_import_opts *opts, vigil_db_import_stats *stats)
 {
@@ -255,6 +420,13 @@ int vigil_db_import(vigil_db *db, const char *const *paths, size_t npaths,
 		return vigil_error_set(VIGIL_ENOTFOUND, "unknown feed '%s'", opts->feed);
 	if ((err = plan_build(&p, paths, npaths)) < 0)
 		goto out;
+	for (i = 0; i < p.n && !p.files[i].archive; i++)
+		;
+	if (i < p.n) {
+		err = import_shared(db, &p, stats);
+		stats->unrecognised = p.unrecognised;
+		goto out;
+	}
 	stats->unrecognised = p.unrecognised;
 	for (f = 0; f < vigil_feed_count() && !err; f++) {
 		const struct vigil_feed *feed = vigil_feed_get(f);

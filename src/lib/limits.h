@@ -81,5 +81,24 @@
 /* Length of one line of a Debian tracker text list (DSA/DLA/DTSA, CVE/list);
  * longer lines are skipped with a warning (the longest real one is ~2 KiB). */
 #define VIGIL_MAX_DEBIAN_LINE 65536
+/* oval feed: tests, objects and states (together) of one OVAL file, kept in
+ * memory between its two passes (Red Hat's biggest stream has ~500k). */
+#define VIGIL_MAX_OVAL_ENTITIES 10000000
+/* ubuntu feed (and tarball import) */
+/* Members of one tarball given to `vigil db import` (the whole UCT is ~34k). */
+#define VIGIL_MAX_FEED_ARCHIVE_MEMBERS 10000000
+/* Status lines of one ubuntu-cve-tracker file (the biggest real one has ~2.5k). */
+#define VIGIL_MAX_UBUNTU_STATUS_LINES 200000
+/* Tests, objects, states and variables of one Ubuntu OVAL file. */
+#define VIGIL_MAX_UBUNTU_OVAL_ITEMS 10000000
+
+/* csaf and osv feeds */
+/* CSAF: depth of product_tree branches walked (Red Hat's trees are 3 deep). */
+#define VIGIL_MAX_CSAF_BRANCH_DEPTH 32
+/* CSAF: relationships followed from a product to its platform (a module's
+ * package is a component of a component). */
+#define VIGIL_MAX_CSAF_REL_DEPTH 8
+/* CSAF: length of a platform product id tried as the prefix of a product id. */
+#define VIGIL_MAX_CSAF_PLATFORM_ID 256
 
 #endif

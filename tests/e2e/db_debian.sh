@@ -67,11 +67,15 @@ before=$(status_counts)
 expect_exit 0 "re-import the JSON samples alone" V db import "$S/vunnel/debian.json" "$S/clair-v2/fetcher_debian_test.json" "$S/vuls-data-update/tracker-api/advisory.json"
 check "lists kept, counts unchanged" test "$(status_counts)" = "$before"
 
-# A walk of the whole debian directory finds the same 11 files.
+# A walk of the whole debian directory finds the same 11 files, plus the 4
+# lists inside vuls-data-update's tarball of the tracker repository.
+TB="$S/vuls-data-update/tracker-salsa/security-tracker-master.tar.gz"
+mkdir -p "$T/tb" && tar -xzf "$TB" -C "$T/tb"
+TBL=("$T"/tb/security-tracker-master/data/{DSA,DLA,DTSA,CVE}/list)
 DB="$T/walk.db"
 expect_exit 0 "import the whole debian directory" V db import "$DEB"
-check "the walk imports 11 files and skips the rest" grep -Eq "imported 11 files into 1 feed .*skipped [1-9][0-9]* unrecognised files" "$T/out"
-same "walk: the same counts" <(COUNTS "${LISTS[@]}" "${SAMPLES[@]}") <(status_counts)
+check "the walk imports 15 files and skips the rest" grep -Eq "imported 15 files into 1 feed .*skipped [1-9][0-9]* unrecognised files" "$T/out"
+same "walk: the same counts" <(COUNTS "${LISTS[@]}" "${SAMPLES[@]}" "${TBL[@]}") <(status_counts)
 
 # Compressed copies give the same data.
 mkdir -p "$T/z"

@@ -17,6 +17,7 @@
 #define VIGIL_FEED_H
 
 #include "../store/store.h"
+#include "../../util/strmap.h"
 #include "vigil/buf.h"
 
 #include <stdint.h>
@@ -39,6 +40,9 @@ struct vigil_feed_run {
 		int64_t id;
 	} * units; /* units replaced so far in this run */
 	size_t nunits, cap;
+	struct vigil_strmap unit_index; /* key -> index + 1 into units */
+	void *priv;                     /* the feed's own state for the run, or NULL */
+	void (*priv_free)(void *priv);  /* called by vigil_feed_run_release() */
 	uint64_t files;   /* files imported */
 	uint64_t records; /* affected records written (before deduplication) */
 	uint64_t skipped; /* items inside files skipped with a warning */
@@ -104,6 +108,21 @@ int vigil_feed_run_begin(struct vigil_feed_run *run, const struct vigil_feed *fe
 /** Import one file with the run's feed (vigil_feed_read + import). */
 int vigil_feed_run_file(struct vigil_feed_run *run, const char *path) VIGIL_WARN_UNUSED;
 /**
+ * Import one decompressed file held in memory (an archive member): `data`
+ * must be NUL-terminated at data[len]; `mtime` is RFC 3339 or "".
+ */
+int vigil_feed_run_data(struct vigil_feed_run *run, const char *path, const char *data,
+                        size_t len, const char *mtime) VIGIL_WARN_UNUSED;
+/*
+ * Runs sharing one transaction (an archive holding files of several feeds):
+ * vigil_feed_run_init() starts a run without beginning a transaction, and
+ * vigil_feed_run_finish() recounts and stamps the feed without committing;
+ * the caller begins and commits the store transaction around them.
+ */
+void vigil_feed_run_init(struct vigil_feed_run *run, const struct vigil_feed *feed,
+                         struct vigil_store *store);
+int vigil_feed_run_finish(struct vigil_feed_run *run) VIGIL_WARN_UNUSED;
+/**
  * The store id of unit `key` for this run: replaced (emptied, `meta`
  * recorded) the first time the run asks for it, reused as it is afterwards.
  */
@@ -113,6 +132,27 @@ int vigil_feed_run_unit(struct vigil_feed_run *run, const char *key,
 int vigil_feed_run_commit(struct vigil_feed_run *run) VIGIL_WARN_UNUSED;
 /** Roll back (if still open) and release the run; safe after commit. */
 void vigil_feed_run_release(struct vigil_feed_run *run);
+
+/*
+ * Tarballs of upstream trees (tar, pax, GNU tar; plain or compressed with
+ * any filter libarchive reads), streamed member by member, never unpacked.
+ */
+struct vigil_feed_archive;
+
+/** 1 when `head` (the first decompressed bytes of a file) is a tar header. */
+int vigil_feed_is_archive(const char *head, size_t len);
+/** Open tarball `path`. Returns 0, VIGIL_EIO or VIGIL_EINVALID. */
+int vigil_feed_archive_open(struct vigil_feed_archive **out, const char *path) VIGIL_WARN_UNUSED;
+/**
+ * The next regular member: its name (borrowed until the next call), its
+ * whole content into `data` (NUL-terminated; over VIGIL_MAX_FEED_FILE_SIZE
+ * is VIGIL_ETOOBIG) and its mtime as RFC 3339 into mtime[32]. Directories,
+ * links and special files are passed over. Returns 1, 0 at the end, or
+ * VIGIL_EINVALID (corrupt archive or compressed data, naming the member).
+ */
+int vigil_feed_archive_next(struct vigil_feed_archive *a, const char **name, vigil_buf *data,
+                            char mtime[32]) VIGIL_WARN_UNUSED;
+void vigil_feed_archive_close(struct vigil_feed_archive *a);
 
 /** The current time as RFC 3339 UTC ("2026-11-29T20:30:00Z") into out[32]. */
 void vigil_feed_now(char out[32]);

@@ -14,7 +14,7 @@
  *           SRC, ID)"), a fix beats "not affected", which beats "no fix
  *           yet" (VIGIL_MATCH_FIX_LOWEST);
  *   ubuntu: the ubuntu-cve-tracker's statement (feed "ubuntu", by source
- *           package) over USN OVAL (feed "oval", by binary package and
+ *           package) over USN OVAL (feed "ubuntu-oval", by binary package and
  *           binary version).
  */
 #include "matcher.h"
@@ -41,7 +41,7 @@ static const char *const ubuntu_ids[] = { "ubuntu", NULL };
 
 static const struct vigil_match_source ubuntu_sources[] = {
 	{ "ubuntu", NULL, VIGIL_MATCH_SOURCE },
-	{ "oval", NULL, VIGIL_MATCH_BINARY },
+	{ "ubuntu-oval", NULL, VIGIL_MATCH_BINARY },
 	{ NULL, NULL, VIGIL_MATCH_SOURCE },
 };
 

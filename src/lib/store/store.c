@@ -203,6 +203,25 @@ int vigil_store_source_put(struct vigil_store *s, const char *feed,
 	return s->ops->source_put(s, feed, src);
 }
 
+/* csaf and osv feeds */
+
+int vigil_store_put_range(struct vigil_store *s, int64_t unit, const char *ns, const char *vuln,
+                          const char *package, int seq, const char *ranges, const char *versions)
+{
+	return s->ops->put_range(s, unit, ns, vuln, package, seq, ranges, versions);
+}
+
+int vigil_store_put_alias(struct vigil_store *s, int64_t unit, const char *vuln, const char *alias)
+{
+	return s->ops->put_alias(s, unit, vuln, alias);
+}
+
+int vigil_store_lookup_ranges(struct vigil_store *s, const char *ns, const char *package,
+                              vigil_store_range_cb cb, void *payload)
+{
+	return s->ops->lookup_ranges(s, ns, package, cb, payload);
+}
+
 int vigil_store_lookup_batch(struct vigil_store *s, const char *ns, const char *const *packages,
                              size_t npackages, vigil_store_record_cb cb, void *payload)
 {

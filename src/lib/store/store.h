@@ -73,8 +73,8 @@ struct vigil_store_record {
 	const char *link;
 	enum vigil_severity severity;
 	const char *metadata; /* JSON text or NULL */
-	const char *arch;     /* POSIX ERE searched in the package's arch; "" = every arch */
 	const char *unit;     /* key of the feed unit that stated it ("v3.18/main", "json") */
+	const char *arch;     /* POSIX ERE searched in the package's arch; "" = every arch */
 };
 
 typedef int (*vigil_store_record_cb)(const struct vigil_store_record *rec, void *payload);
@@ -89,6 +89,24 @@ struct vigil_store_source {
 };
 
 typedef int (*vigil_store_source_cb)(const struct vigil_store_source *src, void *payload);
+
+/* One version-range statement returned by vigil_store_lookup_ranges() (OSV).
+ * Borrowed for the callback. */
+struct vigil_store_range {
+	const char *namespace_name;
+	const char *package;
+	const char *vuln;     /* the ID */
+	int seq;              /* position of the affected[] entry in its document */
+	const char *ranges;   /* JSON: [{"type", "repo"?, "events": [{"introduced": V}, ...]}] */
+	const char *versions; /* JSON: ["1.0.1", ...], explicitly affected versions */
+	const char *feed;
+	const char *description; /* details of the same unit; "" when none */
+	const char *link;
+	enum vigil_severity severity;
+	const char *metadata; /* JSON text or NULL */
+};
+
+typedef int (*vigil_store_range_cb)(const struct vigil_store_range *r, void *payload);
 
 /* Per feed, for `vigil db status`. Owned by the vigil_store_status list. */
 struct vigil_store_feed_status {
@@ -167,7 +185,13 @@ struct vigil_store_ops {
 	                         const char *vuln, const char *package,
 	                         enum vigil_affected_status status, const char *fixed_version,
 	                         const char *arch);
-	/* match and scan (migrations 3 and 4) */
+	/* csaf and osv feeds (migration 4) */
+	int (*put_range)(struct vigil_store *s, int64_t unit, const char *ns, const char *vuln,
+	                 const char *package, int seq, const char *ranges, const char *versions);
+	int (*put_alias)(struct vigil_store *s, int64_t unit, const char *vuln, const char *alias);
+	int (*lookup_ranges)(struct vigil_store *s, const char *ns, const char *package,
+	                     vigil_store_range_cb cb, void *payload);
+	/* match and scan (migration 6) */
 	int (*lookup_batch)(struct vigil_store *s, const char *ns, const char *const *packages,
 	                    size_t npackages, vigil_store_record_cb cb, void *payload);
 	int (*layer_entries_get)(struct vigil_store *s, const char *diff_id, const char *engine,
@@ -304,6 +328,36 @@ int vigil_store_sources(struct vigil_store *s, const char *feed, vigil_store_sou
 /** Record (or replace) source src->key of `feed`. Inside the transaction that imports it. */
 int vigil_store_source_put(struct vigil_store *s, const char *feed,
                            const struct vigil_store_source *src);
+
+/**
+ * Record that `package` of namespace `ns` (put first) is, for vulnerability
+ * `vuln`, affected within the version ranges `ranges` and at the versions
+ * `versions` (JSON texts as struct vigil_store_range describes; NULL is
+ * "[]"). `seq` tells apart several statements of one unit for the same
+ * (package, ID); a second put with the same seq is ignored. The records
+ * count of `db status` counts these (namespace, package, ID) too.
+ */
+int vigil_store_put_range(struct vigil_store *s, int64_t unit, const char *ns, const char *vuln,
+                          const char *package, int seq, const char *ranges, const char *versions);
+
+/** Record `alias` (a CVE-, GHSA- ID) as another name of `vuln` for `unit`. */
+int vigil_store_put_alias(struct vigil_store *s, int64_t unit, const char *vuln,
+                          const char *alias);
+
+/**
+ * Call `cb` for every range statement of (`ns`, `package`), ordered by
+ * vulnerability ID, feed and seq, with the details of the same unit. A
+ * non-zero return from `cb` stops the walk and is returned. Returns 0 or
+ * VIGIL_EDB.
+ */
+int vigil_store_lookup_ranges(struct vigil_store *s, const char *ns, const char *package,
+                              vigil_store_range_cb cb, void *payload);
+
+/** "Unknown", "Negligible", ... (Clair's spelling). Static. */
+const char *vigil_severity_name(enum vigil_severity sev);
+/** Parse a severity name on Clair's or Trivy's scale, case-insensitive. Returns 0 or
+ * VIGIL_EINVALID. */
+int vigil_severity_parse(enum vigil_severity *out, const char *name);
 
 /**
  * The matcher's batched lookup: call `cb` for every record of namespace `ns`

@@ -103,7 +103,43 @@ const struct vigil_store_migration vigil_store_sqlite_migrations[] = {
 	   * package's arch, '' for every arch. Records of one unit that differ
 	   * only in arch are merged into one alternation (see put_affected_arch). */
 	  "ALTER TABLE affected ADD COLUMN arch TEXT NOT NULL DEFAULT '';\n" },
-	{ 4, "layer cache of vigil scan",
+	{ 4, "index affected by unit",
+	  /* Replacing a unit deleted its records through its namespaces: a
+	   * scan of each namespace's whole range, fine for a few big units
+	   * (Alpine's branch/repo) but quadratic for feeds with one unit per
+	   * CVE (ubuntu-cve-tracker, CSAF): re-importing the 33k tracker files
+	   * took minutes. With this index a unit's delete is a range of it. */
+	  "CREATE INDEX affected_unit ON affected (unit_id, namespace_id);\n" },
+	{ 5, "affected ranges and aliases (csaf, osv)",
+	  /* Version ranges of a vulnerable package, for feeds that state them
+	   * as ranges instead of one fixed version (OSV). One row per affected[]
+	   * entry of a record: `seq` is the entry's position in its document;
+	   * `ranges` is the JSON list of {"type", "repo"?, "events": [{"introduced"
+	   * |"fixed"|"last_affected"|"limit": V}, ...]} in upstream order;
+	   * `versions` the JSON list of explicitly affected versions. Keyed by
+	   * the matcher's lookup (namespace, package) like affected; unlike it,
+	   * indexed by unit: OSV has one small unit per record, thousands per
+	   * namespace, and replacing one must not scan the namespace. */
+	  "CREATE TABLE affected_range (\n"
+	  "  namespace_id INTEGER NOT NULL REFERENCES namespace (id),\n"
+	  "  package TEXT NOT NULL,\n"
+	  "  name TEXT NOT NULL,\n"
+	  "  unit_id INTEGER NOT NULL REFERENCES feed_unit (id),\n"
+	  "  seq INTEGER NOT NULL,\n"
+	  "  ranges TEXT NOT NULL DEFAULT '[]',\n"
+	  "  versions TEXT NOT NULL DEFAULT '[]',\n"
+	  "  PRIMARY KEY (namespace_id, package, name, unit_id, seq)\n"
+	  ") WITHOUT ROWID;\n"
+	  "CREATE INDEX affected_range_unit ON affected_range (unit_id);\n"
+	  /* Other IDs of a vulnerability (OSV aliases: CVE-, GHSA-), per unit. */
+	  "CREATE TABLE vulnerability_alias (\n"
+	  "  unit_id INTEGER NOT NULL REFERENCES feed_unit (id),\n"
+	  "  name TEXT NOT NULL,\n"
+	  "  alias TEXT NOT NULL,\n"
+	  "  PRIMARY KEY (unit_id, name, alias)\n"
+	  ") WITHOUT ROWID;\n"
+	  "CREATE INDEX vulnerability_alias_alias ON vulnerability_alias (alias);\n" },
+	{ 6, "layer cache of vigil scan",
 	  /* What one layer holds that the detectors read (kept files, symlinks,
 	   * whiteouts...), serialized (src/lib/scan/cache.c), by diff_id.
 	   * `engine` fingerprints the detectors' wanted paths: entries kept for

@@ -107,13 +107,13 @@ static void ubuntu_tracker_over_oval(void **state)
 	/* The tracker (by source) says fixed in 1.12; USN OVAL (by binary) 1.15. */
 	fx_rec("ubuntu", "CVE-2023-1/openssl", UBU, "openssl", "CVE-2023-1", "3.0.2-0ubuntu1.12",
 	       NULL);
-	fx_rec("oval", "usn", UBU, "libssl3", "CVE-2023-1", "3.0.2-0ubuntu1.15", NULL);
+	fx_rec("ubuntu-oval", "usn", UBU, "libssl3", "CVE-2023-1", "3.0.2-0ubuntu1.15", NULL);
 	/* Only OVAL knows CVE-2023-2: binary name, binary version. */
-	fx_rec("oval", "usn", UBU, "libssl3", "CVE-2023-2", "3.0.2-0ubuntu1.11", NULL);
-	fx_rec("oval", "usn", UBU, "libzstd1", "CVE-2023-3", "1.4.8+dfsg-3build2", NULL);
+	fx_rec("ubuntu-oval", "usn", UBU, "libssl3", "CVE-2023-2", "3.0.2-0ubuntu1.11", NULL);
+	fx_rec("ubuntu-oval", "usn", UBU, "libzstd1", "CVE-2023-3", "1.4.8+dfsg-3build2", NULL);
 	/* Tracker: needed (no fix) beats an OVAL fix. */
 	fx_rec("ubuntu", "CVE-2023-4/openssl", UBU, "openssl", "CVE-2023-4", NULL, NULL);
-	fx_rec("oval", "usn", UBU, "libssl3", "CVE-2023-4", "3.0.2-0ubuntu1.13", NULL);
+	fx_rec("ubuntu-oval", "usn", UBU, "libssl3", "CVE-2023-4", "3.0.2-0ubuntu1.13", NULL);
 	assert_int_equal(fx_match(UBU, pkgs, 3), 0);
 	fx_expect("libssl3", "CVE-2023-1", "3.0.2-0ubuntu1.12");
 	fx_expect("openssl", "CVE-2023-1", "3.0.2-0ubuntu1.12");
@@ -125,7 +125,7 @@ static void ubuntu_tracker_over_oval(void **state)
 	fx_expect("openssl", "CVE-2023-4", NULL);
 	assert_int_equal(fx_nfound, 6);
 	assert_string_equal(fx_get("libssl3", "CVE-2023-1")->feed, "ubuntu");
-	assert_string_equal(fx_get("libssl3", "CVE-2023-2")->feed, "oval");
+	assert_string_equal(fx_get("libssl3", "CVE-2023-2")->feed, "ubuntu-oval");
 }
 
 int main(void)
