@@ -59,6 +59,8 @@ static void progress_step(vigil_db *db, const struct vigil_feed_run *run, const 
 {
 	if (!db->progress)
 		return;
+	if (db->prog.feed != run->feed->name) /* the files of a tarball: counted per feed */
+		db->prog.files_done = 0;
 	db->prog.feed = run->feed->name;
 	db->prog.phase = "import";
 	db->prog.file = file;

@@ -224,14 +224,26 @@ static const char *upstream_base(const struct vigil_feed *feed)
 	return v && *v ? v : feed->upstream;
 }
 
+/*
+ * The URL of a source: its path under the feed's base. A source given as a
+ * whole URL is fetched there, unless VIGIL_FEED_<NAME>_URL replaces the
+ * base: then it is looked for under the new base as "<host>/<path>", so one
+ * local mirror server holds all of a feed's files.
+ */
 static int source_url(const struct vigil_feed *feed, const struct vigil_feed_source *src,
                       vigil_buf *out)
 {
 	const char *base = upstream_base(feed);
+	const char *rest = strstr(src->path, "://");
 	size_t len;
 
-	if (strstr(src->path, "://"))
+	if (rest && base == feed->upstream)
 		return vigil_buf_puts(out, src->path);
+	if (rest && base) {
+		len = strlen(base);
+		return vigil_buf_printf(out, "%s%s%s", base, len && base[len - 1] == '/' ? "" : "/",
+		                        rest + 3);
+	}
 	if (!base)
 		return vigil_error_set(VIGIL_EUNSUPPORTED, "feed '%s': no upstream URL for '%s'",
 		                       feed->name, src->path);
@@ -495,7 +507,7 @@ static int import_archive(struct feed_update *fu, struct vigil_feed_run *run, st
 	if (!err && rc < 0)
 		err = s->downloaded ? vigil_error_prefix(rc, "'%s'", source_label(s)) : rc;
 	if (!err && !taken)
-		err = vigil_error_set(VIGIL_EINVALID, "'%s': no member of the archive is a %s file",
+		err = vigil_error_set(VIGIL_EINVALID, "'%s': no member of the archive is a file of feed '%s'",
 		                      source_label(s), fu->feed->name);
 	if (!err)
 		vigil_log(INFO, COMPONENT, "'%s': %llu members imported, %llu passed over",
@@ -521,7 +533,7 @@ static int source_kind(struct feed_update *fu, struct source *s, int *archive)
 	} else if (head.len == 0) {
 		err = vigil_error_set(VIGIL_EINVALID, "'%s': empty file", source_label(s));
 	} else if (!fu->feed->probe(s->path.ptr, head.ptr, head.len)) {
-		err = vigil_error_set(VIGIL_EINVALID, "'%s': not a %s file vigil recognises",
+		err = vigil_error_set(VIGIL_EINVALID, "'%s': not a file of feed '%s'",
 		                      source_label(s), fu->feed->name);
 	}
 	vigil_buf_release(&head);
