@@ -339,7 +339,7 @@ static int follow_pointer(struct feed_update *fu, struct source *s)
 	size_t n, i;
 	int err;
 
-	if ((err = vigil_feed_read(&line, s->path.ptr, 1024, 0)) < 0)
+	if ((err = vigil_feed_read(&line, s->path.ptr, VIGIL_MAX_SOURCE_POINTER, 0)) < 0)
 		goto out;
 	for (n = 0; n < line.len && line.ptr[n] != '\n' && line.ptr[n] != '\r'; n++)
 		;
