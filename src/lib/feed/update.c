@@ -354,8 +354,8 @@ static int follow_pointer(struct feed_update *fu, struct source *s)
 		goto out;
 	}
 	if ((err = vigil_buf_printf(&s->target, "%.*s/%.*s",
-	                            (int)(dir_end ? dir_end - s->location.ptr : 0),
-	                            s->location.ptr, (int)n, line.ptr)) < 0)
+	                            (int)(dir_end ? dir_end - s->location.ptr : 0), s->location.ptr,
+	                            (int)n, line.ptr)) < 0)
 		goto out;
 	if (fu->u->mirror) {
 		/* file://DIR/NAME: the file itself */
@@ -507,7 +507,8 @@ static int import_archive(struct feed_update *fu, struct vigil_feed_run *run, st
 	if (!err && rc < 0)
 		err = s->downloaded ? vigil_error_prefix(rc, "'%s'", source_label(s)) : rc;
 	if (!err && !taken)
-		err = vigil_error_set(VIGIL_EINVALID, "'%s': no member of the archive is a file of feed '%s'",
+		err = vigil_error_set(VIGIL_EINVALID,
+		                      "'%s': no member of the archive is a file of feed '%s'",
 		                      source_label(s), fu->feed->name);
 	if (!err)
 		vigil_log(INFO, COMPONENT, "'%s': %llu members imported, %llu passed over",
@@ -675,7 +676,8 @@ static int update_sources(struct feed_update *fu, int named)
 	for (i = 0; i < fu->n; i++) {
 		struct source *s = &fu->srcs[i];
 		fu->prog.files_done = i;
-		progress(fu, "fetch", s->src->mirror && fu->u->mirror ? s->src->mirror : s->src->path);
+		progress(fu, "fetch",
+		         s->src->mirror && fu->u->mirror ? s->src->mirror : s->src->path);
 		err = fu->u->mirror ? mirror_source(fu, s) : url_source(fu, s);
 		if (!err && s->state == SOURCE_CHANGED && (s->src->flags & VIGIL_SOURCE_POINTER))
 			err = follow_pointer(fu, s);
@@ -722,7 +724,7 @@ static int update_feed(struct updater *u, const struct vigil_feed *feed, int nam
 		fu.rep.message = "no upstream sources (import only)";
 	} else {
 		err = update_sources(&fu, named);
-		fu.rep.outcome = fu.skip         ? VIGIL_DB_UPDATE_SKIPPED
+		fu.rep.outcome = fu.skip          ? VIGIL_DB_UPDATE_SKIPPED
 		                 : fu.rep.changed ? VIGIL_DB_UPDATE_UPDATED
 		                                  : VIGIL_DB_UPDATE_UNCHANGED;
 		if (fu.skip)
