@@ -31,6 +31,24 @@ VIGIL_EXTERN void vigil_db_free(vigil_db *db);
 VIGIL_EXTERN size_t vigil_db_feed_count(void);
 VIGIL_EXTERN const char *vigil_db_feed_name(size_t i);
 
+/* Progress of an import or update, for a progress bar. Borrowed for the callback. */
+typedef struct vigil_db_progress {
+	const char *feed;     /* the feed being imported or updated */
+	const char *phase;    /* "fetch" (a source being fetched or checked) or "import" */
+	const char *file;     /* the file, URL or archive member just handled */
+	uint64_t files_done;  /* files (and archive members) done in this phase */
+	uint64_t files_total; /* how many there are, 0 when not known (archive members) */
+	uint64_t records;     /* records written so far for the feed */
+} vigil_db_progress;
+
+typedef void (*vigil_db_progress_cb)(const vigil_db_progress *p, void *payload);
+
+/**
+ * Hear about the progress of vigil_db_import() and vigil_db_update() on `db`
+ * (after each file, archive member or fetched source). NULL: silence.
+ */
+VIGIL_EXTERN void vigil_db_set_progress(vigil_db *db, vigil_db_progress_cb cb, void *payload);
+
 typedef struct vigil_db_import_opts {
 	unsigned version;
 	const char *feed; /* import every file as this feed; NULL = recognise each file */

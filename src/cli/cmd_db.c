@@ -13,6 +13,8 @@
 #include <jansson.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 static const char usage_text[] =
         "usage: vigil db import [--feed NAME] PATH...\n"
@@ -67,6 +69,80 @@ static int feed_known(const char *name)
 	return 0;
 }
 
+/*
+ * A progress line on stderr, only when stderr is a terminal (and not
+ * --quiet): redrawn in place ("\r", erase line) at most every
+ * PROGRESS_INTERVAL_MS, or when the feed or phase changes; erased before
+ * any other output. Elsewhere nothing is drawn: the output stays the plain
+ * summary lines.
+ */
+#define PROGRESS_INTERVAL_MS 100
+#define PROGRESS_BAR 24
+
+struct progress {
+	int on;        /* stderr is a terminal */
+	int drawn;     /* a line is on the screen */
+	double last;   /* when it was drawn, ms */
+	char feed[64]; /* the feed and phase it shows */
+	char phase[16];
+};
+
+static double now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+static void progress_clear(struct progress *pr)
+{
+	if (!pr->drawn)
+		return;
+	fputs("\r\033[K", stderr);
+	fflush(stderr);
+	pr->drawn = 0;
+}
+
+static void progress_draw(const vigil_db_progress *p, void *payload)
+{
+	struct progress *pr = payload;
+	char bar[PROGRESS_BAR + 1];
+	double t = now_ms();
+	int fresh = strcmp(pr->feed, p->feed) != 0 || strcmp(pr->phase, p->phase) != 0;
+	size_t i, fill;
+
+	if (!fresh && pr->drawn && t - pr->last < PROGRESS_INTERVAL_MS)
+		return;
+	snprintf(pr->feed, sizeof(pr->feed), "%s", p->feed);
+	snprintf(pr->phase, sizeof(pr->phase), "%s", p->phase);
+	pr->last = t;
+	fputs("\r\033[K", stderr);
+	if (p->files_total) {
+		fill = (size_t)(p->files_done * PROGRESS_BAR / p->files_total);
+		for (i = 0; i < PROGRESS_BAR; i++)
+			bar[i] = i < fill ? '#' : '.';
+		bar[PROGRESS_BAR] = '\0';
+		fprintf(stderr, "%s: %s [%s] %llu/%llu files", p->feed, p->phase, bar,
+		        (unsigned long long)p->files_done, (unsigned long long)p->files_total);
+	} else {
+		fprintf(stderr, "%s: %s %llu files", p->feed, p->phase,
+		        (unsigned long long)p->files_done);
+	}
+	if (strcmp(p->phase, "import") == 0)
+		fprintf(stderr, ", %llu records", (unsigned long long)p->records);
+	fflush(stderr);
+	pr->drawn = 1;
+}
+
+static void progress_start(struct progress *pr, vigil_db *db, const struct cli_ctx *ctx)
+{
+	memset(pr, 0, sizeof(*pr));
+	pr->on = !ctx->quiet && isatty(STDERR_FILENO);
+	if (pr->on)
+		vigil_db_set_progress(db, progress_draw, pr);
+}
+
 static void print_summary(const vigil_db_import_stats *st)
 {
 	printf("imported %llu file%s into %u feed%s (%llu records)", (unsigned long long)st->files,
@@ -84,6 +160,7 @@ static int db_import(int argc, char **argv, struct cli_ctx *ctx)
 {
 	vigil_db_import_opts opts = VIGIL_DB_IMPORT_OPTS_INIT;
 	vigil_db_import_stats stats;
+	struct progress pr;
 	const char **paths = vigil_calloc((size_t)argc + 1, sizeof(char *));
 	size_t n = 0;
 	vigil_db *db = NULL;
@@ -108,8 +185,14 @@ static int db_import(int argc, char **argv, struct cli_ctx *ctx)
 		rc = cli_usage("db", "unknown feed '%s'", opts.feed);
 	if (rc != EXIT_OK)
 		goto out;
-	if ((err = vigil_db_open(&db, ctx->db, VIGIL_DB_CREATE)) < 0 ||
-	    (err = vigil_db_import(db, paths, n, &opts, &stats)) < 0) {
+	if ((err = vigil_db_open(&db, ctx->db, VIGIL_DB_CREATE)) < 0) {
+		rc = cli_fail(err);
+		goto out;
+	}
+	progress_start(&pr, db, ctx);
+	err = vigil_db_import(db, paths, n, &opts, &stats);
+	progress_clear(&pr);
+	if (err < 0) {
 		rc = cli_fail(err);
 		goto out;
 	}
@@ -223,12 +306,14 @@ out:
 struct update_out {
 	const struct cli_ctx *ctx;
 	unsigned failed; /* feeds whose failure was reported */
+	struct progress pr;
 };
 
 static void print_update(const vigil_db_update_report *r, void *payload)
 {
 	struct update_out *out = payload;
 
+	progress_clear(&out->pr);
 	if (r->outcome == VIGIL_DB_UPDATE_FAILED) {
 		fprintf(stderr, "vigil: feed '%s': %s\n", r->feed, r->message);
 		out->failed++;
@@ -244,7 +329,7 @@ static void print_update(const vigil_db_update_report *r, void *payload)
 		printf("%s: unchanged: %u sources\n", r->feed, r->sources);
 		break;
 	case VIGIL_DB_UPDATE_SKIPPED:
-		printf("%s: skipped: no upstream sources (import only)\n", r->feed);
+		printf("%s: skipped: %s\n", r->feed, r->message);
 		break;
 	case VIGIL_DB_UPDATE_FAILED:
 		printf("%s: failed: %s\n", r->feed, r->message);
@@ -255,7 +340,7 @@ static void print_update(const vigil_db_update_report *r, void *payload)
 static int db_update(int argc, char **argv, struct cli_ctx *ctx)
 {
 	vigil_db_update_opts opts = VIGIL_DB_UPDATE_OPTS_INIT;
-	struct update_out out = { ctx, 0 };
+	struct update_out out;
 	vigil_db *db = NULL;
 	int i, err, rc = EXIT_OK;
 
@@ -280,7 +365,11 @@ static int db_update(int argc, char **argv, struct cli_ctx *ctx)
 		return rc;
 	if ((err = vigil_db_open(&db, ctx->db, VIGIL_DB_CREATE)) < 0)
 		return cli_fail(err);
+	progress_start(&out.pr, db, ctx);
+	out.ctx = ctx;
+	out.failed = 0;
 	err = vigil_db_update(db, &opts, print_update, &out);
+	progress_clear(&out.pr);
 	/* A feed's failure was reported by print_update; others (a bad mirror
 	 * directory) are reported here. */
 	if (err < 0)

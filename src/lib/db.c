@@ -23,6 +23,9 @@
 
 struct vigil_db {
 	struct vigil_store *store;
+	vigil_db_progress_cb progress;
+	void *progress_payload;
+	vigil_db_progress prog;
 };
 
 struct vigil_db_status {
@@ -44,6 +47,27 @@ struct plan {
 	uint64_t unrecognised;
 	const struct vigil_feed *forced;
 };
+
+void vigil_db_set_progress(vigil_db *db, vigil_db_progress_cb cb, void *payload)
+{
+	db->progress = cb;
+	db->progress_payload = payload;
+}
+
+/* One more file (or archive member) of `run` imported. */
+static void progress_step(vigil_db *db, const struct vigil_feed_run *run, const char *file)
+{
+	if (!db->progress)
+		return;
+	if (db->prog.feed != run->feed->name) /* the files of a tarball: counted per feed */
+		db->prog.files_done = 0;
+	db->prog.feed = run->feed->name;
+	db->prog.phase = "import";
+	db->prog.file = file;
+	db->prog.files_done++;
+	db->prog.records = run->records;
+	db->progress(&db->prog, db->progress_payload);
+}
 
 int vigil_db_open(vigil_db **out, const char *dsn, unsigned flags)
 {
@@ -266,9 +290,15 @@ static int import_feed(vigil_db *db, const struct plan *p, const struct vigil_fe
 
 	if ((err = vigil_feed_run_begin(&run, feed, db->store)) < 0)
 		return err;
-	for (i = 0; i < p->n && !err; i++)
-		if (p->files[i].feed == feed)
-			err = vigil_feed_run_file(&run, p->files[i].path);
+	db->prog.files_done = db->prog.files_total = 0;
+	for (i = 0; i < p->n; i++)
+		db->prog.files_total += p->files[i].feed == feed;
+	for (i = 0; i < p->n && !err; i++) {
+		if (p->files[i].feed != feed)
+			continue;
+		if ((err = vigil_feed_run_file(&run, p->files[i].path)) == 0)
+			progress_step(db, &run, p->files[i].path);
+	}
 	if (!err)
 		err = vigil_feed_run_commit(&run);
 	if (!err) {
@@ -340,6 +370,7 @@ static int import_archive(vigil_db *db, struct plan *p, const struct candidate *
 		                               data.len, mtime)) < 0)
 			break;
 		taken++;
+		progress_step(db, shared_run(db, sr, feed), label.ptr);
 	}
 	if (!err && rc < 0)
 		err = rc;
@@ -382,11 +413,14 @@ static int import_shared(vigil_db *db, struct plan *p, vigil_db_import_stats *st
 	sr.open = vigil_calloc(n, sizeof(*sr.open));
 	if ((err = vigil_store_begin(db->store)) < 0)
 		goto out;
+	db->prog.files_done = db->prog.files_total = 0; /* members: not known */
 	for (f = 0; f < n && !err; f++)
 		for (i = 0; i < p->n && !err; i++)
-			if (p->files[i].feed == vigil_feed_get(f))
-				err = vigil_feed_run_file(shared_run(db, &sr, p->files[i].feed),
-				                          p->files[i].path);
+			if (p->files[i].feed == vigil_feed_get(f) &&
+			    (err = vigil_feed_run_file(shared_run(db, &sr, p->files[i].feed),
+			                               p->files[i].path)) == 0)
+				progress_step(db, shared_run(db, &sr, p->files[i].feed),
+				              p->files[i].path);
 	for (i = 0; i < p->n && !err; i++)
 		if (p->files[i].archive)
 			err = import_archive(db, p, &p->files[i], &sr);
@@ -489,5 +523,5 @@ void vigil_db_status_free(vigil_db_status *st)
 int vigil_db_update(vigil_db *db, const vigil_db_update_opts *opts, vigil_db_update_cb cb,
                     void *payload)
 {
-	return vigil_feed_update(db->store, opts, cb, payload);
+	return vigil_feed_update(db->store, opts, cb, payload, db->progress, db->progress_payload);
 }

@@ -101,4 +101,9 @@
 /* CSAF: length of a platform product id tried as the prefix of a product id. */
 #define VIGIL_MAX_CSAF_PLATFORM_ID 256
 
+/* update sources */
+/* Bytes of a pointer source read for the name it holds (Red Hat's
+ * archive_latest.txt: one name of ~30 bytes). */
+#define VIGIL_MAX_SOURCE_POINTER 1024
+
 #endif

@@ -421,7 +421,7 @@ static int alpine_import(struct vigil_feed_run *run, const struct vigil_feed_fil
  */
 /* clang-format off */
 #define SECDB(branch, repo)                                                                        \
-	{ branch "/" repo ".json", "alpine/secdb-json/" branch "/" repo ".json" }
+	{ branch "/" repo ".json", "alpine/secdb-json/" branch "/" repo ".json", 0, NULL }
 
 static const struct vigil_feed_source alpine_sources[] = {
 	SECDB("edge", "main"), SECDB("edge", "community"),
@@ -445,7 +445,7 @@ static const struct vigil_feed_source alpine_sources[] = {
 	SECDB("v3.4", "main"), SECDB("v3.4", "community"),
 	SECDB("v3.3", "main"), SECDB("v3.3", "community"),
 	SECDB("v3.2", "main"),
-	{ NULL, NULL },
+	VIGIL_FEED_SOURCES_END,
 };
 /* clang-format on */
 

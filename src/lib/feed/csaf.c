@@ -600,9 +600,22 @@ static int csaf_import(struct vigil_feed_run *run, const struct vigil_feed_file 
 	return err;
 }
 
+/*
+ * `db update` source: Red Hat's VEX archive. archive_latest.txt names the
+ * newest csaf_vex_YYYY-MM-DD.tar.zst of the same directory; a new name
+ * fetches and imports that whole archive. No mirror holds it (with
+ * --mirror the feed is skipped).
+ */
+static const struct vigil_feed_source csaf_sources[] = {
+	{ "archive_latest.txt", NULL, VIGIL_SOURCE_POINTER, NULL },
+	VIGIL_FEED_SOURCES_END,
+};
+
 const struct vigil_feed vigil_feed_csaf = {
 	.name = "csaf",
 	.source = "https://security.access.redhat.com/data/csaf/v2/vex/",
 	.probe = csaf_probe,
 	.import = csaf_import,
+	.upstream = "https://security.access.redhat.com/data/csaf/v2/vex/",
+	.sources = csaf_sources,
 };

@@ -1137,9 +1137,27 @@ static int debian_import(struct vigil_feed_run *run, const struct vigil_feed_fil
 	return err < 0 ? err : 0;
 }
 
+/*
+ * `db update` sources (docs/internals/update.md): the tracker repository's
+ * advisory lists, raw from salsa (upstream base), and the tracker's JSON
+ * export (upstream only: no mirror holds it). data/CVE/list is not fetched:
+ * the JSON export states the same and wins over the lists anyway.
+ */
+/* clang-format off */
+static const struct vigil_feed_source debian_sources[] = {
+	{ "data/DSA/list", "debian/security-tracker/data/DSA/list", 0, NULL },
+	{ "data/DLA/list", "debian/security-tracker/data/DLA/list", 0, NULL },
+	{ "data/DTSA/list", "debian/security-tracker/data/DTSA/list", 0, NULL },
+	{ "https://security-tracker.debian.org/tracker/data/json", NULL, 0, NULL },
+	VIGIL_FEED_SOURCES_END,
+};
+/* clang-format on */
+
 const struct vigil_feed vigil_feed_debian = {
 	.name = "debian",
 	.source = "https://security-tracker.debian.org/tracker/",
 	.probe = debian_probe,
 	.import = debian_import,
+	.upstream = "https://salsa.debian.org/security-tracker-team/security-tracker/-/raw/master/",
+	.sources = debian_sources,
 };

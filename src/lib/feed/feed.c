@@ -255,6 +255,9 @@ int vigil_feed_is_archive(const char *head, size_t len)
 	unsigned long want = 0, sum = 0;
 	size_t i;
 
+	/* A zip archive (osv.dev's all.zip): its first local file header. */
+	if (len >= 30 && memcmp(head, "PK\003\004", 4) == 0)
+		return 1;
 	/* POSIX ustar, pax and GNU tar all carry "ustar" at offset 257, and
 	 * the octal sum of the header's bytes (its own field counted as
 	 * spaces) at 148: a text file that happens to say "ustar" there is
@@ -280,6 +283,7 @@ int vigil_feed_archive_open(struct vigil_feed_archive **out, const char *path)
 	archive_read_support_filter_all(fa->a);
 	archive_read_support_format_tar(fa->a);
 	archive_read_support_format_gnutar(fa->a);
+	archive_read_support_format_zip(fa->a);
 	if (archive_read_open_filename(fa->a, path, 1 << 17) != ARCHIVE_OK) {
 		int err = vigil_error_set(VIGIL_EIO, "cannot read '%s': %s", path,
 		                          archive_error_string(fa->a) ? archive_error_string(fa->a)

@@ -58,13 +58,38 @@ struct vigil_feed_run {
  * the feed's `upstream` base URL (which VIGIL_FEED_<NAME>_URL may replace),
  * or a whole URL ("https://...") used as it is; `mirror` is the same file's
  * path under a mirror directory laid out like ../shared/vulndata
- * ("alpine/secdb-json/v3.18/main.json"). `mirror` also names the source in
- * the store, so it is unique and stable.
+ * ("alpine/secdb-json/v3.18/main.json"). Either may be NULL: a source only
+ * upstream (the mirror has no copy) or only in mirrors (a mirror keeps a
+ * release upstream dropped, or splits one upstream tarball in several
+ * files). `mirror`, else `path`, names the source in the store, so it is
+ * unique and stable. The mirror copy may be compressed differently from the
+ * upstream file: the import recognises content, not names.
+ *
+ * A source that is a tarball or a zip archive is streamed member by member:
+ * members the feed's probe recognises are imported, others are counted and
+ * passed over; `within` (NULL: every member) restricts them to those under
+ * one of the space-separated directories named ("active retired" takes
+ * "active/..." and "<top>/active/..."). With VIGIL_SOURCE_POINTER the file
+ * fetched only names the file to import (its first line, a name in the same
+ * directory: Red Hat's archive_latest.txt); the pointer's validators and
+ * digest stand for the named file's.
  */
+enum vigil_feed_source_flags {
+	VIGIL_SOURCE_POINTER = 1 << 0,
+};
+
 struct vigil_feed_source {
 	const char *path;
 	const char *mirror;
+	unsigned flags;
+	const char *within;
 };
+
+/* Ends a feed's source list. */
+#define VIGIL_FEED_SOURCES_END                                                                     \
+	{                                                                                          \
+		NULL, NULL, 0, NULL                                                                \
+	}
 
 struct vigil_feed {
 	const char *name;   /* stable id: CLI --feed, database, metrics */
@@ -78,7 +103,7 @@ struct vigil_feed {
 	 * the file). */
 	int (*import)(struct vigil_feed_run *run, const struct vigil_feed_file *f);
 	/* What `db update` fetches: the base URL of `sources`, and the sources,
-	 * ended by { NULL, NULL }. NULL: the feed is import-only. */
+	 * ended by VIGIL_FEED_SOURCES_END. NULL: the feed is import-only. */
 	const char *upstream;
 	const struct vigil_feed_source *sources;
 };
@@ -135,11 +160,12 @@ void vigil_feed_run_release(struct vigil_feed_run *run);
 
 /*
  * Tarballs of upstream trees (tar, pax, GNU tar; plain or compressed with
- * any filter libarchive reads), streamed member by member, never unpacked.
+ * any filter libarchive reads) and zip archives, streamed member by member,
+ * never unpacked.
  */
 struct vigil_feed_archive;
 
-/** 1 when `head` (the first decompressed bytes of a file) is a tar header. */
+/** 1 when `head` (the first decompressed bytes of a file) is a tar or zip header. */
 int vigil_feed_is_archive(const char *head, size_t len);
 /** Open tarball `path`. Returns 0, VIGIL_EIO or VIGIL_EINVALID. */
 int vigil_feed_archive_open(struct vigil_feed_archive **out, const char *path) VIGIL_WARN_UNUSED;

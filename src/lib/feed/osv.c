@@ -467,9 +467,22 @@ static int osv_import(struct vigil_feed_run *run, const struct vigil_feed_file *
 	return err;
 }
 
+/*
+ * `db update` source: the Go ecosystem as osv.dev exports it, one zip of
+ * OSV records (the Go vulnerability database of vuln.go.dev, plus what
+ * osv.dev files under Go); a mirror holds golang/vulndb's data/osv as a
+ * tarball.
+ */
+static const struct vigil_feed_source osv_sources[] = {
+	{ "Go/all.zip", "osv/golang-vulndb/osv.tar.xz", 0, NULL },
+	VIGIL_FEED_SOURCES_END,
+};
+
 const struct vigil_feed vigil_feed_osv = {
 	.name = "osv",
 	.source = "https://osv.dev/",
 	.probe = osv_probe,
 	.import = osv_import,
+	.upstream = "https://osv-vulnerabilities.storage.googleapis.com/",
+	.sources = osv_sources,
 };

@@ -1082,9 +1082,30 @@ static int oval_probe(const char *path, const char *head, size_t len)
 	return 1;
 }
 
+/*
+ * `db update` sources: Red Hat's OVAL v2 stream of each supported RHEL major
+ * (upstream base), Rocky's and Alma's OVAL (whole URLs). Mirrors hold the
+ * Rocky 9 file only, xz-compressed.
+ */
+/* clang-format off */
+#define RHEL(n) { "RHEL" #n "/rhel-" #n ".oval.xml.bz2", NULL, 0, NULL }
+static const struct vigil_feed_source oval_sources[] = {
+	RHEL(7), RHEL(8), RHEL(9), RHEL(10),
+	{ "https://dl.rockylinux.org/pub/oval/org.rockylinux.rlsa-8.xml.bz2", NULL, 0, NULL },
+	{ "https://dl.rockylinux.org/pub/oval/org.rockylinux.rlsa-9.xml.bz2",
+	  "redhat/rocky-oval-normalized/org.rockylinux.rlsa-9.xml.xz", 0, NULL },
+	{ "https://repo.almalinux.org/security/oval/org.almalinux.alsa-8.xml.bz2", NULL, 0, NULL },
+	{ "https://repo.almalinux.org/security/oval/org.almalinux.alsa-9.xml.bz2", NULL, 0, NULL },
+	VIGIL_FEED_SOURCES_END,
+};
+#undef RHEL
+/* clang-format on */
+
 const struct vigil_feed vigil_feed_oval = {
 	.name = "oval",
 	.source = "https://access.redhat.com/security/data/oval/v2/",
 	.probe = oval_probe,
 	.import = oval_import,
+	.upstream = "https://security.access.redhat.com/data/oval/v2/",
+	.sources = oval_sources,
 };

@@ -546,9 +546,25 @@ static int ubuntu_probe(const char *path, const char *head, size_t len)
 	return 0;
 }
 
+/*
+ * `db update` sources: upstream, a snapshot tarball of the tracker's git
+ * master (cgit, one request; only active/ and retired/ are read); a mirror
+ * holds those two directories as two tarballs.
+ */
+/* clang-format off */
+static const struct vigil_feed_source ubuntu_sources[] = {
+	{ "snapshot/ubuntu-cve-tracker-master.tar.gz", NULL, 0, "active retired" },
+	{ NULL, "ubuntu/ubuntu-cve-tracker/active.tar.xz", 0, NULL },
+	{ NULL, "ubuntu/ubuntu-cve-tracker/retired.tar.xz", 0, NULL },
+	VIGIL_FEED_SOURCES_END,
+};
+/* clang-format on */
+
 const struct vigil_feed vigil_feed_ubuntu = {
 	.name = "ubuntu",
 	.source = "https://git.launchpad.net/ubuntu-cve-tracker",
 	.probe = ubuntu_probe,
 	.import = ubuntu_import,
+	.upstream = "https://git.launchpad.net/ubuntu-cve-tracker/",
+	.sources = ubuntu_sources,
 };

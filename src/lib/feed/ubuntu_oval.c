@@ -544,9 +544,34 @@ static int oval_probe(const char *path, const char *head, size_t len)
 	       (has(head, len, "oval:com.ubuntu.") || has(head, len, "Canonical USN OVAL"));
 }
 
+/*
+ * `db update` sources: Canonical's USN OVAL of each supported LTS release
+ * (bz2 upstream); mirrors hold noble (xz) and two releases upstream no
+ * longer lists (lunar, oracular).
+ */
+/* clang-format off */
+#define USN(rel) "com.ubuntu." rel ".usn.oval.xml.bz2"
+#define MIRROR(rel) "ubuntu/usn-oval-normalized/com.ubuntu." rel ".usn.oval.xml.xz"
+static const struct vigil_feed_source ubuntu_oval_sources[] = {
+	{ USN("xenial"), NULL, 0, NULL },
+	{ USN("bionic"), NULL, 0, NULL },
+	{ USN("focal"), NULL, 0, NULL },
+	{ USN("jammy"), NULL, 0, NULL },
+	{ USN("noble"), MIRROR("noble"), 0, NULL },
+	{ USN("resolute"), NULL, 0, NULL },
+	{ NULL, MIRROR("lunar"), 0, NULL },
+	{ NULL, MIRROR("oracular"), 0, NULL },
+	VIGIL_FEED_SOURCES_END,
+};
+#undef USN
+#undef MIRROR
+/* clang-format on */
+
 const struct vigil_feed vigil_feed_ubuntu_oval = {
 	.name = "ubuntu-oval",
 	.source = "https://security-metadata.canonical.com/oval/",
 	.probe = oval_probe,
 	.import = oval_import,
+	.upstream = "https://security-metadata.canonical.com/oval/",
+	.sources = ubuntu_oval_sources,
 };

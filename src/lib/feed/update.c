@@ -14,6 +14,12 @@
  *
  * A feed fails as a whole (nothing of it written) when any of its sources
  * cannot be fetched or imported; the other feeds carry on.
+ *
+ * A source is upstream only, mirror only, or both (feed.h): an update from
+ * the upstream takes the sources with a path, one from a mirror those with
+ * a mirror path. A tarball or zip source is streamed member by member
+ * (what the feed's probe recognises is imported); a pointer source
+ * (archive_latest.txt) is followed to the file it names.
  */
 #include "update.h"
 #include "feed.h"
@@ -54,6 +60,7 @@ struct source {
 	struct recorded old;
 	vigil_buf location; /* URL or mirror file */
 	vigil_buf path;     /* the file to import: the mirror file or the download */
+	vigil_buf target;   /* a pointer source: the URL or file it names, else empty */
 	int downloaded;     /* path is a temporary file of ours */
 	char etag[VIGIL_MAX_FETCH_VALIDATOR];
 	char last_modified[32];
@@ -67,6 +74,8 @@ struct updater {
 	struct vigil_fetch *fetch; /* made on the first fetch */
 	char *tmpdir;              /* made on the first download */
 	unsigned ntmp;
+	vigil_db_progress_cb progress;
+	void *progress_payload;
 };
 
 struct feed_update {
@@ -75,7 +84,31 @@ struct feed_update {
 	struct source *srcs;
 	size_t n;
 	vigil_db_update_report rep;
+	vigil_db_progress prog;
+	const char *skip; /* why the feed is skipped, or NULL */
 };
+
+/* The name of a source in the store: its mirror path, else its path. */
+static const char *source_key(const struct vigil_feed_source *src)
+{
+	return src->mirror ? src->mirror : src->path;
+}
+
+/* Is `src` one this update reads (upstream: it has a path; mirror: a mirror path)? */
+static int source_used(const struct updater *u, const struct vigil_feed_source *src)
+{
+	return u->mirror ? src->mirror != NULL : src->path != NULL;
+}
+
+static void progress(struct feed_update *fu, const char *phase, const char *file)
+{
+	if (!fu->u->progress)
+		return;
+	fu->prog.feed = fu->feed->name;
+	fu->prog.phase = phase;
+	fu->prog.file = file;
+	fu->u->progress(&fu->prog, fu->u->progress_payload);
+}
 
 static void recorded_release(struct recorded *r)
 {
@@ -93,7 +126,7 @@ static int on_recorded(const struct vigil_store_source *row, void *payload)
 
 	for (i = 0; i < fu->n; i++) {
 		struct recorded *r = &fu->srcs[i].old;
-		if (strcmp(fu->srcs[i].src->mirror, row->key) != 0)
+		if (strcmp(source_key(fu->srcs[i].src), row->key) != 0)
 			continue;
 		recorded_release(r);
 		r->location = vigil_strdup(row->location);
@@ -191,14 +224,26 @@ static const char *upstream_base(const struct vigil_feed *feed)
 	return v && *v ? v : feed->upstream;
 }
 
+/*
+ * The URL of a source: its path under the feed's base. A source given as a
+ * whole URL is fetched there, unless VIGIL_FEED_<NAME>_URL replaces the
+ * base: then it is looked for under the new base as "<host>/<path>", so one
+ * local mirror server holds all of a feed's files.
+ */
 static int source_url(const struct vigil_feed *feed, const struct vigil_feed_source *src,
                       vigil_buf *out)
 {
 	const char *base = upstream_base(feed);
+	const char *rest = strstr(src->path, "://");
 	size_t len;
 
-	if (strstr(src->path, "://"))
+	if (rest && base == feed->upstream)
 		return vigil_buf_puts(out, src->path);
+	if (rest && base) {
+		len = strlen(base);
+		return vigil_buf_printf(out, "%s%s%s", base, len && base[len - 1] == '/' ? "" : "/",
+		                        rest + 3);
+	}
 	if (!base)
 		return vigil_error_set(VIGIL_EUNSUPPORTED, "feed '%s': no upstream URL for '%s'",
 		                       feed->name, src->path);
@@ -244,25 +289,102 @@ static void stamp_mtime(const char *path, const char *rfc3339)
 		          strerror(errno));
 }
 
-static int download(struct updater *u, struct source *s, const struct vigil_fetch_validators *v,
-                    struct vigil_fetch_result *res)
+/* GET `url` into a new temporary file, named into `path` (then ours to remove). */
+static int download_to(struct updater *u, const char *url, vigil_buf *path,
+                       const struct vigil_fetch_validators *v, struct vigil_fetch_result *res)
 {
-	const char *base = strrchr(s->src->mirror, '/');
+	const char *base = strrchr(url, '/');
 	FILE *out;
 	int err;
 
+	base = base && base[1] ? base + 1 : "file";
+	vigil_buf_reset(path);
 	if ((err = make_tmpdir(u)) < 0 ||
-	    (err = vigil_buf_printf(&s->path, "%s/%u-%s", u->tmpdir, u->ntmp++,
-	                            base ? base + 1 : s->src->mirror)) < 0)
+	    (err = vigil_buf_printf(path, "%s/%u-%.100s", u->tmpdir, u->ntmp++, base)) < 0)
 		return err;
-	if (!(out = fopen(s->path.ptr, "wbxe")))
-		return vigil_error_set(VIGIL_EIO, "cannot create '%s': %s", s->path.ptr,
+	if (!(out = fopen(path->ptr, "wbxe")))
+		return vigil_error_set(VIGIL_EIO, "cannot create '%s': %s", path->ptr,
 		                       strerror(errno));
-	s->downloaded = 1;
-	err = vigil_fetch_get(u->fetch, s->location.ptr, v, out, res);
+	err = vigil_fetch_get(u->fetch, url, v, out, res);
 	if (fclose(out) != 0 && !err)
-		err = vigil_error_set(VIGIL_EIO, "cannot write '%s': %s", s->path.ptr,
+		err = vigil_error_set(VIGIL_EIO, "cannot write '%s': %s", path->ptr,
 		                      strerror(errno));
+	return err;
+}
+
+static int download(struct updater *u, struct source *s, const struct vigil_fetch_validators *v,
+                    struct vigil_fetch_result *res)
+{
+	s->downloaded = 1;
+	return download_to(u, s->location.ptr, &s->path, v, res);
+}
+
+static void remove_download(struct source *s)
+{
+	if (s->downloaded && s->path.ptr && unlink(s->path.ptr) != 0 && errno != ENOENT)
+		vigil_log(WARN, COMPONENT, "cannot remove '%s': %s", s->path.ptr, strerror(errno));
+	s->downloaded = 0;
+}
+
+/*
+ * A pointer source whose content changed: read the name it holds (its first
+ * line: a plain file name, no directory) and fetch that file of the same
+ * directory (unconditionally: the pointer's validators stand for it).
+ */
+static int follow_pointer(struct feed_update *fu, struct source *s)
+{
+	vigil_buf line = VIGIL_BUF_INIT, path = VIGIL_BUF_INIT;
+	struct vigil_fetch_result res;
+	const char *dir_end = strrchr(s->location.ptr, '/');
+	size_t n, i;
+	int err;
+
+	if ((err = vigil_feed_read(&line, s->path.ptr, VIGIL_MAX_SOURCE_POINTER, 0)) < 0)
+		goto out;
+	for (n = 0; n < line.len && line.ptr[n] != '\n' && line.ptr[n] != '\r'; n++)
+		;
+	while (n && isspace((unsigned char)line.ptr[n - 1]))
+		n--;
+	for (i = 0; i < n && (isalnum((unsigned char)line.ptr[i]) || strchr("._-+", line.ptr[i]));
+	     i++)
+		;
+	if (n == 0 || i < n || line.ptr[0] == '.') {
+		err = vigil_error_set(VIGIL_EINVALID, "'%s': does not name a file in its directory",
+		                      s->location.ptr);
+		goto out;
+	}
+	if ((err = vigil_buf_printf(&s->target, "%.*s/%.*s",
+	                            (int)(dir_end ? dir_end - s->location.ptr : 0), s->location.ptr,
+	                            (int)n, line.ptr)) < 0)
+		goto out;
+	if (fu->u->mirror) {
+		/* file://DIR/NAME: the file itself */
+		struct stat sb;
+		vigil_buf_reset(&s->path);
+		if ((err = vigil_buf_puts(&s->path, s->target.ptr + 7)) < 0)
+			goto out;
+		if (stat(s->path.ptr, &sb) != 0 || !S_ISREG(sb.st_mode))
+			err = vigil_error_set(VIGIL_EIO, "'%s' names '%s', which is missing",
+			                      s->location.ptr, s->path.ptr);
+		goto out;
+	}
+	progress(fu, "fetch", s->target.ptr);
+	if ((err = download_to(fu->u, s->target.ptr, &path, NULL, &res)) < 0) {
+		if (path.ptr && unlink(path.ptr) != 0 && errno != ENOENT)
+			vigil_log(WARN, COMPONENT, "cannot remove '%s'", path.ptr);
+		goto out;
+	}
+	remove_download(s);
+	{
+		vigil_buf old = s->path;
+		s->path = path;
+		path = old;
+	}
+	s->downloaded = 1;
+	stamp_mtime(s->path.ptr, res.last_modified);
+out:
+	vigil_buf_release(&line);
+	vigil_buf_release(&path);
 	return err;
 }
 
@@ -301,7 +423,7 @@ static int url_source(struct feed_update *fu, struct source *s)
 
 static int record_source(struct feed_update *fu, const struct source *s)
 {
-	struct vigil_store_source row = { s->src->mirror, s->location.ptr, s->etag,
+	struct vigil_store_source row = { source_key(s->src), s->location.ptr, s->etag,
 		                          s->last_modified, s->digest };
 
 	return vigil_store_source_put(fu->u->store, fu->feed->name, &row);
@@ -318,16 +440,128 @@ static int record_sources(struct feed_update *fu)
 	return err;
 }
 
-static int import_file(struct vigil_feed_run *run, struct source *s)
+/* Is archive member `name` under one of the directories of `within` (NULL: all)? */
+static int member_within(const char *within, const char *name)
 {
+	const char *p = within, *hit;
+	size_t n;
+
+	if (!within)
+		return 1;
+	while (*p) {
+		while (*p == ' ')
+			p++;
+		for (n = 0; p[n] && p[n] != ' '; n++)
+			;
+		if (n && strncmp(name, p, n) == 0 && name[n] == '/')
+			return 1;
+		for (hit = strchr(name, '/'); n && hit; hit = strchr(hit + 1, '/'))
+			if (strncmp(hit + 1, p, n) == 0 && hit[1 + n] == '/')
+				return 1;
+		p += n;
+	}
+	return 0;
+}
+
+/* How a source names itself in messages: its URL, or the mirror file. */
+static const char *source_label(const struct source *s)
+{
+	return s->target.len ? s->target.ptr : s->downloaded ? s->location.ptr : s->path.ptr;
+}
+
+/*
+ * A tarball or zip source: every regular member the feed's probe recognises
+ * (under `within`) is imported; the others are passed over. One member at
+ * least must be taken.
+ */
+static int import_archive(struct feed_update *fu, struct vigil_feed_run *run, struct source *s)
+{
+	struct vigil_feed_archive *fa = NULL;
+	vigil_buf data = VIGIL_BUF_INIT, label = VIGIL_BUF_INIT;
+	uint64_t taken = 0, passed = 0;
+	const char *name, *base;
+	char mtime[32];
+	int rc, err;
+
+	if ((err = vigil_feed_archive_open(&fa, s->path.ptr)) < 0)
+		return err;
+	fu->prog.files_total = 0; /* members: not known before the end */
+	while ((rc = vigil_feed_archive_next(fa, &name, &data, mtime)) == 1) {
+		base = strrchr(name, '/') ? strrchr(name, '/') + 1 : name;
+		if (*base == '.' || !data.len || !member_within(s->src->within, name) ||
+		    !fu->feed->probe(name, data.ptr,
+		                     data.len < VIGIL_FEED_PROBE_SIZE ? data.len
+		                                                      : VIGIL_FEED_PROBE_SIZE)) {
+			passed++;
+			continue;
+		}
+		vigil_buf_reset(&label);
+		if ((err = vigil_buf_printf(&label, "%s:%s", source_label(s), name)) < 0 ||
+		    (err = vigil_feed_run_data(run, label.ptr, data.ptr, data.len, mtime)) < 0)
+			break;
+		taken++;
+		fu->prog.files_done++;
+		fu->prog.records = run->records;
+		progress(fu, "import", label.ptr);
+	}
+	if (!err && rc < 0)
+		err = s->downloaded ? vigil_error_prefix(rc, "'%s'", source_label(s)) : rc;
+	if (!err && !taken)
+		err = vigil_error_set(VIGIL_EINVALID,
+		                      "'%s': no member of the archive is a file of feed '%s'",
+		                      source_label(s), fu->feed->name);
+	if (!err)
+		vigil_log(INFO, COMPONENT, "'%s': %llu members imported, %llu passed over",
+		          source_label(s), (unsigned long long)taken, (unsigned long long)passed);
+	vigil_feed_archive_close(fa);
+	vigil_buf_release(&data);
+	vigil_buf_release(&label);
+	return err;
+}
+
+/* A tarball or zip? Otherwise a file the feed must recognise. */
+static int source_kind(struct feed_update *fu, struct source *s, int *archive)
+{
+	vigil_buf head = VIGIL_BUF_INIT;
 	int err;
 
-	run->origin = s->location.ptr;
+	*archive = 0;
+	if ((err = vigil_feed_read(&head, s->path.ptr, VIGIL_FEED_PROBE_SIZE, 0)) < 0) {
+		if (s->downloaded)
+			err = vigil_error_prefix(err, "'%s'", source_label(s));
+	} else if (vigil_feed_is_archive(head.ptr, head.len)) {
+		*archive = 1;
+	} else if (head.len == 0) {
+		err = vigil_error_set(VIGIL_EINVALID, "'%s': empty file", source_label(s));
+	} else if (!fu->feed->probe(s->path.ptr, head.ptr, head.len)) {
+		err = vigil_error_set(VIGIL_EINVALID, "'%s': not a file of feed '%s'",
+		                      source_label(s), fu->feed->name);
+	}
+	vigil_buf_release(&head);
+	return err;
+}
+
+static int import_file(struct feed_update *fu, struct vigil_feed_run *run, struct source *s)
+{
+	int err, archive;
+
+	if ((err = source_kind(fu, s, &archive)) < 0)
+		return err;
+	run->origin = s->target.len ? s->target.ptr : s->location.ptr;
 	run->origin_etag = s->etag;
-	err = vigil_feed_run_file(run, s->path.ptr);
+	if (archive) {
+		err = import_archive(fu, run, s);
+	} else {
+		err = vigil_feed_run_file(run, s->path.ptr);
+		if (err < 0 && (s->downloaded || s->target.len))
+			err = vigil_error_prefix(err, "'%s'", source_label(s));
+		if (!err) {
+			fu->prog.files_done++;
+			fu->prog.records = run->records;
+			progress(fu, "import", source_label(s));
+		}
+	}
 	run->origin = run->origin_etag = NULL;
-	if (err < 0 && s->downloaded)
-		err = vigil_error_prefix(err, "'%s'", s->location.ptr);
 	return err;
 }
 
@@ -340,9 +574,13 @@ static int import_changed(struct feed_update *fu)
 
 	if ((err = vigil_feed_run_begin(&run, fu->feed, fu->u->store)) < 0)
 		return err;
+	fu->prog.files_done = fu->prog.files_total = 0;
+	for (i = 0; i < fu->n; i++)
+		if (fu->srcs[i].state == SOURCE_CHANGED)
+			fu->prog.files_total++;
 	for (i = 0; i < fu->n && !err; i++)
 		if (fu->srcs[i].state == SOURCE_CHANGED)
-			err = import_file(&run, &fu->srcs[i]);
+			err = import_file(fu, &run, &fu->srcs[i]);
 	if (!err)
 		err = record_sources(fu);
 	if (!err)
@@ -386,26 +624,63 @@ static int apply(struct feed_update *fu)
 	return 0; /* nothing changed: nothing written */
 }
 
-static int update_sources(struct feed_update *fu)
+/* With a mirror: does it hold any of the feed's files? */
+static int mirror_has_any(struct feed_update *fu)
 {
+	vigil_buf path = VIGIL_BUF_INIT;
+	struct stat sb;
 	size_t i;
+	int found = 0;
+
+	for (i = 0; i < fu->n && !found; i++) {
+		vigil_buf_reset(&path);
+		if (vigil_buf_printf(&path, "%s/%s", fu->u->mirror, fu->srcs[i].src->mirror) < 0)
+			break;
+		found = stat(path.ptr, &sb) == 0;
+	}
+	vigil_buf_release(&path);
+	return found;
+}
+
+static int update_sources(struct feed_update *fu, int named)
+{
+	const struct vigil_feed_source *all = fu->feed->sources;
+	size_t i, n;
 	int err;
 
-	for (fu->n = 0; fu->feed->sources[fu->n].path; fu->n++)
+	for (n = 0; all[n].path || all[n].mirror; n++)
 		;
-	fu->srcs = vigil_calloc(fu->n ? fu->n : 1, sizeof(*fu->srcs));
-	for (i = 0; i < fu->n; i++) {
+	fu->srcs = vigil_calloc(n ? n : 1, sizeof(*fu->srcs));
+	for (i = 0; i < n; i++) {
 		const vigil_buf init = VIGIL_BUF_INIT;
-		fu->srcs[i].src = &fu->feed->sources[i];
-		fu->srcs[i].location = init;
-		fu->srcs[i].path = init;
+		if (!source_used(fu->u, &all[i]))
+			continue;
+		fu->srcs[fu->n].src = &all[i];
+		fu->srcs[fu->n].location = init;
+		fu->srcs[fu->n].path = init;
+		fu->srcs[fu->n++].target = init;
 	}
 	fu->rep.sources = (unsigned)fu->n;
+	if (fu->n == 0 || (fu->u->mirror && !named && !mirror_has_any(fu))) {
+		fu->skip = fu->n == 0 ? (fu->u->mirror ? "no mirror files (upstream only)"
+		                                       : "no upstream sources (mirror only)")
+		                      : "the mirror holds none of its files";
+		if (named)
+			return vigil_error_set(VIGIL_EUNSUPPORTED, "feed '%s': %s", fu->feed->name,
+			                       fu->skip);
+		return 0;
+	}
 	if ((err = vigil_store_sources(fu->u->store, fu->feed->name, on_recorded, fu)) < 0)
 		return err;
+	fu->prog.files_total = fu->n;
 	for (i = 0; i < fu->n; i++) {
 		struct source *s = &fu->srcs[i];
+		fu->prog.files_done = i;
+		progress(fu, "fetch",
+		         s->src->mirror && fu->u->mirror ? s->src->mirror : s->src->path);
 		err = fu->u->mirror ? mirror_source(fu, s) : url_source(fu, s);
+		if (!err && s->state == SOURCE_CHANGED && (s->src->flags & VIGIL_SOURCE_POINTER))
+			err = follow_pointer(fu, s);
 		if (err < 0)
 			return err;
 	}
@@ -418,12 +693,11 @@ static void feed_update_release(struct feed_update *fu)
 
 	for (i = 0; i < fu->n; i++) {
 		struct source *s = &fu->srcs[i];
-		if (s->downloaded && unlink(s->path.ptr) != 0 && errno != ENOENT)
-			vigil_log(WARN, COMPONENT, "cannot remove '%s': %s", s->path.ptr,
-			          strerror(errno));
+		remove_download(s);
 		recorded_release(&s->old);
 		vigil_buf_release(&s->location);
 		vigil_buf_release(&s->path);
+		vigil_buf_release(&s->target);
 	}
 	vigil_free(fu->srcs);
 }
@@ -447,10 +721,14 @@ static int update_feed(struct updater *u, const struct vigil_feed *feed, int nam
 		                              feed->name)
 		            : 0;
 		fu.rep.outcome = named ? VIGIL_DB_UPDATE_FAILED : VIGIL_DB_UPDATE_SKIPPED;
+		fu.rep.message = "no upstream sources (import only)";
 	} else {
-		err = update_sources(&fu);
-		fu.rep.outcome =
-		        fu.rep.changed ? VIGIL_DB_UPDATE_UPDATED : VIGIL_DB_UPDATE_UNCHANGED;
+		err = update_sources(&fu, named);
+		fu.rep.outcome = fu.skip          ? VIGIL_DB_UPDATE_SKIPPED
+		                 : fu.rep.changed ? VIGIL_DB_UPDATE_UPDATED
+		                                  : VIGIL_DB_UPDATE_UNCHANGED;
+		if (fu.skip)
+			fu.rep.message = fu.skip;
 	}
 	if (err < 0) {
 		fu.rep.outcome = VIGIL_DB_UPDATE_FAILED;
@@ -460,7 +738,7 @@ static int update_feed(struct updater *u, const struct vigil_feed *feed, int nam
 	}
 	vigil_log(INFO, COMPONENT, "feed '%s': %u sources, %u changed, %u unchanged%s%s",
 	          feed->name, fu.rep.sources, fu.rep.changed, fu.rep.unchanged, err ? ": " : "",
-	          fu.rep.message);
+	          err ? fu.rep.message : "");
 	if (cb)
 		cb(&fu.rep, payload);
 	feed_update_release(&fu);
@@ -485,9 +763,10 @@ static int open_mirror(const char *dir, char **out)
 }
 
 int vigil_feed_update(struct vigil_store *store, const vigil_db_update_opts *opts,
-                      vigil_db_update_cb cb, void *payload)
+                      vigil_db_update_cb cb, void *payload, vigil_db_progress_cb progress_cb,
+                      void *progress_payload)
 {
-	struct updater u = { store, NULL, NULL, NULL, 0 };
+	struct updater u = { store, NULL, NULL, NULL, 0, progress_cb, progress_payload };
 	const struct vigil_feed *only = NULL;
 	char *mirror = NULL;
 	vigil_buf first = VIGIL_BUF_INIT;

@@ -11,6 +11,7 @@
 
 /** vigil_db_update() on a store (see vigil/db.h for the contract). */
 int vigil_feed_update(struct vigil_store *store, const vigil_db_update_opts *opts,
-                      vigil_db_update_cb cb, void *payload);
+                      vigil_db_update_cb cb, void *payload, vigil_db_progress_cb progress,
+                      void *progress_payload);
 
 #endif
