@@ -41,15 +41,7 @@ check "the test's dpkg comparator agrees with every shared dpkg test vector and 
   python3 "$HERE/tools/debver.py" --check "$VIGIL_SHARED/testvectors/dpkg-vercmp.tsv"
 
 mkroot "$T/root" "$STATUS"
-# Every Source: gets version 0.1; a binary without Source: gets one naming itself.
-awk 'BEGIN { RS = ""; ORS = "\n\n" }
-     { src = ""; n = split($0, L, "\n"); out = ""
-       for (i = 1; i <= n; i++) {
-         if (L[i] ~ /^Package: /) pkg = substr(L[i], 10)
-         if (L[i] ~ /^Source: /) { split(substr(L[i], 9), w, " "); src = w[1]; continue }
-         out = out L[i] "\n" }
-       if (src == "") src = pkg
-       printf "%sSource: %s (0.1)\n\n", out, src }' "$STATUS" >"$T/low.status"
+python3 "$HERE/tools/mkstatus.py" lower "$STATUS" >"$T/low.status"
 mkroot "$T/low" "$T/low.status"
 python3 "$HERE/tools/rootfs_save.py" "$T/root" "$T/bionic.tar" || not_ok "rootfs_save.py"
 
