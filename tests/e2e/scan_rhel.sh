@@ -82,6 +82,33 @@ for fx in amazonlinux2023 amazonlinux2023-bdb; do
 done
 check "the Rocky 9 exercise finds something" test -s "$T/amazonlinux2023-as-rocky9.want"
 
+# ---- the whole Rocky 9 file against an rpm database made for it ----
+# tools/rpm_synth.py writes one package per third package name of the file,
+# below, equal to, just under (release) and above its lowest fix, epoch 0
+# against an epoch, noarch or not (some arch patterns leave noarch out);
+# rpmbuild makes them (no files), rpm --justdb installs them into a sqlite
+# rpm database, and `rpm -qa` lists them for the computation.
+SY="$T/synth"
+mkdir -p "$SY/root/etc" "$SY/root/var/lib/rpm"
+python3 "$HERE/tools/rpm_synth.py" "$ROCKY" 3 >"$SY/synth.spec" || not_ok "rpm_synth.py"
+check "rpmbuild of the synthetic packages" \
+  rpmbuild -bb --quiet --define "_topdir $SY/top" --define "_build_id_links none" "$SY/synth.spec"
+rpm --root "$SY/root" --dbpath /var/lib/rpm --initdb
+mapfile -t RPMS < <(find "$SY/top/RPMS" -name '*.rpm')
+check "install them into an rpm database (--justdb)" \
+  rpm -i --justdb --nodeps --noscripts --notriggers --ignoreos --root "$SY/root" --dbpath /var/lib/rpm \
+  "${RPMS[@]}" 2>/dev/null
+sqlite3 "$SY/root/var/lib/rpm/rpmdb.sqlite" 'PRAGMA journal_mode=DELETE' >/dev/null
+rpm -qa --root "$SY/root" --dbpath /var/lib/rpm --qf '%{NAME} %{EPOCHNUM}:%{VERSION}-%{RELEASE} %{ARCH} %{SOURCERPM}\n' \
+  >"$SY/packages.txt"
+check "  ... $(wc -l <"$SY/packages.txt") packages, one per built file" \
+  test "$(wc -l <"$SY/packages.txt")" -eq "${#RPMS[@]}" -a "$(wc -l <"$SY/packages.txt")" -gt 300
+osrel "$SY/root" rocky 9.3 "Rocky Linux"
+scan_same rocky9-synthetic "$D9" "$SY/root" "$SY/packages.txt" "$ROCKY"
+check "  ... hundreds of findings, at every severity" \
+  test "$(wc -l <"$T/rocky9-synthetic.want")" -gt 300 -a "$(cut -f5 "$T/rocky9-synthetic.want" | sort -u | wc -l)" -ge 4
+check "  ... epochs shown when not 0" grep -Eq '	[1-9][0-9]*:[^	]*	[A-Za-z]+	fixed$' "$T/rocky9-synthetic.want"
+
 # ---- no data of their own: refused, never "no vulnerabilities" ----
 # (the fixtures hold only the rpm database: the os-release is written here)
 mkdir -p "$T/al2023" "$T/sles15"
