@@ -7,10 +7,11 @@
 #  - the DSA and DLA lists (snapshot of April 2023): the bullseye fixture
 #    package database, scanned as a root filesystem directory, gets no false
 #    findings (its packages are newer than every fix); the same database with
-#    every source version lowered to 0.1 gets every listed fix of its sources;
-#    the bookworm image: the lists state nothing for bookworm (released after
-#    the snapshot), so the computed set is empty and vigil refuses the
-#    namespace (exit 4) instead of reporting "no vulnerabilities";
+#    every source version lowered to 0.1 gets every listed fix of its sources,
+#    and so do squeeze .. buster databases made of it; the bookworm image: the
+#    lists state nothing for bookworm (released after the snapshot), so the
+#    computed set is empty and vigil refuses the namespace (exit 4) instead of
+#    reporting "no vulnerabilities";
 #  - the tracker JSON exports among the samples (vunnel, clair-v2,
 #    vuls-data-update): their packages are in no image, so for each release
 #    they state, a package database made by tools/mkstatus.py from their
@@ -31,7 +32,7 @@ for f in "${LISTS[@]}" "${JSONS[@]}" "$BULLSEYE/var/lib/dpkg/status" "$BOOKWORM"
 done
 rows() { jq -r '.Results[]?.Vulnerabilities[]? | [.VulnerabilityID, .PkgName, .InstalledVersion, (.FixedVersion // ""), .ClairSeverity, .Status] | @tsv' "$@" | sort; }
 expect() { python3 "$HERE/tools/debian_expect.py" "$@"; }
-declare -A NUM=([jessie]=8 [stretch]=9 [buster]=10 [bullseye]=11 [bookworm]=12 [trixie]=13)
+declare -A NUM=([squeeze]=6 [wheezy]=7 [jessie]=8 [stretch]=9 [buster]=10 [bullseye]=11 [bookworm]=12 [trixie]=13)
 mkroot() { # DIR CODENAME STATUS_FILE
   mkdir -p "$1/etc" "$1/var/lib/dpkg"
   cp "$3" "$1/var/lib/dpkg/status"
@@ -61,6 +62,11 @@ mkroot "$T/low" bullseye "$T/low.status"
 scan_same bullseye-low "$L" "$T/low" bullseye "${LISTS[@]}"
 check "bullseye-low: more than 50 findings, all fixed" \
   test "$(grep -c '	Unknown	fixed$' "$T/bullseye-low.want")" -gt 50 -a "$(grep -vc '	Unknown	fixed$' "$T/bullseye-low.want")" -eq 0
+# the same lowered database as the older releases the lists cover (LTS and ELTS included)
+for rel in squeeze wheezy jessie stretch buster; do
+  mkroot "$T/low-$rel" "$rel" "$T/low.status"
+  scan_same "$rel-low" "$L" "$T/low-$rel" "$rel" "${LISTS[@]}"
+done
 expect "bookworm" "$BOOKWORM" "${LISTS[@]}" >"$T/bookworm-lists.want" || not_ok "debian_expect.py bookworm"
 check "bookworm: the lists state nothing for it" test ! -s "$T/bookworm-lists.want"
 expect_exit 4 "bookworm against the lists: no data for the namespace" "$VIGIL_BIN" --db "$L" scan "$BOOKWORM" -f json
