@@ -20,6 +20,7 @@
 #  - lists and JSON together: the JSON's statement wins (chromium
 #    CVE-2022-0456 is in both for bullseye).
 . "$(dirname "$0")/lib/common.sh"
+export LC_ALL=C  # one sort order for the computed and the scanned rows
 HERE=$(dirname "$0")
 DEB="$VIGIL_SHARED/vulndata/debian"
 LISTS=("$DEB/security-tracker/data/DSA/list" "$DEB/security-tracker/data/DLA/list")

@@ -23,6 +23,7 @@
 # must be refused (exit 4, no data for the namespace). The CSAF VEX samples
 # name no fixture package for rhel:8 either and are left to db_csaf_osv.sh.
 . "$(dirname "$0")/lib/common.sh"
+export LC_ALL=C  # one sort order for the computed and the scanned rows
 HERE=$(dirname "$0")
 FX="$IMAGES/fixtures/rpm"
 VD="$VIGIL_SHARED/vulndata/redhat"

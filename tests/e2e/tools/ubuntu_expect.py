@@ -7,9 +7,11 @@ PRODUCT.md's Ubuntu rule: one status line `<codename>_<srcpkg>: <status>
 debver.py), `needed`/`active`/`deferred`/`pending` affected without a fix;
 severity from Priority_<pkg>_<codename>, Priority_<pkg>, Priority.
 
-usage: ubuntu_expect.py CODENAME STATUS_FILE TRACKER_TARBALL...
+usage: ubuntu_expect.py CODENAME[,CODENAME...] STATUS_FILE TRACKER_TARBALL...
 prints sorted TSV rows: ID, package, installed version, fixed version (or
-empty), Clair severity, status (fixed | affected).
+empty), Clair severity, status (fixed | affected); with several codenames
+(the same status file as each release, the tarballs read once) each row
+starts with its codename.
 A `released` note that is not a dpkg version (a word, not a number) gives no
 version to compare with and is skipped, as an empty note is; the number of
 such lines for installed sources goes to stderr.
@@ -43,7 +45,7 @@ def severity(prio, pkg, codename):
 
 
 def main():
-    codename, status_path = sys.argv[1], sys.argv[2]
+    codenames, status_path = sys.argv[1].split(","), sys.argv[2]
     pkgs = dpkgstatus.packages(open(status_path, encoding="utf-8", errors="replace").read())
     by_src = {}
     for name, ver, src, srcver in pkgs:
@@ -61,7 +63,8 @@ def main():
                     continue
                 prio = {k: v for k, v in kv if k.startswith("Priority")}
                 for key, value in kv:
-                    if not key.startswith(codename + "_"):
+                    codename = key.split("_", 1)[0]
+                    if "_" not in key or codename not in codenames:
                         continue
                     src = key[len(codename) + 1:]
                     if src not in by_src or not value:
@@ -81,13 +84,13 @@ def main():
                     sev = severity(prio, src, codename)
                     for name, ver, srcver in by_src[src]:
                         if fixed is None:
-                            rows.add((cand, name, ver, "", sev, "affected"))
+                            rows.add((codename, cand, name, ver, "", sev, "affected"))
                         elif debver.cmp(srcver, fixed) < 0:
-                            rows.add((cand, name, ver, fixed, sev, "fixed"))
+                            rows.add((codename, cand, name, ver, fixed, sev, "fixed"))
     if odd:
         print("ubuntu_expect: %d released lines without a version skipped" % odd, file=sys.stderr)
     for r in sorted(rows):
-        print("\t".join(r))
+        print("\t".join(r[1:] if len(codenames) == 1 else r))
 
 
 if __name__ == "__main__":
