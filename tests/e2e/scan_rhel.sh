@@ -22,6 +22,11 @@
 # exercise of the rule on real data; as themselves, amazon:2023 and sles:15
 # must be refused (exit 4, no data for the namespace). The CSAF VEX samples
 # name no fixture package for rhel:8 either and are left to db_csaf_osv.sh.
+# Beyond the fixtures, an rpm database is built for each single-release OVAL
+# file (rpmbuild, rpm --justdb; see synth below): the whole Rocky 9 file, the
+# Red Hat RHEL 6/7 stream samples, clair-v2's RHEL 7 and Oracle 7 files and an
+# Oracle 5 ELSA. (Files mixing releases, like clair-v2's second file or the
+# Oracle elsa-all sample, are left to db_oval.sh.)
 . "$(dirname "$0")/lib/common.sh"
 export LC_ALL=C  # one sort order for the computed and the scanned rows
 HERE=$(dirname "$0")
@@ -89,26 +94,49 @@ check "the Rocky 9 exercise finds something" test -s "$T/amazonlinux2023-as-rock
 # against an epoch, noarch or not (some arch patterns leave noarch out);
 # rpmbuild makes them (no files), rpm --justdb installs them into a sqlite
 # rpm database, and `rpm -qa` lists them for the computation.
-SY="$T/synth"
-mkdir -p "$SY/root/etc" "$SY/root/var/lib/rpm"
-python3 "$HERE/tools/rpm_synth.py" "$ROCKY" 3 >"$SY/synth.spec" || not_ok "rpm_synth.py"
-check "rpmbuild of the synthetic packages" \
-  rpmbuild -bb --quiet --define "_topdir $SY/top" --define "_build_id_links none" "$SY/synth.spec"
-rpm --root "$SY/root" --dbpath /var/lib/rpm --initdb
-mapfile -t RPMS < <(find "$SY/top/RPMS" -name '*.rpm')
-check "install them into an rpm database (--justdb)" \
-  rpm -i --justdb --nodeps --noscripts --notriggers --ignoreos --root "$SY/root" --dbpath /var/lib/rpm \
-  "${RPMS[@]}" 2>/dev/null
-sqlite3 "$SY/root/var/lib/rpm/rpmdb.sqlite" 'PRAGMA journal_mode=DELETE' >/dev/null
-rpm -qa --root "$SY/root" --dbpath /var/lib/rpm --qf '%{NAME} %{EPOCHNUM}:%{VERSION}-%{RELEASE} %{ARCH} %{SOURCERPM}\n' \
-  >"$SY/packages.txt"
-check "  ... $(wc -l <"$SY/packages.txt") packages, one per built file" \
-  test "$(wc -l <"$SY/packages.txt")" -eq "${#RPMS[@]}" -a "$(wc -l <"$SY/packages.txt")" -gt 300
-osrel "$SY/root" rocky 9.3 "Rocky Linux"
-scan_same rocky9-synthetic "$D9" "$SY/root" "$SY/packages.txt" "$ROCKY"
+#
+# synth NAME OS_ID VERSION_ID OVAL [STEP]: an rpm database made for the file
+# (in $T/NAME/root, listed in $T/NAME/packages.txt)
+synth() {
+  local sy="$T/$1" rpms
+  mkdir -p "$sy/root/etc" "$sy/root/var/lib/rpm"
+  python3 "$HERE/tools/rpm_synth.py" "$4" "${5:-1}" >"$sy/synth.spec" || not_ok "$1: rpm_synth.py"
+  rpmbuild -bb --quiet --define "_topdir $sy/top" --define "_build_id_links none" "$sy/synth.spec" >/dev/null ||
+    not_ok "$1: rpmbuild"
+  rpm --root "$sy/root" --dbpath /var/lib/rpm --initdb
+  mapfile -t rpms < <(find "$sy/top/RPMS" -name '*.rpm')
+  rpm -i --justdb --nodeps --noscripts --notriggers --ignoreos --root "$sy/root" --dbpath /var/lib/rpm \
+    "${rpms[@]}" 2>/dev/null || not_ok "$1: rpm --justdb"
+  sqlite3 "$sy/root/var/lib/rpm/rpmdb.sqlite" 'PRAGMA journal_mode=DELETE' >/dev/null
+  rpm -qa --root "$sy/root" --dbpath /var/lib/rpm --qf '%{NAME} %{EPOCHNUM}:%{VERSION}-%{RELEASE} %{ARCH} %{SOURCERPM}\n' \
+    >"$sy/packages.txt"
+  check "$1: ${#rpms[@]} packages built and installed" \
+    test "$(wc -l <"$sy/packages.txt")" -eq "${#rpms[@]}" -a "${#rpms[@]}" -gt 0
+  osrel "$sy/root" "$2" "$3" "$2"
+}
+synth rocky9-synthetic rocky 9.3 "$ROCKY" 3
+check "  ... more than 300" test "$(wc -l <"$T/rocky9-synthetic/packages.txt")" -gt 300
+scan_same rocky9-synthetic "$D9" "$T/rocky9-synthetic/root" "$T/rocky9-synthetic/packages.txt" "$ROCKY"
 check "  ... hundreds of findings, at every severity" \
   test "$(wc -l <"$T/rocky9-synthetic.want")" -gt 300 -a "$(cut -f5 "$T/rocky9-synthetic.want" | sort -u | wc -l)" -ge 4
 check "  ... epochs shown when not 0" grep -Eq '	[1-9][0-9]*:[^	]*	[A-Za-z]+	fixed$' "$T/rocky9-synthetic.want"
+
+# ---- the other single-release OVAL files of ../shared, the same way ----
+ORA="$VIGIL_SHARED/vulndata/oracle/samples"
+RHV2="$VD/samples/vuln-list-update/oval/testdata/happy"
+while read -r name os ver file; do
+  [ -f "$file" ] || { not_ok "missing $file"; continue; }
+  expect_exit 0 "$name: import" "$VIGIL_BIN" --db "$T/$name.db" --quiet db import --feed oval "$file"
+  synth "$name" "$os" "$ver" "$file"
+  scan_same "$name" "$T/$name.db" "$T/$name/root" "$T/$name/packages.txt" "$file"
+  check "  ... not empty" test -s "$T/$name.want"
+done <<EOF2
+rhel6-extras rhel 6.10 $RHV2/RHEL6/rhel-6-extras-including-unpatched.oval.xml.bz2
+rhel7-dotnet rhel 7.9 $RHV2/RHEL7/dotnet-3.1-including-unpatched.oval.xml.bz2
+rhel7-clair rhel 7.9 $VD/samples/clair-v2/fetcher_rhel_test.1.xml
+ol5-elsa ol 5.11 $ORA/vuln-list-update/ELSA-2007-0057.xml
+ol7-clair ol 7.9 $ORA/clair-v2/fetcher_oracle_test.1.xml
+EOF2
 
 # ---- no data of their own: refused, never "no vulnerabilities" ----
 # (the fixtures hold only the rpm database: the os-release is written here)

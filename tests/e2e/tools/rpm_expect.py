@@ -12,7 +12,8 @@ state has an evr "less than" F: the object's package is affected when its
 EVR < F and its arch matches the state's arch pattern (if any); IDs are the
 definition's CVE references and advisory <cve>s, else its RHSA/RLSA/ALSA/ELSA
 reference; the lowest F above the installed EVR wins per (package, ID);
-severity from the advisory (Low, Moderate, Important, Critical).
+severity from the advisory (Low, Moderate, Important, Critical, in any case:
+Oracle writes MODERATE).
 Prints sorted TSV rows: ID, package, installed version, fixed version, Clair
 severity, status ("fixed"); versions as VERSION-RELEASE, EPOCH: only when
 the epoch is not 0.
@@ -26,8 +27,8 @@ import sys
 import tempfile
 import xml.etree.ElementTree as ET
 
-SEVERITY = {"Low": "Low", "Moderate": "Medium", "Important": "High", "Critical": "Critical"}
-ADVISORY = ("RHSA", "RLSA", "ALSA", "ELSA")
+SEVERITY = {"low": "Low", "moderate": "Medium", "important": "High", "critical": "Critical"}
+ADVISORY = ("rhsa", "rlsa", "alsa", "elsa")
 
 
 def vercmp_many(pairs):
@@ -115,12 +116,12 @@ def oval(path):
             if t == "reference":
                 if el.get("source") == "CVE":
                     cves.append(el.get("ref_id"))
-                elif el.get("source") in ADVISORY:
+                elif (el.get("source") or "").lower() in ADVISORY:
                     adv.append(el.get("ref_id"))
             elif t == "cve" and (el.text or "").strip():
                 cves.append(el.text.strip())
             elif t == "severity":
-                sev = SEVERITY.get((el.text or "").strip(), "Unknown")
+                sev = SEVERITY.get((el.text or "").strip().lower(), "Unknown")
         ids = sorted(set(cves)) or sorted(set(adv))
         for c in d.iter():
             if local(c.tag) != "criterion" or c.get("test_ref") not in tests:
