@@ -16,7 +16,9 @@
 #    vuls-data-update): their packages are in no image, so for each release
 #    they state, a package database made by tools/mkstatus.py from their
 #    source names (below, equal to and above the fixes) gets exactly the
-#    findings the rules say; the bookworm image too (none);
+#    findings the rules say; the bookworm image too (none). (Their only
+#    wheezy statement is clair-v2's `resolved` without a fixed_version, which
+#    states nothing: wheezy is not a namespace of theirs.)
 #  - lists and JSON together: the JSON's statement wins (chromium
 #    CVE-2022-0456 is in both for bullseye).
 . "$(dirname "$0")/lib/common.sh"
