@@ -7,7 +7,7 @@
 # through `db import`), otherwise from upstream with `vigil db update`.
 # (../shared's Debian lists are a snapshot of April 2023, before bookworm's
 # release: only a few sample statements name bookworm, so the Debian 12 table
-# is short; tests/e2e/scan_debian_lists.sh shows why that is right.)
+# has little or nothing in it; tests/e2e/scan_debian_lists.sh checks that.)
 # usage: scripts/demo.sh [VIGIL [SHARED [DB]]]
 set -eu
 VIGIL=${1:-build/vigil}
