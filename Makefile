@@ -39,7 +39,7 @@ asan: deps
 		UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 ctest --output-on-failure -j $(JOBS)
 
 demo: $(BUILD)/vigil
-	scripts/demo.sh $(BUILD)/vigil $(SHARED)
+	scripts/demo.sh $(BUILD)/vigil $(SHARED) $(BUILD)/demo.db
 
 bench: $(BUILD)/vigil
 	bench/run.sh $(BUILD)/vigil $(SHARED)
