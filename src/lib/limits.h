@@ -101,4 +101,9 @@
 /* CSAF: length of a platform product id tried as the prefix of a product id. */
 #define VIGIL_MAX_CSAF_PLATFORM_ID 256
 
+/* postgres */
+/* Seconds to wait for a PostgreSQL server to accept the connection (libpq's
+ * connect_timeout, unless the DSN sets its own). */
+#define VIGIL_PG_CONNECT_TIMEOUT 10
+
 #endif
