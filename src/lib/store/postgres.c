@@ -29,6 +29,7 @@
 #include "vigil/alloc.h"
 #include "vigil/error.h"
 #include "vigil/log.h"
+#include "../../util/strmap.h"
 
 #include <libpq-fe.h>
 #include <stdio.h>
@@ -48,13 +49,15 @@ enum stmt_id {
 	ST_NS_UPSERT,
 	ST_NS_ID,
 	ST_FEED_INSERT,
-	ST_UNIT_UPSERT,
-	ST_UNIT_DEL_AFFECTED,
-	ST_UNIT_DEL_VULN,
-	ST_UNIT_DEL_NS,
-	ST_UNIT_NS,
-	ST_VULN_UPSERT,
-	ST_AFF_INSERT,
+	ST_B_UNIT,
+	ST_DEL_AFFECTED,
+	ST_DEL_RANGE,
+	ST_DEL_ALIAS,
+	ST_DEL_VULN,
+	ST_DEL_NS,
+	ST_B_UNIT_NS,
+	ST_B_VULN,
+	ST_B_AFF,
 	ST_FEED_CLEAR_AFFECTED,
 	ST_FEED_CLEAR_VULN,
 	ST_FEED_CLEAR_NS,
@@ -69,10 +72,8 @@ enum stmt_id {
 	ST_SOURCES,
 	ST_SOURCE_PUT,
 	ST_AFF_INSERT_ARCH,
-	ST_RANGE_INSERT,
-	ST_ALIAS_INSERT,
-	ST_UNIT_DEL_RANGE,
-	ST_UNIT_DEL_ALIAS,
+	ST_B_RANGE,
+	ST_B_ALIAS,
 	ST_FEED_CLEAR_RANGE,
 	ST_FEED_CLEAR_ALIAS,
 	ST_RANGE_LOOKUP,
@@ -95,23 +96,35 @@ static const char *const stmt_sql[ST_COUNT] = {
 	                 "RETURNING id",
 	[ST_NS_ID] = "SELECT id FROM namespace WHERE name = $1",
 	[ST_FEED_INSERT] = "INSERT INTO feed (name) VALUES ($1) ON CONFLICT (name) DO NOTHING",
-	[ST_UNIT_UPSERT] =
-	        "INSERT INTO feed_unit (feed_id, key, source, upstream_date, etag, digest, "
+	/* Upsert a batch of units; says which are new (xmax = 0: nothing to delete). */
+	[ST_B_UNIT] =
+	        "WITH b AS (SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], "
+	        "$5::text[], $6::text[], $7::text[]) "
+	        "AS b (feed, key, source, upstream_date, etag, digest, imported_at)), "
+	        "u AS (INSERT INTO feed_unit (feed_id, key, source, upstream_date, etag, digest, "
 	        "imported_at) "
-	        "SELECT id, $2::text, $3::text, $4::text, $5::text, $6::text, $7::text "
-	        "FROM feed WHERE name = $1 "
+	        "SELECT f.id, b.key, b.source, b.upstream_date, b.etag, b.digest, b.imported_at "
+	        "FROM b JOIN feed f ON f.name = b.feed "
 	        "ON CONFLICT (feed_id, key) DO UPDATE SET source = excluded.source, "
 	        "upstream_date = excluded.upstream_date, etag = excluded.etag, "
 	        "digest = excluded.digest, imported_at = excluded.imported_at "
-	        "RETURNING id, xmax = 0",
-	[ST_UNIT_DEL_AFFECTED] = "DELETE FROM affected WHERE unit_id = $1",
-	[ST_UNIT_DEL_VULN] = "DELETE FROM vulnerability WHERE unit_id = $1",
-	[ST_UNIT_DEL_NS] = "DELETE FROM unit_namespace WHERE unit_id = $1",
-	[ST_UNIT_NS] = "INSERT INTO unit_namespace (unit_id, namespace_id) VALUES ($1, $2) "
-	               "ON CONFLICT DO NOTHING",
-	[ST_VULN_UPSERT] =
+	        "RETURNING feed_id, key, id, xmax = 0 AS fresh) "
+	        "SELECT f.name, u.key, u.id, u.fresh FROM u JOIN feed f ON f.id = u.feed_id",
+	/* The rows of the replaced units. */
+	[ST_DEL_AFFECTED] = "DELETE FROM affected WHERE unit_id = ANY ($1::bigint[])",
+	[ST_DEL_RANGE] = "DELETE FROM affected_range WHERE unit_id = ANY ($1::bigint[])",
+	[ST_DEL_ALIAS] = "DELETE FROM vulnerability_alias WHERE unit_id = ANY ($1::bigint[])",
+	[ST_DEL_VULN] = "DELETE FROM vulnerability WHERE unit_id = ANY ($1::bigint[])",
+	[ST_DEL_NS] = "DELETE FROM unit_namespace WHERE unit_id = ANY ($1::bigint[])",
+	/* The batched inserts: one row per element of the parameter arrays. */
+	[ST_B_UNIT_NS] = "INSERT INTO unit_namespace (unit_id, namespace_id) "
+	                 "SELECT * FROM unnest($1::bigint[], $2::bigint[]) ON CONFLICT DO NOTHING",
+	/* A batch never holds two rows of one key (pg_put_vulnerability). */
+	[ST_B_VULN] =
 	        "INSERT INTO vulnerability (unit_id, namespace_id, name, description, link, "
-	        "severity, metadata) VALUES ($1, $2, $3, $4, $5, $6, $7) "
+	        "severity, metadata) "
+	        "SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[], "
+	        "$5::text[], $6::integer[], $7::text[]) "
 	        "ON CONFLICT (unit_id, namespace_id, name) DO UPDATE SET "
 	        "description = CASE WHEN excluded.description <> '' THEN excluded.description "
 	        "ELSE vulnerability.description END, "
@@ -120,8 +133,9 @@ static const char *const stmt_sql[ST_COUNT] = {
 	        "severity = CASE WHEN excluded.severity <> 0 THEN excluded.severity "
 	        "ELSE vulnerability.severity END, "
 	        "metadata = COALESCE(excluded.metadata, vulnerability.metadata)",
-	[ST_AFF_INSERT] = "INSERT INTO affected (namespace_id, package, name, unit_id, status, "
-	                  "fixed_version) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING",
+	[ST_B_AFF] = "INSERT INTO affected (namespace_id, package, name, unit_id, status, "
+	             "fixed_version) SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], "
+	             "$4::bigint[], $5::integer[], $6::text[]) ON CONFLICT DO NOTHING",
 	[ST_FEED_CLEAR_AFFECTED] =
 	        "DELETE FROM affected WHERE namespace_id IN "
 	        "(SELECT namespace_id FROM unit_namespace WHERE unit_id IN " FEED_UNITS
@@ -185,13 +199,12 @@ static const char *const stmt_sql[ST_COUNT] = {
 	        "WHEN affected.arch = excluded.arch "
 	        "OR strpos('|' || affected.arch || '|', '|' || excluded.arch || '|') > 0 "
 	        "THEN affected.arch ELSE affected.arch || '|' || excluded.arch END",
-	[ST_RANGE_INSERT] = "INSERT INTO affected_range (namespace_id, package, name, unit_id, seq, "
-	                    "ranges, versions) VALUES ($1, $2, $3, $4, $5, $6, $7) "
-	                    "ON CONFLICT DO NOTHING",
-	[ST_ALIAS_INSERT] = "INSERT INTO vulnerability_alias (unit_id, name, alias) "
-	                    "VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
-	[ST_UNIT_DEL_RANGE] = "DELETE FROM affected_range WHERE unit_id = $1",
-	[ST_UNIT_DEL_ALIAS] = "DELETE FROM vulnerability_alias WHERE unit_id = $1",
+	[ST_B_RANGE] = "INSERT INTO affected_range (namespace_id, package, name, unit_id, seq, "
+	               "ranges, versions) SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], "
+	               "$4::bigint[], $5::integer[], $6::text[], $7::text[]) ON CONFLICT DO NOTHING",
+	[ST_B_ALIAS] = "INSERT INTO vulnerability_alias (unit_id, name, alias) "
+	               "SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[]) "
+	               "ON CONFLICT DO NOTHING",
 	[ST_FEED_CLEAR_RANGE] = "DELETE FROM affected_range WHERE unit_id IN " FEED_UNITS,
 	[ST_FEED_CLEAR_ALIAS] = "DELETE FROM vulnerability_alias WHERE unit_id IN " FEED_UNITS,
 	[ST_RANGE_LOOKUP] =
@@ -211,6 +224,40 @@ struct ns_entry {
 	int64_t id;
 };
 
+/*
+ * Batched inserts. Rows are gathered as PostgreSQL array literals, one per
+ * column, and sent as one INSERT ... SELECT FROM unnest(...) per table. The
+ * unit column is kept as unit handles and written at the flush, once the
+ * units' ids are known.
+ */
+enum batch_id { B_UNIT, B_UNIT_NS, B_VULN, B_AFF, B_RANGE, B_ALIAS, B_COUNT };
+
+#define BATCH_MAX_COLS 7
+
+static const struct batch_def {
+	enum stmt_id st;
+	int ncols;
+	int unit_col; /* the parameter holding unit ids, or -1 */
+	const char *what;
+} batch_defs[B_COUNT] = {
+	[B_UNIT] = { ST_B_UNIT, 7, -1, "cannot store a feed unit" },
+	[B_UNIT_NS] = { ST_B_UNIT_NS, 2, 0, "cannot store a unit's namespace" },
+	[B_VULN] = { ST_B_VULN, 7, 0, "cannot store a vulnerability" },
+	[B_AFF] = { ST_B_AFF, 6, 3, "cannot store an affected record" },
+	[B_RANGE] = { ST_B_RANGE, 7, 3, "cannot store an affected range" },
+	[B_ALIAS] = { ST_B_ALIAS, 3, 0, "cannot store an alias" },
+};
+
+struct batch {
+	vigil_buf cols[BATCH_MAX_COLS];
+	int64_t *units;
+	size_t rows, cap;
+};
+
+/* Rows (of all tables) or bytes gathered before they are sent. */
+#define BATCH_ROWS 8192
+#define BATCH_BYTES (8u << 20)
+
 struct pg_store {
 	struct vigil_store base;
 	PGconn *conn;
@@ -220,10 +267,27 @@ struct pg_store {
 	size_t queued;                  /* statements sent since the last sync */
 	const char *whats[PIPE_DEPTH]; /* what each was doing, for the message */
 	int pipe_err;                   /* first failure of this transaction, message set */
+	/* Batches of this transaction. */
+	struct batch batches[B_COUNT];
+	size_t batch_rows, batch_bytes;
+	/*
+	 * Units of this transaction. vigil_store_unit_replace() adds the unit
+	 * to the B_UNIT batch and returns a handle, -(index + 1), at once;
+	 * units[index] gets the id when the batch is sent (0 until then), and
+	 * the ids of replaced units wait in `dels` for their rows' deletion.
+	 */
+	int64_t *units;
+	size_t nunits, unitcap;
+	struct vigil_strmap unit_keys; /* "feed\nkey" -> index + 1 */
+	struct vigil_strmap vuln_keys; /* "unit namespace name" of the B_VULN rows */
+	vigil_buf dels;                /* array literal of replaced unit ids */
+	char *feed_ok;                 /* the feed whose row this transaction ensured */
 	/* Namespace ids of this transaction, and the last (unit, namespace) recorded. */
 	struct ns_entry *ns;
 	size_t nns, nscap, ns_last;
-	int64_t aff_unit, aff_ns;
+	int64_t aff_unit;
+	int64_t *unit_nss; /* namespaces of aff_unit recorded in unit_namespace */
+	size_t nunit_nss, unit_nsscap;
 };
 
 static struct pg_store *P(struct vigil_store *s)
@@ -358,6 +422,23 @@ static void on_notice(void *payload, const char *msg)
 
 /* ---- running statements ---- */
 
+static const char *i64(char *buf, int64_t v)
+{
+	snprintf(buf, 24, "%lld", (long long)v);
+	return buf;
+}
+
+static int64_t get_i64(const PGresult *res, int row, int col)
+{
+	return strtoll(PQgetvalue(res, row, col), NULL, 10);
+}
+
+static const char *get_text(const PGresult *res, int row, int col)
+{
+	return PQgetisnull(res, row, col) ? NULL : PQgetvalue(res, row, col);
+}
+
+
 static void stmt_name(char *buf, size_t n, enum stmt_id id)
 {
 	snprintf(buf, n, "vigil_%d", (int)id);
@@ -459,9 +540,183 @@ static int run(struct pg_store *s, enum stmt_id id, int n, const char *const *va
 	return err;
 }
 
+/* Append `v` (NULL for SQL NULL) to an array literal being built ("{" first). */
+static void arr_add(vigil_buf *b, const char *v)
+{
+	const char *p, *q;
+
+	vigil_buf_add(b, b->len ? "," : "{", 1);
+	if (!v) {
+		vigil_buf_add(b, "NULL", 4);
+		return;
+	}
+	vigil_buf_add(b, "\"", 1);
+	for (p = v; *p; p = q) {
+		q = p + strcspn(p, "\"\\");
+		vigil_buf_add(b, p, (size_t)(q - p));
+		if (*q) {
+			vigil_buf_add(b, "\\", 1);
+			vigil_buf_add(b, q++, 1);
+		}
+	}
+	vigil_buf_add(b, "\"", 1);
+}
+
+static void batches_reset(struct pg_store *s)
+{
+	size_t i, c;
+
+	for (i = 0; i < B_COUNT; i++) {
+		for (c = 0; c < BATCH_MAX_COLS; c++)
+			vigil_buf_reset(&s->batches[i].cols[c]);
+		s->batches[i].rows = 0;
+	}
+	s->batch_rows = s->batch_bytes = 0;
+	vigil_buf_reset(&s->dels);
+	vigil_strmap_release(&s->vuln_keys);
+}
+
+static int query_now(struct pg_store *s, enum stmt_id id, int n, const char *const *vals,
+                     const char *what, PGresult **out);
+
+/* The id of unit handle `unit` (sent with the units batch before). */
+static int unit_id(struct pg_store *s, int64_t unit, int64_t *out)
+{
+	if (unit >= 0 || (size_t)(-unit - 1) >= s->nunits)
+		*out = unit; /* an id already */
+	else
+		*out = s->units[-unit - 1];
+	if (*out > 0)
+		return 0;
+	return s->pipe_err ? s->pipe_err
+	                   : vigil_error_set(VIGIL_EDB, "database '%s': unit not stored", s->dsn);
+}
+
+/* Send batch `id` (not B_UNIT): its unit column is written now that the ids are known. */
+static int batch_send(struct pg_store *s, enum batch_id id)
+{
+	const struct batch_def *d = &batch_defs[id];
+	struct batch *b = &s->batches[id];
+	const char *vals[BATCH_MAX_COLS];
+	char num[24];
+	int64_t uid;
+	size_t r;
+	int c, err = 0;
+
+	for (r = 0; r < b->rows && !err; r++)
+		if ((err = unit_id(s, b->units[r], &uid)) == 0)
+			arr_add(&b->cols[d->unit_col], i64(num, uid));
+	if (err)
+		return err;
+	for (c = 0; c < d->ncols; c++) {
+		vigil_buf_add(&b->cols[c], "}", 1);
+		vals[c] = b->cols[c].ptr;
+	}
+	return run(s, d->st, d->ncols, vals, d->what);
+}
+
+/*
+ * Send the units batch and wait for its result (the only round trip of a
+ * flush): each unit's id goes to its handle, and a replaced unit's id to
+ * `dels`.
+ */
+static int units_send(struct pg_store *s)
+{
+	struct batch *b = &s->batches[B_UNIT];
+	const char *vals[7];
+	vigil_buf k = VIGIL_BUF_INIT;
+	PGresult *res = NULL;
+	int c, i, n, err;
+
+	for (c = 0; c < 7; c++) {
+		vigil_buf_add(&b->cols[c], "}", 1);
+		vals[c] = b->cols[c].ptr;
+	}
+	if ((err = query_now(s, ST_B_UNIT, 7, vals, batch_defs[B_UNIT].what, &res)) < 0)
+		return err;
+	n = PQntuples(res);
+	for (i = 0; i < n; i++) {
+		size_t h;
+		vigil_buf_reset(&k);
+		vigil_buf_printf(&k, "%s\n%s", PQgetvalue(res, i, 0), PQgetvalue(res, i, 1));
+		if ((h = (size_t)(uintptr_t)vigil_strmap_get(&s->unit_keys, k.ptr)) != 0)
+			s->units[h - 1] = get_i64(res, i, 2);
+		if (PQgetvalue(res, i, 3)[0] != 't')
+			arr_add(&s->dels, PQgetvalue(res, i, 2));
+	}
+	PQclear(res);
+	vigil_buf_release(&k);
+	return 0;
+}
+
+/* Delete the rows of the units replaced since the last flush. */
+static int dels_send(struct pg_store *s)
+{
+	static const enum stmt_id dels[] = { ST_DEL_AFFECTED, ST_DEL_RANGE, ST_DEL_ALIAS,
+		                             ST_DEL_VULN, ST_DEL_NS };
+	const char *v[1];
+	size_t i;
+	int err = 0;
+
+	vigil_buf_add(&s->dels, "}", 1);
+	v[0] = s->dels.ptr;
+	for (i = 0; i < sizeof(dels) / sizeof(dels[0]) && !err; i++)
+		err = run(s, dels[i], 1, v, "cannot delete a unit's rows");
+	vigil_buf_reset(&s->dels);
+	return err;
+}
+
+/*
+ * Send everything gathered, in an order that gives the result of running
+ * the writes one by one: the units (one round trip, for their ids), the
+ * deletion of the replaced units' rows, then the other batches.
+ */
+static int batches_flush(struct pg_store *s)
+{
+	size_t i;
+	int err = 0;
+
+	if (!s->batch_rows)
+		return 0;
+	if (s->batches[B_UNIT].rows)
+		err = units_send(s);
+	if (!err && s->dels.len)
+		err = dels_send(s);
+	for (i = B_UNIT + 1; i < B_COUNT && !err; i++)
+		if (s->batches[i].rows)
+			err = batch_send(s, (enum batch_id)i);
+	batches_reset(s);
+	return err;
+}
+
+/* Add a row to batch `id`; vals[unit_col] is ignored (`unit` is used). */
+static int batch_add(struct pg_store *s, enum batch_id id, int64_t unit, const char *const *vals)
+{
+	const struct batch_def *d = &batch_defs[id];
+	struct batch *b = &s->batches[id];
+	int c;
+
+	if (s->pipe_err)
+		return s->pipe_err;
+	for (c = 0; c < d->ncols; c++) {
+		if (c == d->unit_col)
+			continue;
+		s->batch_bytes -= b->cols[c].len;
+		arr_add(&b->cols[c], vals[c]);
+		s->batch_bytes += b->cols[c].len;
+	}
+	b->units = vigil_array_grow(b->units, &b->cap, b->rows + 1, sizeof(*b->units));
+	b->units[b->rows++] = unit;
+	s->batch_rows++;
+	/* Outside a transaction each write is sent at once. */
+	if (!s->pipeline || s->batch_rows >= BATCH_ROWS || s->batch_bytes >= BATCH_BYTES)
+		return batches_flush(s);
+	return 0;
+}
+
 /* Run statement `id` and return its result in *out (the caller PQclear()s it). */
-static int query(struct pg_store *s, enum stmt_id id, int n, const char *const *vals,
-                 const char *what, PGresult **out)
+static int query_now(struct pg_store *s, enum stmt_id id, int n, const char *const *vals,
+                     const char *what, PGresult **out)
 {
 	char name[16];
 	int err = 0;
@@ -483,6 +738,18 @@ static int query(struct pg_store *s, enum stmt_id id, int n, const char *const *
 		*out = NULL;
 	}
 	return err;
+}
+
+/* Run statement `id` after every write before it; its result in *out (PQclear() it). */
+static int query(struct pg_store *s, enum stmt_id id, int n, const char *const *vals,
+                 const char *what, PGresult **out)
+{
+	int err;
+
+	*out = NULL;
+	if ((err = batches_flush(s)) < 0)
+		return err;
+	return query_now(s, id, n, vals, what, out);
 }
 
 /* Prepare every statement: one round trip, in a pipeline of its own. */
@@ -509,22 +776,6 @@ static int prepare_all(struct pg_store *s)
 	return err;
 }
 
-static const char *i64(char *buf, int64_t v)
-{
-	snprintf(buf, 24, "%lld", (long long)v);
-	return buf;
-}
-
-static int64_t get_i64(const PGresult *res, int row, int col)
-{
-	return strtoll(PQgetvalue(res, row, col), NULL, 10);
-}
-
-static const char *get_text(const PGresult *res, int row, int col)
-{
-	return PQgetisnull(res, row, col) ? NULL : PQgetvalue(res, row, col);
-}
-
 static void now_rfc3339(char *out, size_t n)
 {
 	time_t t = time(NULL);
@@ -545,7 +796,7 @@ static void ns_forget(struct pg_store *s)
 		vigil_free(s->ns[i].fmt);
 	}
 	s->nns = s->ns_last = 0;
-	s->aff_unit = s->aff_ns = 0;
+	s->aff_unit = 0;
 }
 
 static struct ns_entry *ns_find(struct pg_store *s, const char *name)
@@ -589,7 +840,7 @@ static int ns_id(struct pg_store *s, const char *name, int64_t *out)
 		*out = e->id;
 		return 0;
 	}
-	if ((err = query(s, ST_NS_ID, 1, v, "cannot look a namespace up", &res)) < 0)
+	if ((err = query_now(s, ST_NS_ID, 1, v, "cannot look a namespace up", &res)) < 0)
 		return err;
 	if (PQntuples(res) != 1)
 		err = vigil_error_set(VIGIL_EDB, "database '%s': unknown namespace '%s'", s->dsn,
@@ -602,14 +853,25 @@ static int ns_id(struct pg_store *s, const char *name, int64_t *out)
 
 /* ---- open, close, migrations ---- */
 
+static void txn_forget(struct pg_store *s);
+
 static void pg_close(struct vigil_store *base)
 {
 	struct pg_store *s = P(base);
+	size_t i, c;
 
 	if (!s)
 		return;
 	PQfinish(s->conn);
-	ns_forget(s);
+	txn_forget(s);
+	for (i = 0; i < B_COUNT; i++) {
+		for (c = 0; c < BATCH_MAX_COLS; c++)
+			vigil_buf_release(&s->batches[i].cols[c]);
+		vigil_free(s->batches[i].units);
+	}
+	vigil_free(s->units);
+	vigil_free(s->unit_nss);
+	vigil_buf_release(&s->dels);
 	vigil_free(s->ns);
 	vigil_free(s->dsn);
 	vigil_free(s);
@@ -648,12 +910,17 @@ static int pg_open(struct vigil_store **out, const char *dsn, unsigned flags)
 	char timeout[16];
 	const char *vals[5] = { timeout, "vigil", "UTF8", dsn, NULL };
 	struct pg_store *s;
+	size_t i, c;
 	int have, err;
 
 	*out = NULL;
 	snprintf(timeout, sizeof(timeout), "%d", VIGIL_PG_CONNECT_TIMEOUT);
 	s = vigil_calloc(1, sizeof(*s));
 	s->base.ops = &vigil_store_postgres_ops;
+	for (i = 0; i < B_COUNT; i++)
+		for (c = 0; c < BATCH_MAX_COLS; c++)
+			s->batches[i].cols[c] = (vigil_buf)VIGIL_BUF_INIT;
+	s->dels = (vigil_buf)VIGIL_BUF_INIT;
 	s->dsn = redact_dsn(dsn);
 	s->conn = PQconnectdbParams(keys, vals, 1);
 	if (!s->conn) {
@@ -769,16 +1036,28 @@ static int pg_migrate(struct vigil_store *base)
 
 /* ---- transactions ---- */
 
+/* Forget what only this transaction knew: batches, unit handles, ids. */
+static void txn_forget(struct pg_store *s)
+{
+	batches_reset(s);
+	s->nunits = 0;
+	vigil_strmap_release(&s->unit_keys);
+	vigil_free(s->feed_ok);
+	s->feed_ok = NULL;
+	ns_forget(s);
+}
+
 static int pg_begin(struct vigil_store *base)
 {
 	struct pg_store *s = P(base);
 	int err;
 
-	ns_forget(s);
+	txn_forget(s);
 	if ((err = exec_sql(s, "BEGIN", "cannot start a transaction")) < 0)
 		return err;
 	/* Importers queue here, as SQLite's BEGIN IMMEDIATE makes them. */
-	if ((err = exec_sql(s, IMPORT_LOCK, "cannot take the import lock")) < 0) {
+	if ((err = exec_sql(s, IMPORT_LOCK, "cannot take the import lock")) < 0 ||
+	    (err = exec_sql(s, "SET LOCAL work_mem = '64MB'", "cannot set work_mem")) < 0) {
 		PQclear(PQexec(s->conn, "ROLLBACK"));
 		return err;
 	}
@@ -813,10 +1092,12 @@ static void pipe_end(struct pg_store *s)
 	s->pipeline = 0;
 }
 
+/* Roll back without replacing the message of the failure that led here. */
 static int rollback_quiet(struct pg_store *s)
 {
 	pipe_end(s);
-	ns_forget(s);
+	txn_forget(s);
+	s->pipe_err = 0;
 	if (PQtransactionStatus(s->conn) == PQTRANS_IDLE)
 		return 0;
 	return exec_sql(s, "ROLLBACK", "cannot roll back");
@@ -827,19 +1108,20 @@ static int pg_commit(struct vigil_store *base)
 	struct pg_store *s = P(base);
 	int err = s->pipe_err;
 
-	if (!err && s->pipeline) {
-		if (!PQsendQueryParams(s->conn, "COMMIT", 0, NULL, NULL, NULL, NULL, 0))
+	if (!err && s->pipeline && (err = batches_flush(s)) == 0) {
+		if (!PQsendQueryParams(s->conn, "COMMIT", 0, NULL, NULL, NULL, NULL, 0)) {
 			err = conn_fail(s, "cannot commit");
-		else
+		} else {
 			s->whats[s->queued++] = "cannot commit";
-		if (!err)
 			err = pipe_drain(s, NULL);
+		}
 	}
 	if (err) {
 		rollback_quiet(s);
 		return err;
 	}
 	pipe_end(s);
+	txn_forget(s);
 	if (PQtransactionStatus(s->conn) != PQTRANS_IDLE) /* not in pipeline mode: commit now */
 		return exec_sql(s, "COMMIT", "cannot commit");
 	return 0;
@@ -862,7 +1144,7 @@ static int pg_put_namespace(struct vigil_store *base, const char *name, const ch
 
 	if (e && e->fmt && strcmp(e->fmt, fmt) == 0)
 		return 0; /* upserted in this transaction already */
-	if ((err = query(s, ST_NS_UPSERT, 2, v, "cannot store a namespace", &res)) < 0)
+	if ((err = query_now(s, ST_NS_UPSERT, 2, v, "cannot store a namespace", &res)) < 0)
 		return err;
 	if (PQntuples(res) == 1)
 		ns_remember(s, name, fmt, get_i64(res, 0, 0));
@@ -870,22 +1152,13 @@ static int pg_put_namespace(struct vigil_store *base, const char *name, const ch
 	return 0;
 }
 
-static int delete_unit_rows(struct pg_store *s, int64_t unit)
-{
-	static const enum stmt_id dels[] = { ST_UNIT_DEL_AFFECTED, ST_UNIT_DEL_RANGE,
-		                             ST_UNIT_DEL_ALIAS, ST_UNIT_DEL_VULN,
-		                             ST_UNIT_DEL_NS };
-	char id[24];
-	const char *v[1] = { i64(id, unit) };
-	size_t i;
-	int err;
-
-	for (i = 0; i < sizeof(dels) / sizeof(dels[0]); i++)
-		if ((err = run(s, dels[i], 1, v, "cannot delete a unit's rows")) < 0)
-			return err;
-	return 0;
-}
-
+/*
+ * The unit joins the units batch and its handle is returned at once; the
+ * batch is sent (its ids read, the replaced units' rows deleted) before any
+ * row that uses them. A unit replaced a second time in the transaction has
+ * its rows sent first, so that the replacement deletes them. Outside a
+ * transaction the batch is sent at once and the id returned.
+ */
 static int pg_unit_replace(struct vigil_store *base, const char *feed, const char *key,
                            const struct vigil_store_unit_meta *meta, int64_t *unit)
 {
@@ -898,52 +1171,59 @@ static int pg_unit_replace(struct vigil_store *base, const char *feed, const cha
 		             meta && meta->etag ? meta->etag : "",
 		             meta && meta->digest ? meta->digest : "",
 		             now };
-	PGresult *res = NULL;
-	int fresh, err;
+	vigil_buf k = VIGIL_BUF_INIT;
+	int64_t h;
+	int err = 0;
 
 	now_rfc3339(now, sizeof(now));
-	if ((err = run(s, ST_FEED_INSERT, 1, v, "cannot store a feed")) < 0 ||
-	    (err = query(s, ST_UNIT_UPSERT, 7, v, "cannot store a feed unit", &res)) < 0)
-		return err;
-	if (PQntuples(res) != 1) {
-		PQclear(res);
-		return vigil_error_set(VIGIL_EDB, "database '%s': cannot store a feed unit: no row",
-		                       s->dsn);
+	s->aff_unit = 0; /* its unit_namespace rows go */
+	if (!s->feed_ok || strcmp(s->feed_ok, feed) != 0) {
+		if ((err = run(s, ST_FEED_INSERT, 1, v, "cannot store a feed")) < 0)
+			return err;
+		vigil_free(s->feed_ok);
+		s->feed_ok = s->pipeline ? vigil_strdup(feed) : NULL;
 	}
-	*unit = get_i64(res, 0, 0);
-	fresh = PQgetvalue(res, 0, 1)[0] == 't';
-	PQclear(res);
-	s->aff_unit = s->aff_ns = 0; /* its unit_namespace rows go */
-	/* A new unit has no rows yet: the deletes are for a replaced one. */
-	return fresh ? 0 : delete_unit_rows(s, *unit);
+	vigil_buf_printf(&k, "%s\n%s", feed, key);
+	if (vigil_strmap_has(&s->unit_keys, k.ptr))
+		err = batches_flush(s);
+	s->units = vigil_array_grow(s->units, &s->unitcap, s->nunits + 1, sizeof(*s->units));
+	s->units[s->nunits++] = 0;
+	h = -(int64_t)s->nunits;
+	vigil_strmap_put(&s->unit_keys, k.ptr, (void *)(uintptr_t)s->nunits);
+	vigil_buf_release(&k);
+	if (err || (err = batch_add(s, B_UNIT, h, v)) < 0)
+		return err;
+	*unit = h;
+	return s->pipeline ? 0 : unit_id(s, h, unit);
 }
 
 static int pg_unit_namespace(struct vigil_store *base, int64_t unit, const char *ns)
 {
 	struct pg_store *s = P(base);
-	char u[24], n[24];
-	const char *v[2] = { i64(u, unit), n };
+	char n[24];
+	const char *v[2] = { NULL, n };
 	int64_t nid = 0;
 	int err;
 
 	if ((err = ns_id(s, ns, &nid)) < 0)
 		return err;
 	i64(n, nid);
-	return run(s, ST_UNIT_NS, 2, v, "cannot store a unit's namespace");
+	return batch_add(s, B_UNIT_NS, unit, v);
 }
 
 static int pg_put_vulnerability(struct vigil_store *base, int64_t unit,
                                 const struct vigil_store_vuln *vu)
 {
 	struct pg_store *s = P(base);
-	char u[24], n[24], sev[16];
-	const char *v[7] = { i64(u, unit),
+	char n[24], sev[16];
+	const char *v[7] = { NULL,
 		             n,
 		             vu->name,
 		             vu->description ? vu->description : "",
 		             vu->link ? vu->link : "",
 		             sev,
 		             vu->metadata };
+	vigil_buf k = VIGIL_BUF_INIT;
 	int64_t nid = 0;
 	int err;
 
@@ -951,7 +1231,14 @@ static int pg_put_vulnerability(struct vigil_store *base, int64_t unit,
 		return err;
 	i64(n, nid);
 	snprintf(sev, sizeof(sev), "%d", (int)vu->severity);
-	return run(s, ST_VULN_UPSERT, 7, v, "cannot store a vulnerability");
+	/* One statement cannot update a row twice: a second row of a key in
+	 * the batch sends the batch first (the merge is then the upsert's). */
+	vigil_buf_printf(&k, "%lld %lld %s", (long long)unit, (long long)nid, vu->name);
+	if (vigil_strmap_has(&s->vuln_keys, k.ptr))
+		err = batches_flush(s);
+	vigil_strmap_put(&s->vuln_keys, k.ptr, NULL);
+	vigil_buf_release(&k);
+	return err ? err : batch_add(s, B_VULN, unit, v);
 }
 
 /* Record (unit, namespace) in unit_namespace once per run of puts. */
@@ -959,19 +1246,31 @@ static int note_unit_ns(struct pg_store *s, int64_t unit, const char *ns, int64_
 {
 	int err;
 
+	size_t i;
+
 	if ((err = ns_id(s, ns, nid)) < 0)
 		return err;
-	/* Every namespace a unit writes is in unit_namespace: deleting the
-	 * unit finds its records through them. */
-	if ((unit != s->aff_unit || *nid != s->aff_ns) &&
-	    (err = pg_unit_namespace(&s->base, unit, ns)) < 0)
-		return err;
+	/* Every namespace a unit writes is in unit_namespace (what it covers);
+	 * those already recorded for the unit are skipped. */
+	if (unit != s->aff_unit)
+		s->nunit_nss = 0;
 	s->aff_unit = unit;
-	s->aff_ns = *nid;
+	for (i = 0; i < s->nunit_nss; i++)
+		if (s->unit_nss[i] == *nid)
+			return 0;
+	if ((err = pg_unit_namespace(&s->base, unit, ns)) < 0)
+		return err;
+	s->unit_nss = vigil_array_grow(s->unit_nss, &s->unit_nsscap, s->nunit_nss + 1,
+	                               sizeof(*s->unit_nss));
+	s->unit_nss[s->nunit_nss++] = *nid;
 	return 0;
 }
 
-/* The insert of put_affected (arch NULL) or put_affected_arch. */
+/*
+ * The insert of put_affected (arch NULL, batched) or put_affected_arch (one
+ * statement each: statements of one key merge their arch, in order, so the
+ * batch is sent first).
+ */
 static int put_affected(struct vigil_store *base, int64_t unit, const char *ns, const char *vuln,
                         const char *package, enum vigil_affected_status status,
                         const char *fixed_version, const char *arch)
@@ -981,19 +1280,23 @@ static int put_affected(struct vigil_store *base, int64_t unit, const char *ns, 
 	const char *v[7] = { n,
 		             package,
 		             vuln,
-		             i64(u, unit),
+		             u,
 		             st,
 		             status == VIGIL_AFFECTED_FIXED && fixed_version ? fixed_version : "",
 		             arch };
-	int64_t nid = 0;
+	int64_t nid = 0, uid = 0;
 	int err;
 
 	if ((err = note_unit_ns(s, unit, ns, &nid)) < 0)
 		return err;
 	i64(n, nid);
 	snprintf(st, sizeof(st), "%d", (int)status);
-	return run(s, arch ? ST_AFF_INSERT_ARCH : ST_AFF_INSERT, arch ? 7 : 6, v,
-	           "cannot store an affected record");
+	if (!arch)
+		return batch_add(s, B_AFF, unit, v);
+	if ((err = batches_flush(s)) < 0 || (err = unit_id(s, unit, &uid)) < 0)
+		return err; /* the flush sent the unit: its id is known */
+	i64(u, uid);
+	return run(s, ST_AFF_INSERT_ARCH, 7, v, "cannot store an affected record");
 }
 
 static int pg_put_affected(struct vigil_store *base, int64_t unit, const char *ns,
@@ -1022,7 +1325,9 @@ static int pg_feed_clear(struct vigil_store *base, const char *feed)
 	size_t i;
 	int err;
 
-	s->aff_unit = s->aff_ns = 0;
+	s->aff_unit = 0;
+	if ((err = batches_flush(s)) < 0)
+		return err;
 	for (i = 0; i < sizeof(dels) / sizeof(dels[0]); i++)
 		if ((err = run(s, dels[i], 1, v, "cannot clear a feed")) < 0)
 			return err;
@@ -1036,7 +1341,8 @@ static int pg_feed_finish(struct vigil_store *base, const char *feed, const char
 	const char *v[3] = { feed, source ? source : "", imported_at ? imported_at : "" };
 	int err;
 
-	if ((err = run(s, ST_FEED_INSERT, 1, v, "cannot store a feed")) < 0)
+	if ((err = batches_flush(s)) < 0 ||
+	    (err = run(s, ST_FEED_INSERT, 1, v, "cannot store a feed")) < 0)
 		return err;
 	return run(s, ST_FEED_FINISH, 3, v, "cannot count a feed's records");
 }
@@ -1244,8 +1550,8 @@ static int pg_put_range(struct vigil_store *base, int64_t unit, const char *ns, 
                         const char *package, int seq, const char *ranges, const char *versions)
 {
 	struct pg_store *s = P(base);
-	char n[24], u[24], sq[16];
-	const char *v[7] = { n,  package, vuln, i64(u, unit), sq, ranges ? ranges : "[]",
+	char n[24], sq[16];
+	const char *v[7] = { n,  package, vuln, NULL, sq, ranges ? ranges : "[]",
 		             versions ? versions : "[]" };
 	int64_t nid = 0;
 	int err;
@@ -1254,17 +1560,15 @@ static int pg_put_range(struct vigil_store *base, int64_t unit, const char *ns, 
 		return err;
 	i64(n, nid);
 	snprintf(sq, sizeof(sq), "%d", seq);
-	return run(s, ST_RANGE_INSERT, 7, v, "cannot store an affected range");
+	return batch_add(s, B_RANGE, unit, v);
 }
 
 static int pg_put_alias(struct vigil_store *base, int64_t unit, const char *vuln,
                         const char *alias)
 {
-	struct pg_store *s = P(base);
-	char u[24];
-	const char *v[3] = { i64(u, unit), vuln, alias };
+	const char *v[3] = { NULL, vuln, alias };
 
-	return run(s, ST_ALIAS_INSERT, 3, v, "cannot store an alias");
+	return batch_add(P(base), B_ALIAS, unit, v);
 }
 
 static int pg_lookup_ranges(struct vigil_store *base, const char *ns, const char *package,
