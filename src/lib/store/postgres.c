@@ -91,9 +91,10 @@ enum stmt_id {
  * upsert tells a new unit (nothing to delete) from a replaced one.
  */
 static const char *const stmt_sql[ST_COUNT] = {
-	[ST_NS_UPSERT] = "INSERT INTO namespace (name, version_format) VALUES ($1, $2) "
-	                 "ON CONFLICT (name) DO UPDATE SET version_format = excluded.version_format "
-	                 "RETURNING id",
+	[ST_NS_UPSERT] =
+	        "INSERT INTO namespace (name, version_format) VALUES ($1, $2) "
+	        "ON CONFLICT (name) DO UPDATE SET version_format = excluded.version_format "
+	        "RETURNING id",
 	[ST_NS_ID] = "SELECT id FROM namespace WHERE name = $1",
 	[ST_FEED_INSERT] = "INSERT INTO feed (name) VALUES ($1) ON CONFLICT (name) DO NOTHING",
 	/* Upsert a batch of units; says which are new (xmax = 0: nothing to delete). */
@@ -156,7 +157,8 @@ static const char *const stmt_sql[ST_COUNT] = {
 	        "WHERE name = $1",
 	[ST_LOOKUP] = "SELECT n.name, a.package, a.name, a.status, a.fixed_version, f.name, "
 	              "COALESCE(v.description, ''), COALESCE(v.link, ''), COALESCE(v.severity, 0), "
-	              "v.metadata, u.key, a.arch FROM affected a JOIN namespace n ON n.id = a.namespace_id "
+	              "v.metadata, u.key, a.arch FROM affected a JOIN namespace n ON n.id = "
+	              "a.namespace_id "
 	              "JOIN feed_unit u ON u.id = a.unit_id JOIN feed f ON f.id = u.feed_id "
 	              "LEFT JOIN vulnerability v ON v.unit_id = a.unit_id "
 	              "AND v.namespace_id = a.namespace_id AND v.name = a.name "
@@ -199,9 +201,10 @@ static const char *const stmt_sql[ST_COUNT] = {
 	        "WHEN affected.arch = excluded.arch "
 	        "OR strpos('|' || affected.arch || '|', '|' || excluded.arch || '|') > 0 "
 	        "THEN affected.arch ELSE affected.arch || '|' || excluded.arch END",
-	[ST_B_RANGE] = "INSERT INTO affected_range (namespace_id, package, name, unit_id, seq, "
-	               "ranges, versions) SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], "
-	               "$4::bigint[], $5::integer[], $6::text[], $7::text[]) ON CONFLICT DO NOTHING",
+	[ST_B_RANGE] =
+	        "INSERT INTO affected_range (namespace_id, package, name, unit_id, seq, "
+	        "ranges, versions) SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], "
+	        "$4::bigint[], $5::integer[], $6::text[], $7::text[]) ON CONFLICT DO NOTHING",
 	[ST_B_ALIAS] = "INSERT INTO vulnerability_alias (unit_id, name, alias) "
 	               "SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[]) "
 	               "ON CONFLICT DO NOTHING",
@@ -264,9 +267,9 @@ struct pg_store {
 	char *dsn; /* for messages: the password removed */
 	/* Pipeline mode (inside a transaction). */
 	int pipeline;
-	size_t queued;                  /* statements sent since the last sync */
+	size_t queued;                 /* statements sent since the last sync */
 	const char *whats[PIPE_DEPTH]; /* what each was doing, for the message */
-	int pipe_err;                   /* first failure of this transaction, message set */
+	int pipe_err;                  /* first failure of this transaction, message set */
 	/* Batches of this transaction. */
 	struct batch batches[B_COUNT];
 	size_t batch_rows, batch_bytes;
@@ -437,7 +440,6 @@ static const char *get_text(const PGresult *res, int row, int col)
 {
 	return PQgetisnull(res, row, col) ? NULL : PQgetvalue(res, row, col);
 }
-
 
 static void stmt_name(char *buf, size_t n, enum stmt_id id)
 {
@@ -937,9 +939,9 @@ static int pg_open(struct vigil_store **out, const char *dsn, unsigned flags)
 		if ((err = read_version(s, &have)) < 0)
 			goto fail;
 		if (have == 0) {
-			err = vigil_error_set(VIGIL_EDB,
-			                      "no vigil database in '%s' (run 'vigil db import' first)",
-			                      s->dsn);
+			err = vigil_error_set(
+			        VIGIL_EDB,
+			        "no vigil database in '%s' (run 'vigil db import' first)", s->dsn);
 			goto fail;
 		}
 	}
@@ -1277,13 +1279,11 @@ static int put_affected(struct vigil_store *base, int64_t unit, const char *ns, 
 {
 	struct pg_store *s = P(base);
 	char n[24], u[24], st[8];
-	const char *v[7] = { n,
-		             package,
-		             vuln,
-		             u,
-		             st,
-		             status == VIGIL_AFFECTED_FIXED && fixed_version ? fixed_version : "",
-		             arch };
+	const char *v[7] = {
+		n,   package, vuln,
+		u,   st,      status == VIGIL_AFFECTED_FIXED && fixed_version ? fixed_version : "",
+		arch
+	};
 	int64_t nid = 0, uid = 0;
 	int err;
 
@@ -1299,9 +1299,9 @@ static int put_affected(struct vigil_store *base, int64_t unit, const char *ns, 
 	return run(s, ST_AFF_INSERT_ARCH, 7, v, "cannot store an affected record");
 }
 
-static int pg_put_affected(struct vigil_store *base, int64_t unit, const char *ns,
-                           const char *vuln, const char *package,
-                           enum vigil_affected_status status, const char *fixed_version)
+static int pg_put_affected(struct vigil_store *base, int64_t unit, const char *ns, const char *vuln,
+                           const char *package, enum vigil_affected_status status,
+                           const char *fixed_version)
 {
 	return put_affected(base, unit, ns, vuln, package, status, fixed_version, NULL);
 }
@@ -1311,15 +1311,14 @@ static int pg_put_affected_arch(struct vigil_store *base, int64_t unit, const ch
                                 enum vigil_affected_status status, const char *fixed_version,
                                 const char *arch)
 {
-	return put_affected(base, unit, ns, vuln, package, status, fixed_version,
-	                    arch ? arch : "");
+	return put_affected(base, unit, ns, vuln, package, status, fixed_version, arch ? arch : "");
 }
 
 static int pg_feed_clear(struct vigil_store *base, const char *feed)
 {
 	static const enum stmt_id dels[] = { ST_FEED_CLEAR_AFFECTED, ST_FEED_CLEAR_RANGE,
-		                             ST_FEED_CLEAR_ALIAS, ST_FEED_CLEAR_VULN,
-		                             ST_FEED_CLEAR_NS, ST_FEED_CLEAR_UNITS };
+		                             ST_FEED_CLEAR_ALIAS,    ST_FEED_CLEAR_VULN,
+		                             ST_FEED_CLEAR_NS,       ST_FEED_CLEAR_UNITS };
 	struct pg_store *s = P(base);
 	const char *v[1] = { feed };
 	size_t i;
@@ -1495,8 +1494,10 @@ static int pg_layer_put(struct vigil_store *base, const struct vigil_store_layer
 {
 	struct pg_store *s = P(base);
 	char engine[16], now[32];
-	const char *v[6] = { l->diff_id,       l->parent, l->namespace_name,
-		             l->packages ? l->packages : "[]", engine,    now };
+	const char *v[6] = {
+		l->diff_id, l->parent, l->namespace_name, l->packages ? l->packages : "[]",
+		engine,     now
+	};
 
 	snprintf(engine, sizeof(engine), "%d", l->engine);
 	now_rfc3339(now, sizeof(now));
@@ -1551,8 +1552,9 @@ static int pg_put_range(struct vigil_store *base, int64_t unit, const char *ns, 
 {
 	struct pg_store *s = P(base);
 	char n[24], sq[16];
-	const char *v[7] = { n,  package, vuln, NULL, sq, ranges ? ranges : "[]",
-		             versions ? versions : "[]" };
+	const char *v[7] = {
+		n, package, vuln, NULL, sq, ranges ? ranges : "[]", versions ? versions : "[]"
+	};
 	int64_t nid = 0;
 	int err;
 
@@ -1563,8 +1565,7 @@ static int pg_put_range(struct vigil_store *base, int64_t unit, const char *ns, 
 	return batch_add(s, B_RANGE, unit, v);
 }
 
-static int pg_put_alias(struct vigil_store *base, int64_t unit, const char *vuln,
-                        const char *alias)
+static int pg_put_alias(struct vigil_store *base, int64_t unit, const char *vuln, const char *alias)
 {
 	const char *v[3] = { NULL, vuln, alias };
 

@@ -248,8 +248,10 @@ int vigil_store_put_namespace(struct vigil_store *s, const char *name, const cha
 
 /**
  * Start (or restart) unit `key` of `feed`: delete every row the unit held,
- * record `meta`, and return its id in *unit for the puts below. Call once per
- * unit per transaction (the importer calls it again only for a new run).
+ * record `meta`, and return in *unit the number that names it to the puts
+ * below, in this transaction (opaque: PostgreSQL hands out a placeholder
+ * until its batch of units is sent). Call once per unit per transaction (the
+ * importer calls it again only for a new run).
  */
 int vigil_store_unit_replace(struct vigil_store *s, const char *feed, const char *key,
                              const struct vigil_store_unit_meta *meta, int64_t *unit);
@@ -347,8 +349,7 @@ int vigil_store_put_range(struct vigil_store *s, int64_t unit, const char *ns, c
                           const char *package, int seq, const char *ranges, const char *versions);
 
 /** Record `alias` (a CVE-, GHSA- ID) as another name of `vuln` for `unit`. */
-int vigil_store_put_alias(struct vigil_store *s, int64_t unit, const char *vuln,
-                          const char *alias);
+int vigil_store_put_alias(struct vigil_store *s, int64_t unit, const char *vuln, const char *alias);
 
 /**
  * Call `cb` for every range statement of (`ns`, `package`), ordered by

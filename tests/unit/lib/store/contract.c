@@ -316,8 +316,10 @@ static int collect_full(const struct vigil_store_record *r, void *payload)
 static void test_details_and_metadata(void **state)
 {
 	struct vigil_store *s = open_new();
-	struct vigil_store_vuln v = { "debian:12", "CVE-9", "d \"q\" \\ {x,y}", "l",
-		                      VIGIL_SEVERITY_CRITICAL, "{\"a\":[1,2]}" };
+	struct vigil_store_vuln v = {
+		"debian:12",    "CVE-9", "d \"q\" \\ {x,y}", "l", VIGIL_SEVERITY_CRITICAL,
+		"{\"a\":[1,2]}"
+	};
 	vigil_buf b = VIGIL_BUF_INIT;
 	int64_t unit;
 
@@ -340,8 +342,9 @@ static void test_details_and_metadata(void **state)
 	assert_string_equal(b.ptr, "CVE-8 1  debian Critical;CVE-9 1  debian Critical;");
 	vigil_buf_reset(&b);
 	assert_int_equal(vigil_store_lookup(s, "debian:12", "glibc", collect_full, &b), 0);
-	assert_string_equal(b.ptr, "debian:12|glibc||l|(null)|json||Critical;"
-	                           "debian:12|glibc|d \"q\" \\ {x,y}|l|{\"a\":[1,2]}|json||Critical;");
+	assert_string_equal(b.ptr,
+	                    "debian:12|glibc||l|(null)|json||Critical;"
+	                    "debian:12|glibc|d \"q\" \\ {x,y}|l|{\"a\":[1,2]}|json||Critical;");
 	vigil_buf_release(&b);
 	vigil_store_close(s);
 }
@@ -358,7 +361,8 @@ static void test_vulnerability_merge(void **state)
 	OK(vigil_store_begin(s));
 	OK(vigil_store_put_namespace(s, "debian:12", "dpkg"));
 	OK(vigil_store_unit_replace(s, "debian", "json", NULL, &unit));
-	OK(vigil_store_put_affected(s, unit, "debian:12", "CVE-5", "p", VIGIL_AFFECTED_UNFIXED, ""));
+	OK(vigil_store_put_affected(s, unit, "debian:12", "CVE-5", "p", VIGIL_AFFECTED_UNFIXED,
+	                            ""));
 	OK(vigil_store_put_vulnerability(s, unit, &v));
 	v.description = "";
 	v.link = "https://l";
@@ -647,10 +651,10 @@ static void test_ranges_and_aliases(void **state)
 	OK(vigil_store_feed_finish(s, "osv", "", "T"));
 	OK(vigil_store_commit(s));
 	OK(vigil_store_lookup_ranges(s, "pypi", "django", collect_range, &b));
-	assert_string_equal(b.ptr,
-	                    "GHSA-1 0 [] [\"1.0\"] osv High;"
-	                    "GHSA-1 1 [{\"type\":\"ECOSYSTEM\",\"events\":[{\"introduced\":\"0\"}]}] "
-	                    "[] osv High;");
+	assert_string_equal(
+	        b.ptr, "GHSA-1 0 [] [\"1.0\"] osv High;"
+	               "GHSA-1 1 [{\"type\":\"ECOSYSTEM\",\"events\":[{\"introduced\":\"0\"}]}] "
+	               "[] osv High;");
 	OK(vigil_store_status(s, &st));
 	assert_int_equal(st.feeds[0].records, 1);
 	assert_int_equal(st.feeds[0].vulnerabilities, 1);
@@ -721,7 +725,7 @@ static void test_many_rows(void **state)
 		OK(vigil_store_put_namespace(s, "ubuntu:22.04", "dpkg"));
 		OK(vigil_store_put_namespace(s, "ubuntu:24.04", "dpkg"));
 		for (i = 0; i < 3000; i++) {
-			struct vigil_store_vuln v = { "ubuntu:22.04", id, "d", "l",
+			struct vigil_store_vuln v = { "ubuntu:22.04",     id,  "d", "l",
 				                      VIGIL_SEVERITY_LOW, NULL };
 			snprintf(key, sizeof(key), "CVE-%d/p%d", i, i % 50);
 			snprintf(id, sizeof(id), "CVE-%d", i);
@@ -801,6 +805,21 @@ static void test_dsn_dispatch(void **state)
 	assert_false(vigil_store_dsn_is_postgres(NULL));
 }
 
+/* A schema version means the same tables on both backends. */
+static void test_migration_sets_match(void **state)
+{
+	size_t i;
+
+	(void)state;
+	assert_int_equal(vigil_store_sqlite_migration_count, vigil_store_postgres_migration_count);
+	for (i = 0; i < vigil_store_sqlite_migration_count; i++) {
+		assert_int_equal(vigil_store_sqlite_migrations[i].version, (int)i + 1);
+		assert_int_equal(vigil_store_postgres_migrations[i].version, (int)i + 1);
+		assert_string_equal(vigil_store_sqlite_migrations[i].name,
+		                    vigil_store_postgres_migrations[i].name);
+	}
+}
+
 #ifdef VIGIL_HAVE_POSTGRES
 /* Nothing listens on port 1: the connection fails, and the message keeps no password. */
 static void expect_refused(const char *d, const char *shown)
@@ -878,6 +897,7 @@ int main(void)
 {
 	const struct CMUnitTest store_tests[] = {
 		cmocka_unit_test(test_dsn_dispatch),
+		cmocka_unit_test(test_migration_sets_match),
 #ifdef VIGIL_HAVE_POSTGRES
 		cmocka_unit_test(test_postgres_messages),
 #endif
@@ -892,7 +912,8 @@ int main(void)
 	rc |= cmocka_run_group_tests_name("store", store_tests, NULL, NULL);
 	if (wanted("sqlite")) {
 		sq.last_migration =
-		        vigil_store_sqlite_migrations[vigil_store_sqlite_migration_count - 1].version;
+		        vigil_store_sqlite_migrations[vigil_store_sqlite_migration_count - 1]
+		                .version;
 		be = &sq;
 		rc |= cmocka_run_group_tests_name("contract/sqlite", sqlite_tests, NULL, NULL);
 	}
@@ -905,8 +926,9 @@ int main(void)
 		};
 		struct backend pg = pg_backend;
 
-		pg.last_migration = vigil_store_postgres_migrations
-		        [vigil_store_postgres_migration_count - 1].version;
+		pg.last_migration =
+		        vigil_store_postgres_migrations[vigil_store_postgres_migration_count - 1]
+		                .version;
 		be = &pg;
 		seq = 0;
 		rc |= cmocka_run_group_tests_name("contract/postgres", pg_tests, NULL,
