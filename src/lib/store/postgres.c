@@ -1100,7 +1100,8 @@ static int rollback_quiet(struct pg_store *s)
 	pipe_end(s);
 	txn_forget(s);
 	s->pipe_err = 0;
-	if (PQtransactionStatus(s->conn) == PQTRANS_IDLE)
+	/* A lost connection's transaction is rolled back by the server. */
+	if (PQstatus(s->conn) != CONNECTION_OK || PQtransactionStatus(s->conn) == PQTRANS_IDLE)
 		return 0;
 	return exec_sql(s, "ROLLBACK", "cannot roll back");
 }
