@@ -46,7 +46,8 @@ static const char usage_text[] =
         "        file://, or http://127.0.0.1 / localhost only).\n"
         "\n"
         "The database is --db PATH, else $VIGIL_DB, else $XDG_CACHE_HOME/vigil/vigil.db\n"
-        "(~/.cache/vigil/vigil.db).\n";
+        "(~/.cache/vigil/vigil.db). A postgres:// or postgresql:// URL, or a key=value DSN\n"
+        "(\"host=db dbname=vigil\"), names a PostgreSQL database instead.\n";
 
 static void print_usage(FILE *f)
 {

@@ -25,7 +25,7 @@ static void usage(FILE *f)
 {
 	size_t i;
 
-	fprintf(f, "usage: vigil [--db PATH] [--quiet] [--debug] COMMAND [ARGS]\n\ncommands:\n");
+	fprintf(f, "usage: vigil [--db PATH|DSN] [--quiet] [--debug] COMMAND [ARGS]\n\ncommands:\n");
 	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].help);
 	fprintf(f, "\n'vigil COMMAND --help' describes a command.\n");

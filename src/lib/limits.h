@@ -106,4 +106,9 @@
  * archive_latest.txt: one name of ~30 bytes). */
 #define VIGIL_MAX_SOURCE_POINTER 1024
 
+/* postgres */
+/* Seconds to wait for a PostgreSQL server to accept the connection (libpq's
+ * connect_timeout, unless the DSN sets its own). */
+#define VIGIL_PG_CONNECT_TIMEOUT 10
+
 #endif

@@ -22,4 +22,8 @@ struct vigil_store_migration {
 extern const struct vigil_store_migration vigil_store_sqlite_migrations[];
 extern const size_t vigil_store_sqlite_migration_count;
 
+/* The PostgreSQL set: the same versions and names in PostgreSQL's dialect. */
+extern const struct vigil_store_migration vigil_store_postgres_migrations[];
+extern const size_t vigil_store_postgres_migration_count;
+
 #endif

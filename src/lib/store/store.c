@@ -24,9 +24,17 @@ int vigil_store_default_path(vigil_buf *out)
 	                       "no database path: set --db, VIGIL_DB, XDG_CACHE_HOME or HOME");
 }
 
-static int is_postgres(const char *dsn)
+int vigil_store_dsn_is_postgres(const char *dsn)
 {
-	return strncmp(dsn, "postgres://", 11) == 0 || strncmp(dsn, "postgresql://", 13) == 0;
+	const char *eq, *slash;
+
+	if (!dsn)
+		return 0;
+	if (strncmp(dsn, "postgres://", 11) == 0 || strncmp(dsn, "postgresql://", 13) == 0)
+		return 1;
+	eq = strchr(dsn, '=');
+	slash = strchr(dsn, '/');
+	return eq && (!slash || eq < slash);
 }
 
 int vigil_store_open(struct vigil_store **out, const char *dsn, unsigned flags)
@@ -36,10 +44,14 @@ int vigil_store_open(struct vigil_store **out, const char *dsn, unsigned flags)
 	int err;
 
 	*out = NULL;
-	if (dsn && is_postgres(dsn))
-		return vigil_error_set(
-		        VIGIL_EUNSUPPORTED,
-		        "PostgreSQL comes with vigil serve; use a SQLite path for now");
+	if (vigil_store_dsn_is_postgres(dsn)) {
+#ifdef VIGIL_HAVE_POSTGRES
+		ops = &vigil_store_postgres_ops;
+#else
+		return vigil_error_set(VIGIL_EUNSUPPORTED,
+		                       "this vigil was built without PostgreSQL support (libpq)");
+#endif
+	}
 	if (!dsn || !*dsn) {
 		if ((err = vigil_store_default_path(&path)) < 0)
 			return err;

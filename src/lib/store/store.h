@@ -3,8 +3,9 @@
  *
  * A backend is a `struct vigil_store_ops` of function pointers (libgit2's
  * backends); vigil_store_open() picks it from the DSN: `postgres://` and
- * `postgresql://` for PostgreSQL (not built yet: VIGIL_EUNSUPPORTED), anything
- * else is a SQLite file path. Callers use the vigil_store_*() wrappers below,
+ * `postgresql://` URLs and key=value DSNs for PostgreSQL (store/postgres.c;
+ * VIGIL_EUNSUPPORTED when built without libpq), anything else is a SQLite
+ * file path. Callers use the vigil_store_*() wrappers below,
  * never the ops directly.
  *
  * What it holds (docs/internals/store.md has the schema):
@@ -207,6 +208,16 @@ struct vigil_store {
 };
 
 extern const struct vigil_store_ops vigil_store_sqlite_ops;
+#ifdef VIGIL_HAVE_POSTGRES
+extern const struct vigil_store_ops vigil_store_postgres_ops;
+#endif
+
+/**
+ * 1 when `dsn` names a PostgreSQL database: a postgres:// or postgresql://
+ * URL, or a key=value DSN ("host=db dbname=vigil": a '=' before any '/').
+ * Anything else is a SQLite path.
+ */
+int vigil_store_dsn_is_postgres(const char *dsn);
 
 /**
  * The SQLite path vigil uses when no DSN is given: $XDG_CACHE_HOME/vigil/vigil.db,
@@ -218,9 +229,11 @@ int vigil_store_default_path(vigil_buf *out);
 /**
  * Open the store named by `dsn` (NULL or "" = the default path), bring its
  * schema up to date and return it in *out (free with vigil_store_close()).
- * Returns 0; VIGIL_EUNSUPPORTED for postgres://; VIGIL_ENOTFOUND when the
- * database does not exist and VIGIL_STORE_CREATE is not given; VIGIL_EDB when
- * it is not a database or its schema is newer than this vigil.
+ * Returns 0; VIGIL_EUNSUPPORTED for a PostgreSQL DSN in a build without
+ * libpq; VIGIL_EDB when the database does not exist (SQLite: no file;
+ * PostgreSQL: no vigil schema) and VIGIL_STORE_CREATE is not given, when it
+ * cannot be reached or is not a database, or its schema is newer than this
+ * vigil.
  */
 int vigil_store_open(struct vigil_store **out, const char *dsn, unsigned flags) VIGIL_WARN_UNUSED;
 
@@ -242,8 +255,10 @@ int vigil_store_put_namespace(struct vigil_store *s, const char *name, const cha
 
 /**
  * Start (or restart) unit `key` of `feed`: delete every row the unit held,
- * record `meta`, and return its id in *unit for the puts below. Call once per
- * unit per transaction (the importer calls it again only for a new run).
+ * record `meta`, and return in *unit the number that names it to the puts
+ * below, in this transaction (opaque: PostgreSQL hands out a placeholder
+ * until its batch of units is sent). Call once per unit per transaction (the
+ * importer calls it again only for a new run).
  */
 int vigil_store_unit_replace(struct vigil_store *s, const char *feed, const char *key,
                              const struct vigil_store_unit_meta *meta, int64_t *unit);
@@ -341,8 +356,7 @@ int vigil_store_put_range(struct vigil_store *s, int64_t unit, const char *ns, c
                           const char *package, int seq, const char *ranges, const char *versions);
 
 /** Record `alias` (a CVE-, GHSA- ID) as another name of `vuln` for `unit`. */
-int vigil_store_put_alias(struct vigil_store *s, int64_t unit, const char *vuln,
-                          const char *alias);
+int vigil_store_put_alias(struct vigil_store *s, int64_t unit, const char *vuln, const char *alias);
 
 /**
  * Call `cb` for every range statement of (`ns`, `package`), ordered by

@@ -1,0 +1,122 @@
+/*
+ * PostgreSQL schema migrations: the SQLite set (migrations/sqlite.c)
+ * transcribed, with the same numbers and names, so that a schema version
+ * means the same tables on both backends. Append only.
+ *
+ * The transcription:
+ *   - INTEGER PRIMARY KEY becomes BIGSERIAL, other integer ids BIGINT;
+ *   - WITHOUT ROWID is dropped (a plain table with the same primary key);
+ *   - every TEXT column is COLLATE "C": comparisons and ORDER BY are byte
+ *     order, as SQLite's BINARY collation, whatever the database's locale
+ *     (lookups are ordered by ID and fixed version; db status must not depend
+ *     on the server's locale), and the keys compare with memcmp;
+ *   - foreign keys are left out: SQLite does not enforce the ones it
+ *     declares and the store keeps them true; PostgreSQL would check each on
+ *     every insert of an import (documented in docs/internals/store.md).
+ */
+#include "../migrations.h"
+
+#define T "TEXT COLLATE \"C\""
+
+const struct vigil_store_migration vigil_store_postgres_migrations[] = {
+	{ 1, "initial schema",
+	  "CREATE TABLE namespace (\n"
+	  "  id BIGSERIAL PRIMARY KEY,\n"
+	  "  name " T " NOT NULL UNIQUE,\n"
+	  "  version_format " T " NOT NULL\n"
+	  ");\n"
+	  "CREATE TABLE feed (\n"
+	  "  id BIGSERIAL PRIMARY KEY,\n"
+	  "  name " T " NOT NULL UNIQUE,\n"
+	  "  source " T " NOT NULL DEFAULT '',\n"
+	  "  imported_at " T " NOT NULL DEFAULT '',\n"
+	  "  vulnerabilities BIGINT NOT NULL DEFAULT 0,\n"
+	  "  records BIGINT NOT NULL DEFAULT 0\n"
+	  ");\n"
+	  "CREATE TABLE feed_unit (\n"
+	  "  id BIGSERIAL PRIMARY KEY,\n"
+	  "  feed_id BIGINT NOT NULL,\n"
+	  "  key " T " NOT NULL,\n"
+	  "  source " T " NOT NULL DEFAULT '',\n"
+	  "  upstream_date " T " NOT NULL DEFAULT '',\n"
+	  "  etag " T " NOT NULL DEFAULT '',\n"
+	  "  digest " T " NOT NULL DEFAULT '',\n"
+	  "  imported_at " T " NOT NULL DEFAULT '',\n"
+	  "  UNIQUE (feed_id, key)\n"
+	  ");\n"
+	  "CREATE TABLE unit_namespace (\n"
+	  "  unit_id BIGINT NOT NULL,\n"
+	  "  namespace_id BIGINT NOT NULL,\n"
+	  "  PRIMARY KEY (unit_id, namespace_id)\n"
+	  ");\n"
+	  "CREATE TABLE vulnerability (\n"
+	  "  unit_id BIGINT NOT NULL,\n"
+	  "  namespace_id BIGINT NOT NULL,\n"
+	  "  name " T " NOT NULL,\n"
+	  "  description " T " NOT NULL DEFAULT '',\n"
+	  "  link " T " NOT NULL DEFAULT '',\n"
+	  "  severity INTEGER NOT NULL DEFAULT 0 CHECK (severity BETWEEN 0 AND 6),\n"
+	  "  metadata " T ",\n"
+	  "  PRIMARY KEY (unit_id, namespace_id, name)\n"
+	  ");\n"
+	  "CREATE TABLE affected (\n"
+	  "  namespace_id BIGINT NOT NULL,\n"
+	  "  package " T " NOT NULL,\n"
+	  "  name " T " NOT NULL,\n"
+	  "  unit_id BIGINT NOT NULL,\n"
+	  "  status INTEGER NOT NULL CHECK (status BETWEEN 0 AND 2),\n"
+	  "  fixed_version " T " NOT NULL DEFAULT '',\n"
+	  "  PRIMARY KEY (namespace_id, package, name, unit_id, status, fixed_version)\n"
+	  ");\n"
+	  "CREATE TABLE layer_analysis (\n"
+	  "  diff_id " T " PRIMARY KEY,\n"
+	  "  parent " T ",\n"
+	  "  namespace " T ",\n"
+	  "  packages " T " NOT NULL,\n"
+	  "  engine INTEGER NOT NULL,\n"
+	  "  created_at " T " NOT NULL\n"
+	  ");\n" },
+	{ 2, "feed sources",
+	  "CREATE TABLE feed_source (\n"
+	  "  feed " T " NOT NULL,\n"
+	  "  key " T " NOT NULL,\n"
+	  "  location " T " NOT NULL DEFAULT '',\n"
+	  "  etag " T " NOT NULL DEFAULT '',\n"
+	  "  last_modified " T " NOT NULL DEFAULT '',\n"
+	  "  digest " T " NOT NULL DEFAULT '',\n"
+	  "  recorded_at " T " NOT NULL DEFAULT '',\n"
+	  "  PRIMARY KEY (feed, key)\n"
+	  ");\n" },
+	{ 3, "affected.arch", "ALTER TABLE affected ADD COLUMN arch " T " NOT NULL DEFAULT '';\n" },
+	{ 4, "index affected by unit",
+	  "CREATE INDEX affected_unit ON affected (unit_id, namespace_id);\n" },
+	{ 5, "affected ranges and aliases (csaf, osv)",
+	  "CREATE TABLE affected_range (\n"
+	  "  namespace_id BIGINT NOT NULL,\n"
+	  "  package " T " NOT NULL,\n"
+	  "  name " T " NOT NULL,\n"
+	  "  unit_id BIGINT NOT NULL,\n"
+	  "  seq INTEGER NOT NULL,\n"
+	  "  ranges " T " NOT NULL DEFAULT '[]',\n"
+	  "  versions " T " NOT NULL DEFAULT '[]',\n"
+	  "  PRIMARY KEY (namespace_id, package, name, unit_id, seq)\n"
+	  ");\n"
+	  "CREATE INDEX affected_range_unit ON affected_range (unit_id);\n"
+	  "CREATE TABLE vulnerability_alias (\n"
+	  "  unit_id BIGINT NOT NULL,\n"
+	  "  name " T " NOT NULL,\n"
+	  "  alias " T " NOT NULL,\n"
+	  "  PRIMARY KEY (unit_id, name, alias)\n"
+	  ");\n"
+	  "CREATE INDEX vulnerability_alias_alias ON vulnerability_alias (alias);\n" },
+	{ 6, "layer cache of vigil scan",
+	  "CREATE TABLE layer_entries (\n"
+	  "  diff_id " T " PRIMARY KEY,\n"
+	  "  engine " T " NOT NULL,\n"
+	  "  entries BYTEA NOT NULL,\n"
+	  "  created_at " T " NOT NULL\n"
+	  ");\n" },
+};
+
+const size_t vigil_store_postgres_migration_count =
+        sizeof(vigil_store_postgres_migrations) / sizeof(vigil_store_postgres_migrations[0]);
