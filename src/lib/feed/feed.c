@@ -12,6 +12,7 @@
 #include <archive_entry.h>
 #include <errno.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -141,38 +142,263 @@ int vigil_feed_run_begin(struct vigil_feed_run *run, const struct vigil_feed *fe
 	return vigil_store_begin(store);
 }
 
+/* ---- the two input paths: whole in memory, or a stream ---- */
+
+/* A file handed to import_stream: its bytes in memory, or read again from
+ * the disk (libarchive's raw format and filters) at each pass. */
+struct vigil_feed_stream {
+	const char *path;
+	const char *data; /* in memory; NULL when read from the disk */
+	size_t len, pos;
+	struct archive *a; /* the disk's current pass, NULL between passes */
+	uint64_t total;    /* bytes of the current pass */
+	int pass;          /* PASS_NONE, PASS_OPEN, PASS_END */
+	struct vigil_sha256 sha;
+	int hashing; /* sha holds the current pass from its first byte */
+	char digest[VIGIL_DIGEST_LEN];
+};
+
+enum { PASS_NONE, PASS_OPEN, PASS_END };
+
+static size_t memory_max = VIGIL_FEED_MEMORY_MAX;
+static int memory_max_set;
+static size_t peak_buffer;
+
+void vigil_feed_set_memory_max(size_t max)
+{
+	memory_max = max;
+	memory_max_set = 1;
+}
+
+size_t vigil_feed_peak_buffer(void)
+{
+	return peak_buffer;
+}
+
+static void note_buffer(size_t n)
+{
+	if (n > peak_buffer)
+		peak_buffer = n;
+}
+
+/* The environment's VIGIL_FEED_MEMORY_MAX (bytes), once, unless a test set it. */
+static size_t current_memory_max(void)
+{
+	const char *v;
+	char *end;
+	unsigned long long n;
+
+	if (memory_max_set)
+		return memory_max;
+	memory_max_set = 1;
+	if ((v = getenv("VIGIL_FEED_MEMORY_MAX")) != NULL && *v) {
+		errno = 0;
+		n = strtoull(v, &end, 10);
+		if (!*end && !errno && n <= VIGIL_FEED_MEMORY_MAX)
+			memory_max = (size_t)n;
+	}
+	return memory_max;
+}
+
+static void stream_close_pass(struct vigil_feed_stream *st)
+{
+	if (st->a)
+		archive_read_free(st->a);
+	st->a = NULL;
+	if (st->hashing)
+		vigil_sha256_release(&st->sha);
+	st->hashing = 0;
+	if (st->pass == PASS_OPEN)
+		st->pass = PASS_END;
+}
+
+static int stream_open_pass(struct vigil_feed_stream *st)
+{
+	struct archive_entry *e;
+	int rc;
+
+	stream_close_pass(st);
+	st->pos = 0;
+	st->total = 0;
+	st->pass = PASS_OPEN;
+	if (!st->digest[0]) {
+		vigil_sha256_init(&st->sha);
+		st->hashing = 1;
+	}
+	if (st->data)
+		return 0;
+	st->a = archive_read_new();
+	archive_read_support_filter_all(st->a);
+	archive_read_support_format_raw(st->a);
+	archive_read_support_format_empty(st->a);
+	if (archive_read_open_filename(st->a, st->path, 65536) != ARCHIVE_OK) {
+		int err = vigil_error_set(VIGIL_EIO, "cannot read '%s': %s", st->path,
+		                          archive_error_string(st->a) ? archive_error_string(st->a)
+		                                                      : strerror(errno));
+		stream_close_pass(st);
+		return err;
+	}
+	rc = archive_read_next_header(st->a, &e);
+	if (rc == ARCHIVE_EOF) {
+		archive_read_free(st->a); /* an empty file: the pass is at its end */
+		st->a = NULL;
+		return 0;
+	}
+	if (rc != ARCHIVE_OK && rc != ARCHIVE_WARN) {
+		int err = vigil_error_set(VIGIL_EINVALID, "'%s': %s", st->path,
+		                          archive_error_string(st->a));
+		stream_close_pass(st);
+		return err;
+	}
+	return 0;
+}
+
+long vigil_feed_file_read(const struct vigil_feed_file *f, char *buf, size_t cap)
+{
+	struct vigil_feed_stream *st = f->stream;
+	size_t n = 0;
+	int err;
+
+	if (!st)
+		return vigil_error_set(VIGIL_ERROR, "'%s': not a stream", f->path);
+	if (st->pass == PASS_NONE && (err = stream_open_pass(st)) < 0)
+		return err;
+	if (st->pass != PASS_OPEN || cap == 0)
+		return 0;
+	if (cap > (size_t)1 << 30)
+		cap = (size_t)1 << 30;
+	if (st->data) {
+		n = st->len - st->pos < cap ? st->len - st->pos : cap;
+		memcpy(buf, st->data + st->pos, n);
+		st->pos += n;
+	} else if (st->a) {
+		la_ssize_t r = archive_read_data(st->a, buf, cap);
+		if (r < 0) {
+			err = vigil_error_set(VIGIL_EINVALID, "'%s': %s", st->path,
+			                      archive_error_string(st->a));
+			stream_close_pass(st);
+			return err;
+		}
+		n = (size_t)r;
+	}
+	if (n == 0) { /* the end of this pass */
+		if (st->hashing)
+			vigil_sha256_final(&st->sha, st->digest);
+		st->hashing = 0;
+		stream_close_pass(st);
+		return 0;
+	}
+	st->total += n;
+	if (st->total > VIGIL_MAX_FEED_STREAM_SIZE) {
+		stream_close_pass(st);
+		return vigil_error_set(VIGIL_ETOOBIG, "'%s': more than %llu bytes uncompressed",
+		                       st->path, (unsigned long long)VIGIL_MAX_FEED_STREAM_SIZE);
+	}
+	if (st->hashing)
+		vigil_sha256_update(&st->sha, buf, n);
+	return (long)n;
+}
+
+int vigil_feed_file_rewind(const struct vigil_feed_file *f)
+{
+	if (!f->stream)
+		return vigil_error_set(VIGIL_ERROR, "'%s': not a stream", f->path);
+	return stream_open_pass(f->stream);
+}
+
+int vigil_feed_file_digest(const struct vigil_feed_file *f, const char **digest)
+{
+	struct vigil_feed_stream *st = f->stream;
+	char chunk[65536];
+	long n;
+
+	*digest = f->digest;
+	if (!st)
+		return 0;
+	if (!st->digest[0]) {
+		/* Read the current pass through, or make one pass for it. */
+		if (!st->hashing || st->pass != PASS_OPEN) {
+			int err = stream_open_pass(st);
+			if (err < 0)
+				return err;
+		}
+		while ((n = vigil_feed_file_read(f, chunk, sizeof(chunk))) > 0)
+			;
+		if (n < 0)
+			return (int)n;
+	}
+	*digest = st->digest;
+	return 0;
+}
+
+/* Hand `f` to the run's feed; `st` set up by the caller (data or path). */
+static int run_import(struct vigil_feed_run *run, struct vigil_feed_file *f,
+                      struct vigil_feed_stream *st)
+{
+	int err;
+
+	if (run->feed->import_stream) {
+		st->path = f->path;
+		f->stream = st;
+		f->digest = st->digest;
+		err = run->feed->import_stream(run, f);
+		stream_close_pass(st);
+	} else {
+		err = run->feed->import(run, f);
+	}
+	if (err == 0)
+		run->files++;
+	return err;
+}
+
 int vigil_feed_run_data(struct vigil_feed_run *run, const char *path, const char *data,
                         size_t len, const char *mtime)
 {
 	struct vigil_feed_file f = { 0 };
-	char digest[VIGIL_DIGEST_LEN];
-	int err;
+	struct vigil_feed_stream st = { 0 };
 
 	if (len == 0)
 		return vigil_error_set(VIGIL_EINVALID, "'%s': empty file", path);
-	vigil_sha256_buf(data, len, digest);
+	vigil_sha256_buf(data, len, st.digest);
+	st.data = data;
+	st.len = len;
 	f.path = path;
 	f.data = data;
 	f.len = len;
 	f.upstream_date = mtime ? mtime : "";
-	f.digest = digest;
-	if ((err = run->feed->import(run, &f)) == 0)
-		run->files++;
-	return err;
+	f.digest = st.digest;
+	return run_import(run, &f, &st);
 }
 
 int vigil_feed_run_file(struct vigil_feed_run *run, const char *path)
 {
 	vigil_buf data = VIGIL_BUF_INIT;
+	struct vigil_feed_file f = { 0 };
+	struct vigil_feed_stream st = { 0 };
 	char mtime[32] = "";
 	struct stat sb;
+	size_t max = run->feed->import_stream ? current_memory_max() : VIGIL_MAX_FEED_FILE_SIZE;
 	int err;
 
-	if ((err = vigil_feed_read(&data, path, VIGIL_MAX_FEED_FILE_SIZE, 1)) < 0)
+	/* A streaming feed gets a file up to `max` bytes in memory (read once);
+	 * past that the buffer goes and the file is read from the disk. */
+	if (run->feed->import_stream)
+		err = vigil_feed_read(&data, path, max + 1, 0);
+	else
+		err = vigil_feed_read(&data, path, max, 1);
+	note_buffer(data.cap);
+	if (err < 0)
 		goto out;
 	if (stat(path, &sb) == 0)
 		time_rfc3339(sb.st_mtime, mtime);
-	err = vigil_feed_run_data(run, path, data.ptr, data.len, mtime);
+	if (data.len <= max) {
+		err = vigil_feed_run_data(run, path, data.ptr, data.len, mtime);
+		goto out;
+	}
+	vigil_buf_release(&data);
+	f.path = path;
+	f.upstream_date = mtime;
+	err = run_import(run, &f, &st);
 out:
 	vigil_buf_release(&data);
 	return err;

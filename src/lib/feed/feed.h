@@ -10,8 +10,17 @@
  * files stating the same unit in one run add up.
  *
  * Files are opened plain or compressed (gzip, bzip2, xz, zstd, lz4, ...,
- * whatever libarchive's filters read) and handed to import whole and
- * decompressed, capped at VIGIL_MAX_FEED_FILE_SIZE.
+ * whatever libarchive's filters read) and handed to a feed in one of two
+ * ways:
+ *   - import: whole and decompressed in memory (capped at
+ *     VIGIL_MAX_FEED_FILE_SIZE), for formats read at once (YAML, one JSON
+ *     document, small files);
+ *   - import_stream: as a stream of decompressed bytes
+ *     (vigil_feed_file_read), which can be read again from the start
+ *     (vigil_feed_file_rewind) for formats parsed incrementally (OVAL, the
+ *     Debian JSON export). Memory then does not grow with the file: a file
+ *     up to VIGIL_FEED_MEMORY_MAX bytes is still read once into memory and
+ *     streamed from there, a bigger one is decompressed again at each pass.
  */
 #ifndef VIGIL_FEED_H
 #define VIGIL_FEED_H
@@ -22,13 +31,20 @@
 
 #include <stdint.h>
 
+struct vigil_feed_stream;
+
 /* One input file, decompressed. Borrowed for the import call. */
 struct vigil_feed_file {
 	const char *path; /* as named on the command line or found in a walk */
-	const char *data; /* NUL-terminated */
+	/* import: the content, NUL-terminated. import_stream: the content when
+	 * it is in memory anyway, else NULL; read it with vigil_feed_file_read. */
+	const char *data;
 	size_t len;
 	const char *upstream_date; /* RFC 3339 UTC (the file's mtime), or "" */
-	const char *digest;        /* "sha256:..." of the decompressed content */
+	/* "sha256:..." of the decompressed content. import_stream: "" until a
+	 * pass has read the whole file; vigil_feed_file_digest() gives it. */
+	const char *digest;
+	struct vigil_feed_stream *stream; /* import_stream only */
 };
 
 /* The import of one feed: one store transaction. */
@@ -77,6 +93,9 @@ struct vigil_feed {
 	/** Write what `f` states through `run`. Returns 0 or a vigil_code (VIGIL_EINVALID naming
 	 * the file). */
 	int (*import)(struct vigil_feed_run *run, const struct vigil_feed_file *f);
+	/** Instead of import (when set): the same, reading `f` as a stream
+	 * (vigil_feed_file_read/rewind/digest); f->data may be NULL. */
+	int (*import_stream)(struct vigil_feed_run *run, const struct vigil_feed_file *f);
 	/* What `db update` fetches: the base URL of `sources`, and the sources,
 	 * ended by { NULL, NULL }. NULL: the feed is import-only. */
 	const char *upstream;
@@ -101,6 +120,34 @@ const struct vigil_feed *vigil_feed_probe(const char *path, const char *head, si
  * (cannot open), VIGIL_EINVALID (corrupt compressed data) or VIGIL_ETOOBIG.
  */
 int vigil_feed_read(vigil_buf *out, const char *path, size_t max, int whole);
+
+/*
+ * The stream of a file given to import_stream. A pass reads the decompressed
+ * bytes from the first one to the end; vigil_feed_file_rewind() starts
+ * another pass (a file on disk is opened and decompressed again). Reading
+ * errors name the file: VIGIL_EIO, VIGIL_EINVALID (corrupt compressed data),
+ * VIGIL_ETOOBIG (over VIGIL_MAX_FEED_STREAM_SIZE bytes).
+ */
+/** Up to `cap` next bytes into `buf`: their number, 0 at the end, or a vigil_code. */
+long vigil_feed_file_read(const struct vigil_feed_file *f, char *buf, size_t cap) VIGIL_WARN_UNUSED;
+/** Start a new pass from the first byte. Returns 0 or a vigil_code. */
+int vigil_feed_file_rewind(const struct vigil_feed_file *f) VIGIL_WARN_UNUSED;
+/**
+ * The digest of the decompressed content into *digest (borrowed for the
+ * import). Known once a pass has read to the end; before that the current
+ * pass is read through to the end (or, between passes, a pass is made just
+ * for it), so the next read must follow a rewind.
+ */
+int vigil_feed_file_digest(const struct vigil_feed_file *f, const char **digest) VIGIL_WARN_UNUSED;
+/**
+ * Largest file (decompressed bytes) an import_stream feed gets in memory;
+ * bigger ones are streamed from the disk. VIGIL_FEED_MEMORY_MAX by default;
+ * tests lower it (0: always from the disk), as does the environment
+ * variable VIGIL_FEED_MEMORY_MAX (bytes) read by vigil_feed_run_file.
+ */
+void vigil_feed_set_memory_max(size_t max);
+/** The largest buffer the framework allocated for one input so far (tests). */
+size_t vigil_feed_peak_buffer(void);
 
 /** Start the import of `feed` into `store` (begins the transaction). */
 int vigil_feed_run_begin(struct vigil_feed_run *run, const struct vigil_feed *feed,

@@ -73,13 +73,15 @@ struct oval {
 	/* pass 2 */
 	int have_unit;
 	int64_t unit;
+	const char *digest; /* of the file, known after pass 1 */
 	char **nss; /* namespaces put so far */
 	size_t nnss, nscap;
 	uint64_t items;
 	uint64_t warned; /* warnings of this file; past WARN_MAX only counted */
-	/* the XML reader's last error */
+	/* the XML reader's last error, and the stream's */
 	char xml_err[256];
 	int xml_line;
+	int io_err;
 	vigil_buf tmp;
 };
 
@@ -439,7 +441,7 @@ static int open_unit(struct oval *o, const char *distro)
 		goto out;
 	meta.source = src.ptr;
 	meta.upstream_date = o->file->upstream_date;
-	meta.digest = o->file->digest;
+	meta.digest = o->digest;
 	if ((err = vigil_feed_run_unit(o->run, key.ptr, &meta, &o->unit)) < 0)
 		goto out;
 	o->have_unit = 1;
@@ -901,7 +903,11 @@ static void xml_error(void *arg, xmlErrorPtr e)
 
 static int xml_fail(struct oval *o, xmlTextReaderPtr r)
 {
-	int line = o->xml_line > 0 ? o->xml_line : xmlTextReaderGetParserLineNumber(r);
+	int line;
+
+	if (o->io_err < 0) /* the stream's own error (corrupt compressed data), already set */
+		return o->io_err;
+	line = o->xml_line > 0 ? o->xml_line : xmlTextReaderGetParserLineNumber(r);
 
 	return vigil_error_set(VIGIL_EINVALID, "'%s': malformed XML at line %d: %s", o->file->path,
 	                       line, o->xml_err[0] ? o->xml_err : "syntax error");
@@ -973,6 +979,22 @@ static int stream(struct oval *o, xmlTextReaderPtr r)
 	return rc < 0 ? xml_fail(o, r) : 0;
 }
 
+/* libxml2's input: the file's stream. */
+static int xml_read(void *arg, char *buf, int len)
+{
+	struct oval *o = arg;
+	long n;
+
+	if (len <= 0)
+		return 0;
+	if ((n = vigil_feed_file_read(o->file, buf, (size_t)len)) < 0) {
+		o->io_err = (int)n;
+		return -1;
+	}
+	return (int)n;
+}
+
+/* One pass over the whole document, streamed from the file. */
 static int run_pass(struct oval *o, int pass)
 {
 	xmlTextReaderPtr r;
@@ -981,17 +1003,19 @@ static int run_pass(struct oval *o, int pass)
 	o->pass = pass;
 	o->xml_err[0] = '\0';
 	o->xml_line = 0;
-	if (o->file->len > (size_t)INT_MAX)
-		return vigil_error_set(VIGIL_ETOOBIG, "'%s': too big for the XML reader",
-		                       o->file->path);
-	r = xmlReaderForMemory(o->file->data, (int)o->file->len, NULL, NULL,
-	                       XML_PARSE_NONET | XML_PARSE_COMPACT | XML_PARSE_NOCDATA);
+	o->io_err = 0;
+	if ((err = vigil_feed_file_rewind(o->file)) < 0)
+		return err;
+	r = xmlReaderForIO(xml_read, NULL, o, NULL, NULL,
+	                   XML_PARSE_NONET | XML_PARSE_COMPACT | XML_PARSE_NOCDATA);
 	if (!r)
 		return vigil_error_set(VIGIL_ERROR, "'%s': cannot start the XML reader",
 		                       o->file->path);
 	xmlTextReaderSetStructuredErrorHandler(r, xml_error, o);
 	err = stream(o, r);
 	xmlFreeTextReader(r);
+	if (!err && o->io_err < 0)
+		err = o->io_err;
 	return err;
 }
 
@@ -1035,7 +1059,10 @@ static int oval_import(struct vigil_feed_run *run, const struct vigil_feed_file 
 		                      f->path);
 		goto out;
 	}
-	if ((err = run_pass(&o, 2)) == 0)
+	/* Pass 1 read the file through: its digest is known for the unit. */
+	if ((err = vigil_feed_file_digest(f, &o.digest)) < 0 || (err = run_pass(&o, 2)) < 0)
+		goto out;
+	if (err == 0)
 		err = open_unit(&o, NULL); /* a file without definitions still replaces its unit */
 out:
 	if (o.warned > WARN_MAX)
@@ -1086,5 +1113,5 @@ const struct vigil_feed vigil_feed_oval = {
 	.name = "oval",
 	.source = "https://access.redhat.com/security/data/oval/v2/",
 	.probe = oval_probe,
-	.import = oval_import,
+	.import_stream = oval_import,
 };
