@@ -175,7 +175,7 @@ size_t vigil_feed_peak_buffer(void)
 	return peak_buffer;
 }
 
-static void note_buffer(size_t n)
+void vigil_feed_peak_note(size_t n)
 {
 	if (n > peak_buffer)
 		peak_buffer = n;
@@ -386,7 +386,7 @@ int vigil_feed_run_file(struct vigil_feed_run *run, const char *path)
 		err = vigil_feed_read(&data, path, max + 1, 0);
 	else
 		err = vigil_feed_read(&data, path, max, 1);
-	note_buffer(data.cap);
+	vigil_feed_peak_note(data.cap);
 	if (err < 0)
 		goto out;
 	if (stat(path, &sb) == 0)

@@ -146,8 +146,13 @@ int vigil_feed_file_digest(const struct vigil_feed_file *f, const char **digest)
  * variable VIGIL_FEED_MEMORY_MAX (bytes) read by vigil_feed_run_file.
  */
 void vigil_feed_set_memory_max(size_t max);
-/** The largest buffer the framework allocated for one input so far (tests). */
+/**
+ * The largest buffer allocated for one input so far (tests assert it stays
+ * bounded): the framework's, and what importers note with
+ * vigil_feed_peak_note() (their windows over a stream).
+ */
 size_t vigil_feed_peak_buffer(void);
+void vigil_feed_peak_note(size_t bytes);
 
 /** Start the import of `feed` into `store` (begins the transaction). */
 int vigil_feed_run_begin(struct vigil_feed_run *run, const struct vigil_feed *feed,
