@@ -14,8 +14,10 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdio.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #define VIGIL_FEED(n) extern const struct vigil_feed vigil_feed_##n;
 #include "feeds.def"
@@ -147,7 +149,8 @@ int vigil_feed_run_begin(struct vigil_feed_run *run, const struct vigil_feed *fe
 /* A file handed to import_stream: its bytes in memory, or read again from
  * the disk (libarchive's raw format and filters) at each pass. */
 struct vigil_feed_stream {
-	const char *path;
+	const char *path; /* for messages */
+	const char *disk; /* the file read at each pass when data is NULL */
 	const char *data; /* in memory; NULL when read from the disk */
 	size_t len, pos;
 	struct archive *a; /* the disk's current pass, NULL between passes */
@@ -231,7 +234,7 @@ static int stream_open_pass(struct vigil_feed_stream *st)
 	archive_read_support_filter_all(st->a);
 	archive_read_support_format_raw(st->a);
 	archive_read_support_format_empty(st->a);
-	if (archive_read_open_filename(st->a, st->path, 65536) != ARCHIVE_OK) {
+	if (archive_read_open_filename(st->a, st->disk, 65536) != ARCHIVE_OK) {
 		int err = vigil_error_set(VIGIL_EIO, "cannot read '%s': %s", st->path,
 		                          archive_error_string(st->a) ? archive_error_string(st->a)
 		                                                      : strerror(errno));
@@ -370,27 +373,25 @@ int vigil_feed_run_data(struct vigil_feed_run *run, const char *path, const char
 	return run_import(run, &f, &st);
 }
 
-int vigil_feed_run_file(struct vigil_feed_run *run, const char *path)
+/* Import file `disk`, named `path` in messages and units. */
+static int run_path(struct vigil_feed_run *run, const char *path, const char *disk,
+                    const char *mtime)
 {
 	vigil_buf data = VIGIL_BUF_INIT;
 	struct vigil_feed_file f = { 0 };
 	struct vigil_feed_stream st = { 0 };
-	char mtime[32] = "";
-	struct stat sb;
 	size_t max = run->feed->import_stream ? current_memory_max() : VIGIL_MAX_FEED_FILE_SIZE;
 	int err;
 
 	/* A streaming feed gets a file up to `max` bytes in memory (read once);
 	 * past that the buffer goes and the file is read from the disk. */
 	if (run->feed->import_stream)
-		err = vigil_feed_read(&data, path, max + 1, 0);
+		err = vigil_feed_read(&data, disk, max + 1, 0);
 	else
-		err = vigil_feed_read(&data, path, max, 1);
+		err = vigil_feed_read(&data, disk, max, 1);
 	vigil_feed_peak_note(data.cap);
 	if (err < 0)
 		goto out;
-	if (stat(path, &sb) == 0)
-		time_rfc3339(sb.st_mtime, mtime);
 	if (data.len <= max) {
 		err = vigil_feed_run_data(run, path, data.ptr, data.len, mtime);
 		goto out;
@@ -398,10 +399,27 @@ int vigil_feed_run_file(struct vigil_feed_run *run, const char *path)
 	vigil_buf_release(&data);
 	f.path = path;
 	f.upstream_date = mtime;
+	st.disk = disk;
 	err = run_import(run, &f, &st);
 out:
 	vigil_buf_release(&data);
 	return err;
+}
+
+int vigil_feed_run_file(struct vigil_feed_run *run, const char *path)
+{
+	char mtime[32] = "";
+	struct stat sb;
+
+	if (stat(path, &sb) == 0)
+		time_rfc3339(sb.st_mtime, mtime);
+	return run_path(run, path, path, mtime);
+}
+
+int vigil_feed_run_spooled(struct vigil_feed_run *run, const char *path, const char *disk,
+                           const char *mtime)
+{
+	return run_path(run, path, disk, mtime ? mtime : "");
 }
 
 int vigil_feed_run_unit(struct vigil_feed_run *run, const char *key,
@@ -473,7 +491,73 @@ struct vigil_feed_archive {
 	struct archive *a;
 	char *path;
 	uint64_t members;
+	char *spool; /* the current member's temporary file, or NULL */
 };
+
+/* Remove the previous member's temporary file. */
+static void spool_drop(struct vigil_feed_archive *fa)
+{
+	if (!fa->spool)
+		return;
+	unlink(fa->spool);
+	vigil_free(fa->spool);
+	fa->spool = NULL;
+}
+
+/* The rest of a member too big for memory into a temporary file: `data`
+ * (its first bytes, read already), then what the archive still holds;
+ * `data` keeps the first VIGIL_FEED_PROBE_SIZE bytes. */
+static int spool_member(struct vigil_feed_archive *fa, const char *name, vigil_buf *data)
+{
+	const char *dir = getenv("TMPDIR");
+	vigil_buf tmpl = VIGIL_BUF_INIT;
+	char chunk[65536];
+	uint64_t total = data->len;
+	la_ssize_t n = 0;
+	int fd, err = 0;
+	FILE *out;
+
+	if ((err = vigil_buf_printf(&tmpl, "%s/vigil-member.XXXXXX", dir && *dir ? dir : "/tmp")) <
+	    0)
+		return err;
+	if ((fd = mkstemp(tmpl.ptr)) < 0 || !(out = fdopen(fd, "wb"))) {
+		err = vigil_error_set(VIGIL_EIO, "cannot create '%s': %s", tmpl.ptr,
+		                      strerror(errno));
+		if (fd >= 0) {
+			close(fd);
+			unlink(tmpl.ptr);
+		}
+		vigil_buf_release(&tmpl);
+		return err;
+	}
+	fa->spool = vigil_buf_detach(&tmpl, NULL);
+	if (fwrite(data->ptr, 1, data->len, out) != data->len)
+		err = vigil_error_set(VIGIL_EIO, "cannot write '%s': %s", fa->spool,
+		                      strerror(errno));
+	while (!err && (n = archive_read_data(fa->a, chunk, sizeof(chunk))) > 0) {
+		if ((total += (uint64_t)n) > VIGIL_MAX_FEED_STREAM_SIZE)
+			err = vigil_error_set(VIGIL_ETOOBIG, "'%s': more than %llu bytes uncompressed",
+			                      name, (unsigned long long)VIGIL_MAX_FEED_STREAM_SIZE);
+		else if (fwrite(chunk, 1, (size_t)n, out) != (size_t)n)
+			err = vigil_error_set(VIGIL_EIO, "cannot write '%s': %s", fa->spool,
+			                      strerror(errno));
+	}
+	if (fclose(out) != 0 && !err)
+		err = vigil_error_set(VIGIL_EIO, "cannot write '%s': %s", fa->spool,
+		                      strerror(errno));
+	if (!err && n < 0)
+		err = vigil_error_set(VIGIL_EINVALID, "'%s': %s", name, archive_error_string(fa->a));
+	if (!err) { /* the head only: the probes read no more */
+		vigil_buf head = VIGIL_BUF_INIT;
+		err = vigil_buf_add(&head, data->ptr,
+		                    data->len < VIGIL_FEED_PROBE_SIZE ? data->len
+		                                                      : VIGIL_FEED_PROBE_SIZE);
+		vigil_feed_peak_note(data->cap);
+		vigil_buf_release(data);
+		*data = head;
+	}
+	return err;
+}
 
 int vigil_feed_is_archive(const char *head, size_t len)
 {
@@ -517,12 +601,19 @@ int vigil_feed_archive_open(struct vigil_feed_archive **out, const char *path)
 	return 0;
 }
 
+const char *vigil_feed_archive_spool(const struct vigil_feed_archive *fa)
+{
+	return fa->spool;
+}
+
 int vigil_feed_archive_next(struct vigil_feed_archive *fa, const char **name, vigil_buf *data,
                             char mtime[32])
 {
 	struct archive_entry *e;
+	size_t max;
 	int rc, err;
 
+	spool_drop(fa);
 	for (;;) {
 		rc = archive_read_next_header(fa->a, &e);
 		if (rc == ARCHIVE_EOF)
@@ -539,12 +630,20 @@ int vigil_feed_archive_next(struct vigil_feed_archive *fa, const char **name, vi
 	*name = archive_entry_pathname(e);
 	time_rfc3339(archive_entry_mtime(e), mtime);
 	vigil_buf_reset(data);
+	max = current_memory_max();
+	if (max < VIGIL_FEED_PROBE_SIZE)
+		max = VIGIL_FEED_PROBE_SIZE;
 	if (archive_entry_size_is_set(e) && archive_entry_size(e) > 0 &&
-	    archive_entry_size(e) <= ((la_int64_t)16 << 20) &&
+	    archive_entry_size(e) <= (la_int64_t)max &&
 	    (err = vigil_buf_grow(data, (size_t)archive_entry_size(e) + 1)) < 0)
 		return err;
-	if ((err = read_stream(data, fa->a, *name, VIGIL_MAX_FEED_FILE_SIZE, 1)) < 0)
+	/* Whole in memory up to `max` bytes; a bigger member goes to a
+	 * temporary file, `data` keeping its head for the probes. */
+	if ((err = read_stream(data, fa->a, *name, max + 1, 0)) < 0)
 		return vigil_error_prefix(err, "'%s'", fa->path);
+	if (data->len > max && (err = spool_member(fa, *name, data)) < 0)
+		return vigil_error_prefix(err, "'%s'", fa->path);
+	vigil_feed_peak_note(data->cap);
 	return 1;
 }
 
@@ -552,6 +651,7 @@ void vigil_feed_archive_close(struct vigil_feed_archive *fa)
 {
 	if (!fa)
 		return;
+	spool_drop(fa);
 	archive_read_free(fa->a);
 	vigil_free(fa->path);
 	vigil_free(fa);

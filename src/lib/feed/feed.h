@@ -160,6 +160,12 @@ int vigil_feed_run_begin(struct vigil_feed_run *run, const struct vigil_feed *fe
 /** Import one file with the run's feed (vigil_feed_read + import). */
 int vigil_feed_run_file(struct vigil_feed_run *run, const char *path) VIGIL_WARN_UNUSED;
 /**
+ * Import file `disk` (a tarball member spooled to a temporary file) as if
+ * it were `path` (its name in messages and units); `mtime` is RFC 3339 or "".
+ */
+int vigil_feed_run_spooled(struct vigil_feed_run *run, const char *path, const char *disk,
+                           const char *mtime) VIGIL_WARN_UNUSED;
+/**
  * Import one decompressed file held in memory (an archive member): `data`
  * must be NUL-terminated at data[len]; `mtime` is RFC 3339 or "".
  */
@@ -197,13 +203,19 @@ int vigil_feed_is_archive(const char *head, size_t len);
 int vigil_feed_archive_open(struct vigil_feed_archive **out, const char *path) VIGIL_WARN_UNUSED;
 /**
  * The next regular member: its name (borrowed until the next call), its
- * whole content into `data` (NUL-terminated; over VIGIL_MAX_FEED_FILE_SIZE
- * is VIGIL_ETOOBIG) and its mtime as RFC 3339 into mtime[32]. Directories,
- * links and special files are passed over. Returns 1, 0 at the end, or
- * VIGIL_EINVALID (corrupt archive or compressed data, naming the member).
+ * whole content into `data` (NUL-terminated) and its mtime as RFC 3339 into
+ * mtime[32]. A member over VIGIL_FEED_MEMORY_MAX bytes (the value
+ * vigil_feed_set_memory_max() sets) is written to a temporary file instead,
+ * vigil_feed_archive_spool() names it, and `data` only holds its first
+ * VIGIL_FEED_PROBE_SIZE bytes. Directories, links and special files are
+ * passed over. Returns 1, 0 at the end, or VIGIL_EINVALID (corrupt archive
+ * or compressed data, naming the member), VIGIL_EIO (the temporary file).
  */
 int vigil_feed_archive_next(struct vigil_feed_archive *a, const char **name, vigil_buf *data,
                             char mtime[32]) VIGIL_WARN_UNUSED;
+/** The temporary file holding the current member whole, or NULL (it is in `data`).
+ * Removed by the next vigil_feed_archive_next() or by close. */
+const char *vigil_feed_archive_spool(const struct vigil_feed_archive *a);
 void vigil_feed_archive_close(struct vigil_feed_archive *a);
 
 /** The current time as RFC 3339 UTC ("2026-11-29T20:30:00Z") into out[32]. */
