@@ -166,11 +166,18 @@ enum { PASS_NONE, PASS_OPEN, PASS_END };
 static size_t memory_max = VIGIL_FEED_MEMORY_MAX;
 static int memory_max_set;
 static size_t peak_buffer;
+static size_t chunk_max; /* 0: no limit */
 
 void vigil_feed_set_memory_max(size_t max)
 {
 	memory_max = max;
 	memory_max_set = 1;
+	peak_buffer = 0;
+}
+
+void vigil_feed_set_chunk_max(size_t max)
+{
+	chunk_max = max;
 }
 
 size_t vigil_feed_peak_buffer(void)
@@ -270,6 +277,8 @@ long vigil_feed_file_read(const struct vigil_feed_file *f, char *buf, size_t cap
 		return 0;
 	if (cap > (size_t)1 << 30)
 		cap = (size_t)1 << 30;
+	if (chunk_max && cap > chunk_max)
+		cap = chunk_max;
 	if (st->data) {
 		n = st->len - st->pos < cap ? st->len - st->pos : cap;
 		memcpy(buf, st->data + st->pos, n);

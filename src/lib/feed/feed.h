@@ -140,12 +140,17 @@ int vigil_feed_file_rewind(const struct vigil_feed_file *f) VIGIL_WARN_UNUSED;
  */
 int vigil_feed_file_digest(const struct vigil_feed_file *f, const char **digest) VIGIL_WARN_UNUSED;
 /**
- * Largest file (decompressed bytes) an import_stream feed gets in memory;
- * bigger ones are streamed from the disk. VIGIL_FEED_MEMORY_MAX by default;
- * tests lower it (0: always from the disk), as does the environment
- * variable VIGIL_FEED_MEMORY_MAX (bytes) read by vigil_feed_run_file.
+ * Largest file (decompressed bytes) an import_stream feed gets in memory,
+ * and largest tarball member held in memory; bigger ones are streamed from
+ * the disk (members: from a temporary file). VIGIL_FEED_MEMORY_MAX by
+ * default; tests lower it (0: always from the disk), as does the
+ * environment variable VIGIL_FEED_MEMORY_MAX (bytes, read once). Also
+ * resets vigil_feed_peak_buffer().
  */
 void vigil_feed_set_memory_max(size_t max);
+/** Tests: the most bytes one vigil_feed_file_read returns (1: every byte
+ * is a chunk boundary); 0, the default, is no limit. */
+void vigil_feed_set_chunk_max(size_t max);
 /**
  * The largest buffer allocated for one input so far (tests assert it stays
  * bounded): the framework's, and what importers note with
