@@ -619,6 +619,8 @@ int vigil_feed_archive_next(struct vigil_feed_archive *fa, const char **name, vi
                             char mtime[32])
 {
 	struct archive_entry *e;
+	char chunk[65536];
+	la_ssize_t n;
 	size_t max;
 	int rc, err;
 
@@ -648,8 +650,17 @@ int vigil_feed_archive_next(struct vigil_feed_archive *fa, const char **name, vi
 		return err;
 	/* Whole in memory up to `max` bytes; a bigger member goes to a
 	 * temporary file, `data` keeping its head for the probes. */
-	if ((err = read_stream(data, fa->a, *name, max + 1, 0)) < 0)
+	while ((n = archive_read_data(fa->a, chunk, sizeof(chunk))) > 0) {
+		if ((err = vigil_buf_add(data, chunk, (size_t)n)) < 0)
+			return err;
+		if (data->len > max)
+			break;
+	}
+	if (n < 0) {
+		err = vigil_error_set(VIGIL_EINVALID, "'%s': %s", *name,
+		                      archive_error_string(fa->a));
 		return vigil_error_prefix(err, "'%s'", fa->path);
+	}
 	if (data->len > max && (err = spool_member(fa, *name, data)) < 0)
 		return vigil_error_prefix(err, "'%s'", fa->path);
 	vigil_feed_peak_note(data->cap);
