@@ -4,12 +4,18 @@
 # into a fresh database, of re-importing them (every unit replaced), and of a
 # synthetic JSON export of the real one's size (~80 MiB, generated here: the
 # real export is not in ../shared), which shows that the export is parsed one
-# package at a time. Target: RSS <= 150 MiB.
+# package at a time. Target: RSS <= 150 MiB, flat with the export's size: the
+# export is streamed (docs/internals/feeds.md, "Two input paths").
+# SCALE="1 3" (default "1") generates exports of 1x and 3x the real size;
+# ZST=1 also imports the first one zstd-compressed (decompressed twice: once
+# for the digest, once to parse).
 #   usage: bench/db_debian.sh [VIGIL] [SHARED]
 set -euo pipefail
 VIGIL=$(realpath "${1:-build/vigil}")
 SHARED=$(realpath "${2:-../shared}")
 RUNS=${RUNS:-3}
+SCALE=${SCALE:-1}
+ZST=${ZST:-0}
 DEB="$SHARED/vulndata/debian"
 TMP=$(mktemp -d); trap 'rm -rf "$TMP"' EXIT
 
@@ -28,13 +34,14 @@ measure() {
   echo "$best $cpu $rss"
 }
 
-# A synthetic export: 12,000 packages x 10 IDs x 4 releases, descriptions of ~200 bytes.
-python3 - "$TMP/export.json" <<'EOF'
+# A synthetic export: 12,000 x SCALE packages x 10 IDs x 4 releases, descriptions of ~200 bytes.
+gen() {
+python3 - "$1" "$2" <<'EOF'
 import json, sys
 rels = ["buster", "bullseye", "bookworm", "sid"]
 with open(sys.argv[1], "w") as f:
     f.write("{")
-    for p in range(12000):
+    for p in range(12000 * int(sys.argv[2])):
         vulns = {}
         for i in range(10):
             vid = "CVE-20%02d-%d" % (p % 24, p * 10 + i)
@@ -49,6 +56,7 @@ with open(sys.argv[1], "w") as f:
         f.write(("," if p else "") + json.dumps("pkg%d" % p) + ":" + json.dumps(vulns))
     f.write("}")
 EOF
+}
 
 DB="$TMP/vigil.db"
 LISTS=$(printf '%q %q' "$DEB/security-tracker/data/DSA/list" "$DEB/security-tracker/data/DLA/list")
@@ -60,7 +68,20 @@ read -r t c m < <(measure "rm -f $DB $DB-wal $DB-shm" "$IMPORT"); row "DSA+DLA l
 read -r t c m < <(measure ":" "$IMPORT"); row "the same again (replace)" "$t" "$c" "$m"
 "$VIGIL" --db "$DB" db status | head -2
 J="$TMP/json.db"
-read -r t c m < <(RUNS=1 measure "rm -f $J $J-wal $J-shm" "$(printf '%q --db %q --quiet db import %q' "$VIGIL" "$J" "$TMP/export.json")")
-row "synthetic export $(($(stat -c %s "$TMP/export.json") >> 20)) MiB (fresh db)" "$t" "$c" "$m"
-"$VIGIL" --db "$J" db status | head -2
+maxrss=0
+for k in $SCALE; do
+  gen "$TMP/export.json" "$k"
+  read -r t c m < <(RUNS=1 measure "rm -f $J $J-wal $J-shm" "$(printf '%q --db %q --quiet db import %q' "$VIGIL" "$J" "$TMP/export.json")")
+  row "synthetic export $(($(stat -c %s "$TMP/export.json") >> 20)) MiB (fresh db)" "$t" "$c" "$m"
+  [ "$m" -gt "$maxrss" ] && maxrss=$m
+  "$VIGIL" --db "$J" db status | sed -n 2p
+  if [ "$ZST" = 1 ]; then
+    zstd -q -f "$TMP/export.json" -o "$TMP/export.json.zst"
+    read -r t c m < <(RUNS=1 measure "rm -f $J $J-wal $J-shm" "$(printf '%q --db %q --quiet db import %q' "$VIGIL" "$J" "$TMP/export.json.zst")")
+    row "  the same, zstd ($(($(stat -c %s "$TMP/export.json.zst") >> 20)) MiB)" "$t" "$c" "$m"
+    [ "$m" -gt "$maxrss" ] && maxrss=$m
+    ZST=0
+  fi
+done
+awk -v m="$maxrss" 'BEGIN{printf "peak RSS of the exports: %.1f MiB (target <= 150 MiB: %s)\n", m / 1024, m <= 150 * 1024 ? "met" : "MISSED"}'
 echo "databases: lists $(du -k "$DB" | cut -f1) KiB, synthetic export $(du -k "$J" | cut -f1) KiB; load average: $(cut -d' ' -f1-3 /proc/loadavg); $(nproc) CPUs"
