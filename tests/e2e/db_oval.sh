@@ -55,7 +55,7 @@ for ns in rhel:5 rhel:6 rhel:7 rhel:8 ol:5 ol:6 ol:7 ol:8 rocky:9; do
 done
 
 # ---- streamed from the disk (docs/internals/feeds.md, "Two input paths") ----
-# VIGIL_FEED_MEMORY_MAX=0: every file is decompressed again at each pass
+# VIGIL_FEED_MEMORY_MAX=0: every file is read from the disk at each pass
 # instead of being held in memory; a tarball member over the limit is
 # spooled to a temporary file. Same counts; no temporary file left behind.
 DB="$T/stream.db"
@@ -63,6 +63,13 @@ mkdir -p "$T/tmp"
 VIGIL_FEED_MEMORY_MAX=0 expect_exit 0 "import the same files streamed from the disk" \
   V db import "${FILES[@]}"
 same "streamed: counts equal the independent counts" \
+  <(jq -cS '{Vulnerabilities, Records, Namespaces}' "$T/want-all.json") <(got)
+# A compressed file's first pass keeps a decompressed copy in $TMPDIR for
+# the second; without one (no such directory) it is decompressed again.
+DB="$T/nocopy.db"
+TMPDIR="$T/none" VIGIL_FEED_MEMORY_MAX=0 expect_exit 0 "streamed without room for a decompressed copy" \
+  V db import "${FILES[@]}"
+same "no copy: counts equal the independent counts" \
   <(jq -cS '{Vulnerabilities, Records, Namespaces}' "$T/want-all.json") <(got)
 DB="$T/member.db"
 mkdir -p "$T/tree/oval" && xz -dc "$ROCKY" >"$T/tree/oval/org.rockylinux.rlsa-9.xml"

@@ -159,9 +159,16 @@ struct vigil_feed_stream {
 	struct vigil_sha256 sha;
 	int hashing; /* sha holds the current pass from its first byte */
 	char digest[VIGIL_DIGEST_LEN];
+	/* A compressed file's first pass also writes what it decompresses to
+	 * an unlinked temporary file, which the next passes read instead of
+	 * decompressing again. */
+	FILE *copy;
+	int copy_state; /* COPY_NONE, COPY_WRITING, COPY_DONE, COPY_OFF */
+	int from_copy;  /* the current pass reads the copy */
 };
 
 enum { PASS_NONE, PASS_OPEN, PASS_END };
+enum { COPY_NONE, COPY_WRITING, COPY_DONE, COPY_OFF };
 
 static size_t memory_max = VIGIL_FEED_MEMORY_MAX;
 static int memory_max_set;
@@ -210,11 +217,44 @@ static size_t current_memory_max(void)
 	return memory_max;
 }
 
+static void copy_drop(struct vigil_feed_stream *st, int state)
+{
+	if (st->copy)
+		fclose(st->copy);
+	st->copy = NULL;
+	st->copy_state = state;
+}
+
+/* Start the decompressed copy; without one (no room, no $TMPDIR), every
+ * pass decompresses again. */
+static void copy_start(struct vigil_feed_stream *st)
+{
+	const char *dir = getenv("TMPDIR");
+	char path[4096];
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/vigil-stream.XXXXXX", dir && *dir ? dir : "/tmp");
+	if ((fd = mkstemp(path)) < 0) {
+		st->copy_state = COPY_OFF;
+		return;
+	}
+	unlink(path);
+	if (!(st->copy = fdopen(fd, "w+b"))) {
+		close(fd);
+		st->copy_state = COPY_OFF;
+		return;
+	}
+	st->copy_state = COPY_WRITING;
+}
+
 static void stream_close_pass(struct vigil_feed_stream *st)
 {
 	if (st->a)
 		archive_read_free(st->a);
 	st->a = NULL;
+	st->from_copy = 0;
+	if (st->copy_state == COPY_WRITING) /* left before its end: incomplete */
+		copy_drop(st, COPY_NONE);
 	if (st->hashing)
 		vigil_sha256_release(&st->sha);
 	st->hashing = 0;
@@ -237,6 +277,13 @@ static int stream_open_pass(struct vigil_feed_stream *st)
 	}
 	if (st->data)
 		return 0;
+	if (st->copy_state == COPY_DONE) {
+		if (fseek(st->copy, 0, SEEK_SET) == 0) {
+			st->from_copy = 1;
+			return 0;
+		}
+		copy_drop(st, COPY_OFF);
+	}
 	st->a = archive_read_new();
 	archive_read_support_filter_all(st->a);
 	archive_read_support_format_raw(st->a);
@@ -260,7 +307,15 @@ static int stream_open_pass(struct vigil_feed_stream *st)
 		stream_close_pass(st);
 		return err;
 	}
+	if (st->copy_state == COPY_NONE && archive_filter_code(st->a, 0) != ARCHIVE_FILTER_NONE)
+		copy_start(st);
 	return 0;
+}
+
+static void stream_release(struct vigil_feed_stream *st)
+{
+	stream_close_pass(st);
+	copy_drop(st, COPY_NONE);
 }
 
 long vigil_feed_file_read(const struct vigil_feed_file *f, char *buf, size_t cap)
@@ -283,6 +338,15 @@ long vigil_feed_file_read(const struct vigil_feed_file *f, char *buf, size_t cap
 		n = st->len - st->pos < cap ? st->len - st->pos : cap;
 		memcpy(buf, st->data + st->pos, n);
 		st->pos += n;
+	} else if (st->from_copy) {
+		n = fread(buf, 1, cap, st->copy);
+		if (n == 0 && ferror(st->copy)) {
+			err = vigil_error_set(VIGIL_EIO, "'%s': cannot read its decompressed copy: %s",
+			                      st->path, strerror(errno));
+			stream_close_pass(st);
+			copy_drop(st, COPY_OFF);
+			return err;
+		}
 	} else if (st->a) {
 		la_ssize_t r = archive_read_data(st->a, buf, cap);
 		if (r < 0) {
@@ -292,8 +356,14 @@ long vigil_feed_file_read(const struct vigil_feed_file *f, char *buf, size_t cap
 			return err;
 		}
 		n = (size_t)r;
+		if (st->copy_state == COPY_WRITING && n > 0 && fwrite(buf, 1, n, st->copy) != n)
+			copy_drop(st, COPY_OFF);
 	}
 	if (n == 0) { /* the end of this pass */
+		if (st->copy_state == COPY_WRITING)
+			st->copy_state = fflush(st->copy) == 0 ? COPY_DONE : COPY_OFF;
+		if (st->copy_state == COPY_OFF)
+			copy_drop(st, COPY_OFF);
 		if (st->hashing)
 			vigil_sha256_final(&st->sha, st->digest);
 		st->hashing = 0;
@@ -354,7 +424,7 @@ static int run_import(struct vigil_feed_run *run, struct vigil_feed_file *f,
 		f->stream = st;
 		f->digest = st->digest;
 		err = run->feed->import_stream(run, f);
-		stream_close_pass(st);
+		stream_release(st);
 	} else {
 		err = run->feed->import(run, f);
 	}
