@@ -65,6 +65,8 @@ struct oval {
 	int pass;
 	/* pass 1 */
 	struct oval_map test_ids, obj_ids, state_ids;
+	struct oval_arena strings; /* names, evrs, release names of the tables */
+	struct oval_map arches;    /* arch patterns, each kept once */
 	struct otest *tests;
 	struct oobj *objs;
 	struct ostate *states;
@@ -121,7 +123,7 @@ static int too_many(struct oval *o)
 /* The index of object `id`, created undefined when first referenced. */
 static int32_t obj_ref(struct oval *o, const char *id)
 {
-	uint32_t i = oval_map_put(&o->obj_ids, id, (uint32_t)o->nobjs);
+	uint32_t i = oval_map_put(&o->obj_ids, id);
 
 	if (i == o->nobjs) {
 		o->objs = vigil_array_grow(o->objs, &o->ocap, o->nobjs + 1, sizeof(*o->objs));
@@ -132,7 +134,7 @@ static int32_t obj_ref(struct oval *o, const char *id)
 
 static int32_t state_ref(struct oval *o, const char *id)
 {
-	uint32_t i = oval_map_put(&o->state_ids, id, (uint32_t)o->nstates);
+	uint32_t i = oval_map_put(&o->state_ids, id);
 
 	if (i == o->nstates) {
 		o->states =
@@ -145,7 +147,7 @@ static int32_t state_ref(struct oval *o, const char *id)
 
 static int32_t test_ref(struct oval *o, const char *id)
 {
-	uint32_t i = oval_map_put(&o->test_ids, id, (uint32_t)o->ntests);
+	uint32_t i = oval_map_put(&o->test_ids, id);
 
 	if (i == o->ntests) {
 		o->tests = vigil_array_grow(o->tests, &o->tcap, o->ntests + 1, sizeof(*o->tests));
@@ -203,7 +205,7 @@ static int read_object(struct oval *o, xmlNode *n)
 	if ((err = oval_text(c, &o->tmp)) < 0)
 		return err;
 	if (o->tmp.len > 0 && o->tmp.len <= VIGIL_MAX_FEED_FIELD && !oval_attr(c, "var_ref"))
-		ob->name = vigil_strdup(o->tmp.ptr);
+		ob->name = oval_arena_strdup(&o->strings, o->tmp.ptr);
 	return 0;
 }
 
@@ -237,7 +239,7 @@ static char *arch_equals(const char *a)
 }
 
 /* The evr without a zero epoch ("0:1.2-3" -> "1.2-3"); NULL when unusable. */
-static char *evr_copy(const char *evr)
+static char *evr_copy(struct oval *o, const char *evr)
 {
 	const char *p = evr, *colon = strchr(evr, ':');
 
@@ -247,9 +249,25 @@ static char *evr_copy(const char *evr)
 		while (p < colon && *p == '0')
 			p++;
 		if (p == colon && colon > evr)
-			return vigil_strdup(colon + 1);
+			return oval_arena_strdup(&o->strings, colon + 1);
 	}
-	return vigil_strdup(evr);
+	return oval_arena_strdup(&o->strings, evr);
+}
+
+/* An arch pattern, kept once per distinct text (a few per file). */
+static char *arch_copy(struct oval *o, const char *text, int equals)
+{
+	char *a = equals ? arch_equals(text) : NULL, *p;
+	const char *want = equals ? a : text;
+	int64_t i;
+
+	if (!want)
+		return NULL;
+	if ((i = oval_map_get(&o->arches, want)) < 0)
+		i = oval_map_put(&o->arches, want);
+	p = o->arches.keys[i];
+	vigil_free(a);
+	return p;
 }
 
 static int state_field(struct oval *o, struct ostate *s, xmlNode *c)
@@ -260,14 +278,14 @@ static int state_field(struct oval *o, struct ostate *s, xmlNode *c)
 	if ((err = oval_text(c, &o->tmp)) < 0)
 		return err;
 	if (oval_is(c, "evr") && op && strcasecmp(op, "less than") == 0 && !s->evr)
-		s->evr = evr_copy(o->tmp.ptr);
+		s->evr = evr_copy(o, o->tmp.ptr);
 	else if (oval_is(c, "arch") && o->tmp.len && o->tmp.len <= VIGIL_MAX_FEED_FIELD && !s->arch)
-		s->arch = op && strcasecmp(op, "equals") == 0 ? arch_equals(o->tmp.ptr)
-		                                              : vigil_strdup(o->tmp.ptr);
+		s->arch = arch_copy(o, o->tmp.ptr, op && strcasecmp(op, "equals") == 0);
 	else if (oval_is(c, "version") && op && strcasecmp(op, "pattern match") == 0)
 		s->major = (int16_t)pattern_major(o->tmp.ptr);
 	else if (oval_is(c, "name") && o->tmp.len && o->tmp.len < 64 && !s->relname)
-		s->relname = vigil_strdup(o->tmp.ptr[0] == '^' ? o->tmp.ptr + 1 : o->tmp.ptr);
+		s->relname = oval_arena_strdup(&o->strings,
+		                               o->tmp.ptr[0] == '^' ? o->tmp.ptr + 1 : o->tmp.ptr);
 	return 0;
 }
 
@@ -1023,13 +1041,8 @@ static void oval_release(struct oval *o)
 {
 	size_t i;
 
-	for (i = 0; i < o->nobjs; i++)
-		vigil_free(o->objs[i].name);
-	for (i = 0; i < o->nstates; i++) {
-		vigil_free(o->states[i].evr);
-		vigil_free(o->states[i].arch);
-		vigil_free(o->states[i].relname);
-	}
+	oval_arena_release(&o->strings);
+	oval_map_release(&o->arches);
 	for (i = 0; i < o->nnss; i++)
 		vigil_free(o->nss[i]);
 	vigil_free(o->nss);
