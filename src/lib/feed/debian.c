@@ -914,8 +914,8 @@ static int sc_more(struct scan *s)
 		return 0;
 	}
 	if (memchr(w->buf + used, '\0', (size_t)n)) {
-		w->err = vigil_error_set(VIGIL_EINVALID,
-		                         "'%s': binary data, not a Debian tracker file", w->f->path);
+		w->err = vigil_error_set(
+		        VIGIL_EINVALID, "'%s': binary data, not a Debian tracker file", w->f->path);
 		return 0;
 	}
 	s->end += n;
@@ -1055,8 +1055,8 @@ static int json_member(struct debian *d, struct scan *s)
 		json_decref(key);
 		return json_fail(d, s, "premature end of input");
 	}
-	val = json_loadb(s->buf + (at.pos - s->base), (size_t)(sc_pos(s) - at.pos),
-	                 JSON_DECODE_ANY, &jerr);
+	val = json_loadb(s->buf + (at.pos - s->base), (size_t)(sc_pos(s) - at.pos), JSON_DECODE_ANY,
+	                 &jerr);
 	s->w->keep = NO_KEEP;
 	if (!val) {
 		json_decref(key);
@@ -1112,7 +1112,8 @@ static int import_json(struct debian *d)
 		first = 0;
 		if (!sc_avail(&s) || *s.p != '"') {
 			err = json_fail(d, &s,
-			                s.p >= s.end ? "premature end of input" : "string key expected");
+			                s.p >= s.end ? "premature end of input"
+			                             : "string key expected");
 			goto out;
 		}
 		if ((err = json_member(d, &s)) < 0)
@@ -1254,8 +1255,9 @@ static int read_whole(const struct vigil_feed_file *f, vigil_buf *out)
 		return err;
 	while ((n = vigil_feed_file_read(f, chunk, sizeof(chunk))) > 0) {
 		if (out->len + (size_t)n > VIGIL_MAX_FEED_FILE_SIZE)
-			return vigil_error_set(VIGIL_ETOOBIG, "'%s': more than %zu bytes uncompressed",
-			                       f->path, VIGIL_MAX_FEED_FILE_SIZE);
+			return vigil_error_set(VIGIL_ETOOBIG,
+			                       "'%s': more than %zu bytes uncompressed", f->path,
+			                       VIGIL_MAX_FEED_FILE_SIZE);
 		if ((err = vigil_buf_add(out, chunk, (size_t)n)) < 0)
 			return err;
 	}
@@ -1281,8 +1283,8 @@ static int debian_import(struct vigil_feed_run *run, const struct vigil_feed_fil
 		len = head.len;
 	}
 	if (vigil_text_has_nul(data, len)) {
-		err = vigil_error_set(VIGIL_EINVALID, "'%s': binary data, not a Debian tracker file",
-		                      f->path);
+		err = vigil_error_set(VIGIL_EINVALID,
+		                      "'%s': binary data, not a Debian tracker file", f->path);
 		goto out;
 	}
 	l = first_line(data, len);
@@ -1310,7 +1312,8 @@ static int debian_import(struct vigil_feed_run *run, const struct vigil_feed_fil
 			goto out;
 		if (vigil_text_has_nul(whole.ptr, whole.len)) {
 			err = vigil_error_set(VIGIL_EINVALID,
-			                      "'%s': binary data, not a Debian tracker file", f->path);
+			                      "'%s': binary data, not a Debian tracker file",
+			                      f->path);
 			goto out;
 		}
 		data = whole.ptr;

@@ -341,7 +341,8 @@ long vigil_feed_file_read(const struct vigil_feed_file *f, char *buf, size_t cap
 	} else if (st->from_copy) {
 		n = fread(buf, 1, cap, st->copy);
 		if (n == 0 && ferror(st->copy)) {
-			err = vigil_error_set(VIGIL_EIO, "'%s': cannot read its decompressed copy: %s",
+			err = vigil_error_set(VIGIL_EIO,
+			                      "'%s': cannot read its decompressed copy: %s",
 			                      st->path, strerror(errno));
 			stream_close_pass(st);
 			copy_drop(st, COPY_OFF);
@@ -615,8 +616,9 @@ static int spool_member(struct vigil_feed_archive *fa, const char *name, vigil_b
 		                      strerror(errno));
 	while (!err && (n = archive_read_data(fa->a, chunk, sizeof(chunk))) > 0) {
 		if ((total += (uint64_t)n) > VIGIL_MAX_FEED_STREAM_SIZE)
-			err = vigil_error_set(VIGIL_ETOOBIG, "'%s': more than %llu bytes uncompressed",
-			                      name, (unsigned long long)VIGIL_MAX_FEED_STREAM_SIZE);
+			err = vigil_error_set(VIGIL_ETOOBIG,
+			                      "'%s': more than %llu bytes uncompressed", name,
+			                      (unsigned long long)VIGIL_MAX_FEED_STREAM_SIZE);
 		else if (fwrite(chunk, 1, (size_t)n, out) != (size_t)n)
 			err = vigil_error_set(VIGIL_EIO, "cannot write '%s': %s", fa->spool,
 			                      strerror(errno));
@@ -625,7 +627,8 @@ static int spool_member(struct vigil_feed_archive *fa, const char *name, vigil_b
 		err = vigil_error_set(VIGIL_EIO, "cannot write '%s': %s", fa->spool,
 		                      strerror(errno));
 	if (!err && n < 0)
-		err = vigil_error_set(VIGIL_EINVALID, "'%s': %s", name, archive_error_string(fa->a));
+		err = vigil_error_set(VIGIL_EINVALID, "'%s': %s", name,
+		                      archive_error_string(fa->a));
 	if (!err) { /* the head only: the probes read no more */
 		vigil_buf head = VIGIL_BUF_INIT;
 		err = vigil_buf_add(&head, data->ptr,

@@ -757,12 +757,13 @@ static void test_streamed_big_json(void **state)
 		assert_int_equal(vigil_buf_printf(&b, "%s\"pkg%zu\": {", i ? ",\n" : "", i), 0);
 		for (j = 0; j < NID; j++)
 			assert_int_equal(
-			        vigil_buf_printf(&b,
-			                         "%s\"CVE-2024-%zu\": {\"description\": \"%0400d\", "
-			                         "\"releases\": {\"bookworm\": {\"status\": "
-			                         "\"resolved\", \"fixed_version\": \"1.%zu-1\", "
-			                         "\"urgency\": \"low\"}}}",
-			                         j ? ", " : "", i * NID + j, 0, j),
+			        vigil_buf_printf(
+			                &b,
+			                "%s\"CVE-2024-%zu\": {\"description\": \"%0400d\", "
+			                "\"releases\": {\"bookworm\": {\"status\": "
+			                "\"resolved\", \"fixed_version\": \"1.%zu-1\", "
+			                "\"urgency\": \"low\"}}}",
+			                j ? ", " : "", i * NID + j, 0, j),
 			        0);
 		assert_int_equal(vigil_buf_puts(&b, "}"), 0);
 	}

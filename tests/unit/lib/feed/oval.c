@@ -553,8 +553,10 @@ static void test_streamed_big(void **state)
 		                "<metadata><title>RHSA-2024:%zu: p%zu update (Low)</title>"
 		                "<reference ref_id=\"CVE-2024-%zu\" source=\"CVE\"/>"
 		                "<description>%0800d</description></metadata>\n"
-		                "<criteria operator=\"AND\"><criterion test_ref=\"oval:t:tst:rel9\"/>"
-		                "<criterion test_ref=\"oval:t:tst:%zu\"/></criteria></definition>\n",
+		                "<criteria operator=\"AND\"><criterion "
+		                "test_ref=\"oval:t:tst:rel9\"/>"
+		                "<criterion "
+		                "test_ref=\"oval:t:tst:%zu\"/></criteria></definition>\n",
 		                i, i, i, i, 0, i),
 		        0);
 	assert_int_equal(vigil_buf_puts(&b, "</definitions>\n<tests>\n"
