@@ -78,13 +78,17 @@ enum kind { KIND_JSON, KIND_DSA, KIND_DLA, KIND_DTSA, KIND_CVE };
 
 static const char *const unit_keys[] = { "json", "DSA/list", "DLA/list", "DTSA/list", "CVE/list" };
 
-/* One (release, package, ID) of a list, or one (release, ID) of the JSON. */
+/* One (release, package, ID) of a list, or one (release, ID) of the JSON:
+ * 16 bytes, the export has ~500k of them. */
 struct entry {
-	size_t key;     /* offset of the NUL-terminated key in the arena */
-	size_t version; /* offset of the fixed version in the arena */
-	uint64_t hash;
+	uint32_t key;         /* offset of the NUL-terminated key in the arena */
+	uint32_t version;     /* offset of the fixed version in the arena */
+	uint32_t hash;        /* of the key (its low bits) */
 	unsigned char status; /* lists: vigil_affected_status; JSON: severity */
 };
+
+/* Bytes of a map's arena, whose offsets are 32-bit. */
+#define MAX_ARENA ((size_t)UINT32_MAX)
 
 struct map {
 	uint32_t *slots; /* entry index + 1; 0 is empty */
@@ -149,9 +153,10 @@ static void map_rehash(struct map *m)
 }
 
 /* The entry of key[0..len) (NUL-terminated), added when missing (*added = 1). */
-static int map_get(struct map *m, const char *key, size_t len, struct entry **out, int *added)
+static int map_get(struct map *m, const char *path, const char *key, size_t len, struct entry **out,
+                   int *added)
 {
-	uint64_t h = hash_bytes(key, len);
+	uint32_t h = (uint32_t)hash_bytes(key, len);
 	size_t j;
 	int err;
 
@@ -165,8 +170,11 @@ static int map_get(struct map *m, const char *key, size_t len, struct entry **ou
 			return 0;
 		}
 	}
+	if (m->arena.len + len + 1 > MAX_ARENA)
+		return vigil_error_set(VIGIL_ETOOBIG, "'%s': more than %zu bytes of statements",
+		                       path, MAX_ARENA);
 	m->e = vigil_array_grow(m->e, &m->ecap, m->n + 1, sizeof(*m->e));
-	m->e[m->n].key = m->arena.len;
+	m->e[m->n].key = (uint32_t)m->arena.len;
 	m->e[m->n].version = 0;
 	m->e[m->n].hash = h;
 	m->e[m->n].status = 0;
@@ -336,14 +344,17 @@ static int state(struct debian *d, int rel, const char *src, const char *id, int
 		return err;
 	vigil_buf_reset(&d->key);
 	if ((err = vigil_buf_printf(&d->key, "%c%s\t%s", 'A' + rel, src, id)) < 0 ||
-	    (err = map_get(&d->map, d->key.ptr, d->key.len, &e, &added)) < 0)
+	    (err = map_get(&d->map, d->file->path, d->key.ptr, d->key.len, &e, &added)) < 0)
 		return err;
 	if (!added && !better(d, status, version, e))
 		return 0;
 	off = d->map.arena.len;
+	if (off + strlen(version) + 1 > MAX_ARENA)
+		return vigil_error_set(VIGIL_ETOOBIG, "'%s': more than %zu bytes of statements",
+		                       d->file->path, MAX_ARENA);
 	if ((err = vigil_buf_add(&d->map.arena, version, strlen(version) + 1)) < 0)
 		return err;
-	e->version = off;
+	e->version = (uint32_t)off;
 	e->status = (unsigned char)status;
 	return 0;
 }
@@ -742,7 +753,7 @@ static int json_details(struct debian *d, int rel, const char *ns, const char *i
 
 	vigil_buf_reset(&d->key);
 	if ((err = vigil_buf_printf(&d->key, "%c%s", 'A' + rel, id)) < 0 ||
-	    (err = map_get(&d->map, d->key.ptr, d->key.len, &e, &added)) < 0)
+	    (err = map_get(&d->map, d->file->path, d->key.ptr, d->key.len, &e, &added)) < 0)
 		return err;
 	if (!added && (enum vigil_severity)e->status >= sev)
 		return 0;
