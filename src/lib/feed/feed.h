@@ -20,7 +20,9 @@
  *     (vigil_feed_file_rewind) for formats parsed incrementally (OVAL, the
  *     Debian JSON export). Memory then does not grow with the file: a file
  *     up to VIGIL_FEED_MEMORY_MAX bytes is still read once into memory and
- *     streamed from there, a bigger one is decompressed again at each pass.
+ *     streamed from there, a bigger one is read from the disk at each pass
+ *     (a compressed one is decompressed once: its first pass keeps what it
+ *     decompresses in an unlinked temporary file for the next passes).
  */
 #ifndef VIGIL_FEED_H
 #define VIGIL_FEED_H
@@ -124,7 +126,9 @@ int vigil_feed_read(vigil_buf *out, const char *path, size_t max, int whole);
 /*
  * The stream of a file given to import_stream. A pass reads the decompressed
  * bytes from the first one to the end; vigil_feed_file_rewind() starts
- * another pass (a file on disk is opened and decompressed again). Reading
+ * another pass (a file on disk is opened again; a compressed one read from
+ * the first pass's decompressed copy, or decompressed again when $TMPDIR
+ * had no room for one). Reading
  * errors name the file: VIGIL_EIO, VIGIL_EINVALID (corrupt compressed data),
  * VIGIL_ETOOBIG (over VIGIL_MAX_FEED_STREAM_SIZE bytes).
  */
