@@ -7,8 +7,8 @@
 # package at a time. Target: RSS <= 150 MiB, flat with the export's size: the
 # export is streamed (docs/internals/feeds.md, "Two input paths").
 # SCALE="1 3" (default "1") generates exports of 1x and 3x the real size;
-# ZST=1 also imports the first one zstd-compressed (decompressed twice: once
-# for the digest, once to parse).
+# ZST=1 also imports the first one zstd-compressed (decompressed once, by the
+# digest's pass; the parse reads its decompressed copy).
 #   usage: bench/db_debian.sh [VIGIL] [SHARED]
 set -euo pipefail
 VIGIL=$(realpath "${1:-build/vigil}")
