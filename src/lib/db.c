@@ -366,8 +366,11 @@ static int import_archive(vigil_db *db, struct plan *p, const struct candidate *
 		sr->last = feed;
 		vigil_buf_reset(&label);
 		if ((err = vigil_buf_printf(&label, "%s:%s", c->path, name)) < 0 ||
-		    (err = vigil_feed_run_data(shared_run(db, sr, feed), label.ptr, data.ptr,
-		                               data.len, mtime)) < 0)
+		    (err = vigil_feed_archive_spool(fa)
+		                   ? vigil_feed_run_spooled(shared_run(db, sr, feed), label.ptr,
+		                                            vigil_feed_archive_spool(fa), mtime)
+		                   : vigil_feed_run_data(shared_run(db, sr, feed), label.ptr,
+		                                         data.ptr, data.len, mtime)) < 0)
 			break;
 		taken++;
 		progress_step(db, shared_run(db, sr, feed), label.ptr);

@@ -111,4 +111,16 @@
  * connect_timeout, unless the DSN sets its own). */
 #define VIGIL_PG_CONNECT_TIMEOUT 10
 
+/* feed streaming (import_stream feeds: oval, ubuntu-oval, debian) */
+/* Decompressed bytes of a file such a feed gets whole in memory (read once);
+ * a bigger file is decompressed again from the disk at each pass, so memory
+ * does not grow with it. Also the size above which a tarball member of such
+ * a feed is spooled to a temporary file rather than held in memory. */
+#define VIGIL_FEED_MEMORY_MAX ((size_t)16 << 20)
+/* Decompressed bytes of one streamed file (a decompression bomb stops here). */
+#define VIGIL_MAX_FEED_STREAM_SIZE (64ULL << 30)
+/* Debian JSON export: bytes of one top-level member (a package and all its
+ * IDs) handed to jansson at once; the biggest real one (linux) is ~5 MiB. */
+#define VIGIL_MAX_DEBIAN_JSON_MEMBER ((size_t)64 << 20)
+
 #endif

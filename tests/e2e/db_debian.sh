@@ -62,6 +62,16 @@ check "JSON severity stored (high** -> High)" \
 check "JSON description stored" \
   test "$(sqlite3 "$DB" "SELECT count(*) FROM vulnerability WHERE name = 'CVE-2008-7220' AND description LIKE 'Unspecified vulnerability in Prototype%'")" -ge 1
 
+# Streamed from the disk (VIGIL_FEED_MEMORY_MAX=0: the JSON export scanned
+# over a window of the decompressed stream, the lists read whole from it):
+# every stored row is the same.
+DB="$T/stream.db"
+VIGIL_FEED_MEMORY_MAX=0 expect_exit 0 "import the lists and the samples streamed from the disk" \
+  V db import "${LISTS[@]}" "${SAMPLES[@]}"
+rows >"$T/got-rows-streamed"
+same "streamed: every stored row equals the independent resolution" "$T/want-rows" "$T/got-rows-streamed"
+DB="$T/all.db"
+
 # The JSON export re-imported alone replaces its unit only; counts unchanged.
 before=$(status_counts)
 expect_exit 0 "re-import the JSON samples alone" V db import "$S/vunnel/debian.json" "$S/clair-v2/fetcher_debian_test.json" "$S/vuls-data-update/tracker-api/advisory.json"
@@ -85,6 +95,9 @@ zstd -q -c "$S/vunnel/debian.json" >"$T/z/debian.json.zst"
 DB="$T/z.db"
 expect_exit 0 "import xz, gz, zst" V db import "$T"/z/*
 same "compressed: the same counts" <(COUNTS "$DATA/DSA/list" "$DATA/DLA/list" "$S/vunnel/debian.json") <(status_counts)
+DB="$T/zs.db"
+VIGIL_FEED_MEMORY_MAX=0 expect_exit 0 "import xz, gz, zst streamed from the disk" V db import "$T"/z/*
+same "compressed, streamed: the same counts" <(COUNTS "$DATA/DSA/list" "$DATA/DLA/list" "$S/vunnel/debian.json") <(status_counts)
 
 # ---- bad input: exit 3, one line naming the file, previous data intact ----
 DB="$T/vigil.db"

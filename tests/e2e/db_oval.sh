@@ -54,6 +54,31 @@ for ns in rhel:5 rhel:6 rhel:7 rhel:8 ol:5 ol:6 ol:7 ol:8 rocky:9; do
     <(V db status --format json) >/dev/null
 done
 
+# ---- streamed from the disk (docs/internals/feeds.md, "Two input paths") ----
+# VIGIL_FEED_MEMORY_MAX=0: every file is read from the disk at each pass
+# instead of being held in memory; a tarball member over the limit is
+# spooled to a temporary file. Same counts; no temporary file left behind.
+DB="$T/stream.db"
+mkdir -p "$T/tmp"
+VIGIL_FEED_MEMORY_MAX=0 expect_exit 0 "import the same files streamed from the disk" \
+  V db import "${FILES[@]}"
+same "streamed: counts equal the independent counts" \
+  <(jq -cS '{Vulnerabilities, Records, Namespaces}' "$T/want-all.json") <(got)
+# A compressed file's first pass keeps a decompressed copy in $TMPDIR for
+# the second; without one (no such directory) it is decompressed again.
+DB="$T/nocopy.db"
+TMPDIR="$T/none" VIGIL_FEED_MEMORY_MAX=0 expect_exit 0 "streamed without room for a decompressed copy" \
+  V db import "${FILES[@]}"
+same "no copy: counts equal the independent counts" \
+  <(jq -cS '{Vulnerabilities, Records, Namespaces}' "$T/want-all.json") <(got)
+DB="$T/member.db"
+mkdir -p "$T/tree/oval" && xz -dc "$ROCKY" >"$T/tree/oval/org.rockylinux.rlsa-9.xml"
+tar -C "$T/tree" -czf "$T/tree.tar.gz" oval
+TMPDIR="$T/tmp" VIGIL_FEED_MEMORY_MAX=4096 expect_exit 0 "a tarball whose OVAL member is spooled" \
+  V db import "$T/tree.tar.gz"
+same "spooled member: counts equal the independent counts" <(want "$ROCKY") <(got)
+check "the spooled member's temporary file is gone" test -z "$(ls -A "$T/tmp")"
+
 # A directory walk: the Red Hat v2 samples' PULP_MANIFEST and JSON are skipped.
 DB="$T/walk.db"
 expect_exit 0 "import the Red Hat v2 'happy' directory" V db import "$RHV2/happy"
@@ -97,6 +122,11 @@ check_bad garbage.bin "malformed XML at line 1|not a feed file" --feed oval
 check_bad root.xml "not an OVAL definitions document \(root element 'html' at line 2\)" --feed oval
 check_bad usn.xml.xz "dpkg \(Debian/Ubuntu\) OVAL file" --feed oval
 check_bad invalid.xml.bz2 "bz|not a feed file|corrupt|empty"
+# A compressed stream cut short, read from the disk in passes: the
+# decompressor's error names the file, not a made-up XML one.
+head -c 60000 "$ROCKY" >"$T/bad/cut.xml.xz"
+VIGIL_FEED_MEMORY_MAX=0 check_bad cut.xml.xz "cut.xml.xz': .*(xz|[Ll]zma|truncated|damaged|compressed)"
+VIGIL_FEED_MEMORY_MAX=0 check_bad truncated.xml "malformed XML at line [0-9]+"
 # Garbage never crashes: mutants (truncations, byte flips, deleted and
 # duplicated spans) of real files are imported (exit 0) or refused (exit 3).
 mkdir -p "$T/src"

@@ -11,8 +11,8 @@ cp "$T/out" "$T/first"
 check "the Alpine table: alpine:v3.10 with findings" grep -Eq '^Total: [1-9][0-9]* ' "$T/first"
 check "  ... namespaces of both images" \
   test "$(grep '^Namespace:' "$T/first" | tr -s ' ' | cut -d' ' -f2 | paste -sd,)" = "alpine:v3.10,debian:12"
-check "the database holds the Alpine and Debian feeds" \
-  test "$("$VIGIL_BIN" --db "$DB" db status --format json | jq -r '[.Feeds[].Name] | sort | join(",")')" = "alpine,debian"
+check "the database holds the Alpine and Debian feeds (and the other mirrored ones)" \
+  test "$("$VIGIL_BIN" --db "$DB" db status --format json | jq -r '[.Feeds[].Name] | (index("alpine") != null and index("debian") != null)')" = true
 check "the Debian image was scanned" grep -q "debian-bookworm-openssl.oci.tar" "$T/err"
 expect_exit 0 "again on the same database" sh "$SRC/scripts/demo.sh" "$VIGIL_BIN" "$VIGIL_SHARED" "$DB" </dev/null
 same "  ... the same tables" <(sed -n '/^Image:/,$p' "$T/first") <(sed -n '/^Image:/,$p' "$T/out")

@@ -78,13 +78,17 @@ enum kind { KIND_JSON, KIND_DSA, KIND_DLA, KIND_DTSA, KIND_CVE };
 
 static const char *const unit_keys[] = { "json", "DSA/list", "DLA/list", "DTSA/list", "CVE/list" };
 
-/* One (release, package, ID) of a list, or one (release, ID) of the JSON. */
+/* One (release, package, ID) of a list, or one (release, ID) of the JSON:
+ * 16 bytes, the export has ~500k of them. */
 struct entry {
-	size_t key;     /* offset of the NUL-terminated key in the arena */
-	size_t version; /* offset of the fixed version in the arena */
-	uint64_t hash;
+	uint32_t key;         /* offset of the NUL-terminated key in the arena */
+	uint32_t version;     /* offset of the fixed version in the arena */
+	uint32_t hash;        /* of the key (its low bits) */
 	unsigned char status; /* lists: vigil_affected_status; JSON: severity */
 };
+
+/* Bytes of a map's arena, whose offsets are 32-bit. */
+#define MAX_ARENA ((size_t)UINT32_MAX)
 
 struct map {
 	uint32_t *slots; /* entry index + 1; 0 is empty */
@@ -97,6 +101,8 @@ struct map {
 struct debian {
 	struct vigil_feed_run *run;
 	const struct vigil_feed_file *file;
+	const char *data; /* a text list, whole */
+	size_t len;
 	enum kind kind;
 	int64_t unit;
 	uint32_t ns_done; /* releases whose namespace the unit covers */
@@ -147,9 +153,10 @@ static void map_rehash(struct map *m)
 }
 
 /* The entry of key[0..len) (NUL-terminated), added when missing (*added = 1). */
-static int map_get(struct map *m, const char *key, size_t len, struct entry **out, int *added)
+static int map_get(struct map *m, const char *path, const char *key, size_t len, struct entry **out,
+                   int *added)
 {
-	uint64_t h = hash_bytes(key, len);
+	uint32_t h = (uint32_t)hash_bytes(key, len);
 	size_t j;
 	int err;
 
@@ -163,8 +170,11 @@ static int map_get(struct map *m, const char *key, size_t len, struct entry **ou
 			return 0;
 		}
 	}
+	if (m->arena.len + len + 1 > MAX_ARENA)
+		return vigil_error_set(VIGIL_ETOOBIG, "'%s': more than %zu bytes of statements",
+		                       path, MAX_ARENA);
 	m->e = vigil_array_grow(m->e, &m->ecap, m->n + 1, sizeof(*m->e));
-	m->e[m->n].key = m->arena.len;
+	m->e[m->n].key = (uint32_t)m->arena.len;
 	m->e[m->n].version = 0;
 	m->e[m->n].hash = h;
 	m->e[m->n].status = 0;
@@ -262,11 +272,12 @@ static int begin(struct debian *d, enum kind kind)
 	int err;
 
 	d->kind = kind;
-	if ((err = vigil_buf_printf(&src, "file://%s", d->file->path)) < 0)
+	/* A streamed file not read through yet takes a pass for its digest. */
+	if ((err = vigil_feed_file_digest(d->file, &meta.digest)) < 0 ||
+	    (err = vigil_buf_printf(&src, "file://%s", d->file->path)) < 0)
 		return err;
 	meta.source = src.ptr;
 	meta.upstream_date = d->file->upstream_date;
-	meta.digest = d->file->digest;
 	err = vigil_feed_run_unit(d->run, unit_keys[kind], &meta, &d->unit);
 	vigil_buf_release(&src);
 	return err;
@@ -333,14 +344,17 @@ static int state(struct debian *d, int rel, const char *src, const char *id, int
 		return err;
 	vigil_buf_reset(&d->key);
 	if ((err = vigil_buf_printf(&d->key, "%c%s\t%s", 'A' + rel, src, id)) < 0 ||
-	    (err = map_get(&d->map, d->key.ptr, d->key.len, &e, &added)) < 0)
+	    (err = map_get(&d->map, d->file->path, d->key.ptr, d->key.len, &e, &added)) < 0)
 		return err;
 	if (!added && !better(d, status, version, e))
 		return 0;
 	off = d->map.arena.len;
+	if (off + strlen(version) + 1 > MAX_ARENA)
+		return vigil_error_set(VIGIL_ETOOBIG, "'%s': more than %zu bytes of statements",
+		                       d->file->path, MAX_ARENA);
 	if ((err = vigil_buf_add(&d->map.arena, version, strlen(version) + 1)) < 0)
 		return err;
-	e->version = off;
+	e->version = (uint32_t)off;
 	e->status = (unsigned char)status;
 	return 0;
 }
@@ -691,7 +705,7 @@ static int import_list(struct debian *d, enum kind kind)
 
 	if ((err = begin(d, kind)) < 0)
 		return err;
-	while (vigil_text_next_line(d->file->data, d->file->len, &pos, &line)) {
+	while (vigil_text_next_line(d->data, d->len, &pos, &line)) {
 		d->line++;
 		if (line.len > VIGIL_MAX_DEBIAN_LINE) {
 			skip_line(d, "an over-long line");
@@ -739,7 +753,7 @@ static int json_details(struct debian *d, int rel, const char *ns, const char *i
 
 	vigil_buf_reset(&d->key);
 	if ((err = vigil_buf_printf(&d->key, "%c%s", 'A' + rel, id)) < 0 ||
-	    (err = map_get(&d->map, d->key.ptr, d->key.len, &e, &added)) < 0)
+	    (err = map_get(&d->map, d->file->path, d->key.ptr, d->key.len, &e, &added)) < 0)
 		return err;
 	if (!added && (enum vigil_severity)e->status >= sev)
 		return 0;
@@ -836,19 +850,107 @@ static int json_package(struct debian *d, const char *pkg, json_t *obj)
 	return 0;
 }
 
-/* A cursor over the JSON text: where it is, on which line and column. */
-struct scan {
-	const char *p, *end, *line_start;
+/*
+ * The scanner of the top level of the export, over a window of the file's
+ * stream: bytes are read as the scanner needs them, and only the member
+ * being scanned (a package's key and value, handed to jansson whole) is
+ * kept, so memory is one package, never the file. Positions are counted
+ * from the start of the file for the messages' line and column.
+ */
+struct window {
+	const struct vigil_feed_file *f;
+	char *buf;
+	size_t cap;
+	uint64_t keep; /* file offset of the first byte still needed, or NO_KEEP */
+	int eof;
+	int err; /* the stream's error (set), or a member too big */
 	size_t line;
 };
 
+#define NO_KEEP UINT64_MAX
+#define WINDOW_SIZE ((size_t)1 << 20)
+
+/* A cursor over the JSON text: where it is, on which line and column. */
+struct scan {
+	const char *p, *end, *buf; /* buf: the window's start (file offset `base`) */
+	uint64_t base, line_start; /* file offsets */
+	size_t line;
+	struct window *w; /* NULL: the text is all there (probe) */
+};
+
+static uint64_t sc_pos(const struct scan *s)
+{
+	return s->base + (uint64_t)(s->p - s->buf);
+}
+
+/* More bytes after s->end: 1, or 0 at the end of the file or on an error. */
+static int sc_more(struct scan *s)
+{
+	struct window *w = s->w;
+	uint64_t from;
+	size_t shift, used;
+	long n;
+
+	if (!w || w->eof || w->err)
+		return 0;
+	/* Drop what is no longer needed, then grow if the member fills it. */
+	from = w->keep != NO_KEEP ? w->keep : sc_pos(s);
+	shift = (size_t)(from - s->base);
+	used = (size_t)(s->end - s->buf) - shift;
+	if (shift)
+		memmove(w->buf, w->buf + shift, used);
+	s->p -= shift;
+	s->base += shift;
+	if (used == w->cap) {
+		size_t off = (size_t)(s->p - w->buf);
+		if (w->cap >= VIGIL_MAX_DEBIAN_JSON_MEMBER) {
+			w->err = vigil_error_set(VIGIL_ETOOBIG,
+			                         "'%s': line %zu: a package of more than %zu bytes",
+			                         w->f->path, w->line, VIGIL_MAX_DEBIAN_JSON_MEMBER);
+			return 0;
+		}
+		w->cap *= 2;
+		w->buf = vigil_realloc(w->buf, w->cap);
+		s->p = w->buf + off;
+	}
+	s->buf = w->buf;
+	s->end = w->buf + used;
+	n = vigil_feed_file_read(w->f, w->buf + used, w->cap - used);
+	if (n < 0) {
+		w->err = (int)n;
+		return 0;
+	}
+	if (n == 0) {
+		w->eof = 1;
+		return 0;
+	}
+	if (memchr(w->buf + used, '\0', (size_t)n)) {
+		w->err = vigil_error_set(
+		        VIGIL_EINVALID, "'%s': binary data, not a Debian tracker file", w->f->path);
+		return 0;
+	}
+	s->end += n;
+	return 1;
+}
+
+static int sc_avail(struct scan *s)
+{
+	return s->p < s->end || sc_more(s);
+}
+
+static void sc_newline(struct scan *s)
+{
+	s->line++;
+	s->line_start = sc_pos(s) + 1;
+	if (s->w)
+		s->w->line = s->line;
+}
+
 static void sc_ws(struct scan *s)
 {
-	while (s->p < s->end && (*s->p == ' ' || *s->p == '\t' || *s->p == '\n' || *s->p == '\r')) {
-		if (*s->p == '\n') {
-			s->line++;
-			s->line_start = s->p + 1;
-		}
+	while (sc_avail(s) && (*s->p == ' ' || *s->p == '\t' || *s->p == '\n' || *s->p == '\r')) {
+		if (*s->p == '\n')
+			sc_newline(s);
 		s->p++;
 	}
 }
@@ -856,13 +958,16 @@ static void sc_ws(struct scan *s)
 /* Past a string starting at s->p ('"'). 0 when it does not end (or holds a newline). */
 static int sc_string(struct scan *s)
 {
-	for (s->p++; s->p < s->end; s->p++) {
-		if (*s->p == '\\' && s->p + 1 < s->end)
+	for (s->p++; sc_avail(s); s->p++) {
+		if (*s->p == '\\') {
 			s->p++;
-		else if (*s->p == '"')
+			if (!sc_avail(s))
+				return 0;
+		} else if (*s->p == '"') {
 			return s->p++, 1;
-		else if (*s->p == '\n')
+		} else if (*s->p == '\n') {
 			return 0;
+		}
 	}
 	return 0;
 }
@@ -877,11 +982,11 @@ static int sc_value(struct scan *s)
 	if (*s->p == '"')
 		return sc_string(s);
 	if (*s->p != '{' && *s->p != '[') {
-		while (s->p < s->end && !strchr(",}] \t\r\n", *s->p))
+		while (sc_avail(s) && !strchr(",}] \t\r\n", *s->p))
 			s->p++;
-		return 1;
+		return !(s->w && s->w->err);
 	}
-	while (s->p < s->end) {
+	while (sc_avail(s)) {
 		char c = *s->p;
 		if (c == '"') {
 			if (!sc_string(s))
@@ -889,8 +994,7 @@ static int sc_value(struct scan *s)
 			continue;
 		}
 		if (c == '\n') {
-			s->line++;
-			s->line_start = s->p + 1;
+			sc_newline(s);
 		} else if (c == '{' || c == '[') {
 			depth++;
 		} else if ((c == '}' || c == ']') && --depth == 0) {
@@ -902,53 +1006,69 @@ static int sc_value(struct scan *s)
 	return 0;
 }
 
-static int json_fail(struct debian *d, const struct scan *s, const char *what)
+static int fail_at(struct debian *d, size_t line, uint64_t col, const char *what)
 {
-	return vigil_error_set(VIGIL_EINVALID, "'%s': malformed JSON at line %zu, column %zu: %s",
-	                       d->file->path, s->line, (size_t)(s->p - s->line_start) + 1, what);
+	return vigil_error_set(VIGIL_EINVALID, "'%s': malformed JSON at line %zu, column %llu: %s",
+	                       d->file->path, line, (unsigned long long)col, what);
 }
 
-/* jansson's error inside the value that starts at `at`, placed in the file. */
-static int json_fail_in(struct debian *d, struct scan at, const json_error_t *jerr)
+/* A syntax error at the cursor; the stream's own error when it has one. */
+static int json_fail(struct debian *d, const struct scan *s, const char *what)
 {
-	size_t col = jerr->column > 0 ? (size_t)jerr->column : 1;
+	if (s->w && s->w->err)
+		return s->w->err;
+	return fail_at(d, s->line, sc_pos(s) - s->line_start + 1, what);
+}
 
-	if (jerr->line > 1) {
-		at.line += (size_t)jerr->line - 1;
-		at.line_start = at.p - (col - 1);
-	} else {
-		at.p += col - 1;
-	}
-	return json_fail(d, &at, jerr->text);
+/* Where a value starts, for jansson's errors inside it. */
+struct spot {
+	uint64_t pos, line_start;
+	size_t line;
+};
+
+/* jansson's error inside the value that starts at `at`, placed in the file. */
+static int json_fail_in(struct debian *d, struct spot at, const json_error_t *jerr)
+{
+	uint64_t col = jerr->column > 0 ? (uint64_t)jerr->column : 1;
+
+	if (jerr->line > 1)
+		return fail_at(d, at.line + (size_t)jerr->line - 1, col, jerr->text);
+	return fail_at(d, at.line, at.pos - at.line_start + col, jerr->text);
 }
 
 /* Parse one "package": {...} member with jansson and import it. */
 static int json_member(struct debian *d, struct scan *s)
 {
-	struct scan at;
-	const char *kstart = s->p;
+	struct spot at;
+	uint64_t kpos = sc_pos(s);
 	json_error_t jerr;
 	json_t *key, *val;
 	int err;
 
+	s->w->keep = kpos; /* the key and the value stay in the window */
 	if (!sc_string(s))
 		return json_fail(d, s, "unterminated string");
-	key = json_loadb(kstart, (size_t)(s->p - kstart), JSON_DECODE_ANY, &jerr);
+	key = json_loadb(s->buf + (kpos - s->base), (size_t)(sc_pos(s) - kpos), JSON_DECODE_ANY,
+	                 &jerr);
 	if (!key)
 		return json_fail(d, s, jerr.text);
 	sc_ws(s);
-	if (s->p >= s->end || *s->p != ':') {
+	if (!sc_avail(s) || *s->p != ':') {
 		json_decref(key);
 		return json_fail(d, s, s->p >= s->end ? "premature end of input" : "':' expected");
 	}
 	s->p++;
 	sc_ws(s);
-	at = *s;
-	if (s->p >= s->end || !sc_value(s)) {
+	s->w->keep = at.pos = sc_pos(s); /* the key is parsed: only the value stays */
+	at.line = s->line;
+	at.line_start = s->line_start;
+	if (!sc_avail(s) || !sc_value(s)) {
 		json_decref(key);
 		return json_fail(d, s, "premature end of input");
 	}
-	val = json_loadb(at.p, (size_t)(s->p - at.p), JSON_DECODE_ANY, &jerr);
+	val = json_loadb(s->buf + (at.pos - s->base), (size_t)(sc_pos(s) - at.pos), JSON_DECODE_ANY,
+	                 &jerr);
+	s->w->keep = NO_KEEP;
 	if (!val) {
 		json_decref(key);
 		return json_fail_in(d, at, &jerr);
@@ -961,44 +1081,65 @@ static int json_member(struct debian *d, struct scan *s)
 
 static int import_json(struct debian *d)
 {
-	struct scan s = { d->file->data, d->file->data + d->file->len, d->file->data, 1 };
+	struct window w = { 0 };
+	struct scan s = { 0 };
 	int err, first = 1;
 
-	if ((err = begin(d, KIND_JSON)) < 0)
+	if ((err = begin(d, KIND_JSON)) < 0 || (err = vigil_feed_file_rewind(d->file)) < 0)
 		return err;
+	w.f = d->file;
+	w.cap = WINDOW_SIZE;
+	w.buf = vigil_malloc(w.cap);
+	w.keep = NO_KEEP;
+	w.line = 1;
+	s.p = s.end = s.buf = w.buf;
+	s.line = 1;
+	s.w = &w;
 	sc_ws(&s);
-	if (s.p >= s.end || *s.p != '{')
-		return vigil_error_set(VIGIL_EINVALID,
-		                       "'%s': not a Debian security tracker JSON export",
-		                       d->file->path);
+	if (!sc_avail(&s) || *s.p != '{') {
+		err = w.err ? w.err
+		            : vigil_error_set(VIGIL_EINVALID,
+		                              "'%s': not a Debian security tracker JSON export",
+		                              d->file->path);
+		goto out;
+	}
 	s.p++;
 	for (;;) {
 		sc_ws(&s);
-		if (s.p >= s.end)
-			return json_fail(d, &s, "premature end of input");
-		if (*s.p == '}' && first)
+		if (!sc_avail(&s)) {
+			err = json_fail(d, &s, "premature end of input");
+			goto out;
+		}
+		if (*s.p == '}')
 			break;
 		if (!first) {
-			if (*s.p == '}')
-				break;
-			if (*s.p != ',')
-				return json_fail(d, &s, "',' or '}' expected");
+			if (*s.p != ',') {
+				err = json_fail(d, &s, "',' or '}' expected");
+				goto out;
+			}
 			s.p++;
 			sc_ws(&s);
 		}
 		first = 0;
-		if (s.p >= s.end || *s.p != '"')
-			return json_fail(d, &s,
-			                 s.p >= s.end ? "premature end of input"
-			                              : "string key expected");
+		if (!sc_avail(&s) || *s.p != '"') {
+			err = json_fail(d, &s,
+			                s.p >= s.end ? "premature end of input"
+			                             : "string key expected");
+			goto out;
+		}
 		if ((err = json_member(d, &s)) < 0)
-			return err;
+			goto out;
 	}
 	s.p++;
 	sc_ws(&s);
-	if (s.p < s.end)
-		return json_fail(d, &s, "end of file expected");
-	return 0;
+	if (sc_avail(&s))
+		err = json_fail(d, &s, "end of file expected");
+	else if (w.err)
+		err = w.err;
+out:
+	vigil_feed_peak_note(w.cap);
+	vigil_free(w.buf);
+	return err;
 }
 
 /* ---- the descriptor ---- */
@@ -1051,8 +1192,12 @@ static int probe_cve(const char *head, size_t len)
 /* JSON export: {"pkg": {"ID": {... "releases" ...}}}. */
 static int probe_json(const char *head, size_t len)
 {
-	struct scan s = { head, head + len, head, 1 };
+	struct scan s = { 0 };
 	int i;
+
+	s.p = s.buf = head;
+	s.end = head + len;
+	s.line = 1;
 
 	sc_ws(&s);
 	for (i = 0; i < 2; i++) {
@@ -1092,20 +1237,68 @@ static int debian_probe(const char *path, const char *head, size_t len)
 	return file_kind(head, len) >= 0;
 }
 
+/* The first bytes of a streamed file into `head` (its whole content when short). */
+static int read_head(const struct vigil_feed_file *f, vigil_buf *head, size_t max)
+{
+	long n;
+	int err;
+
+	if ((err = vigil_feed_file_rewind(f)) < 0 || (err = vigil_buf_grow(head, max + 1)) < 0)
+		return err;
+	while (head->len < max &&
+	       (n = vigil_feed_file_read(f, head->ptr + head->len, max - head->len)) != 0) {
+		if (n < 0)
+			return (int)n;
+		head->len += (size_t)n;
+	}
+	head->ptr[head->len] = '\0';
+	return 0;
+}
+
+/* The whole of a streamed file into `out` (a text list). */
+static int read_whole(const struct vigil_feed_file *f, vigil_buf *out)
+{
+	char chunk[65536];
+	long n;
+	int err;
+
+	if ((err = vigil_feed_file_rewind(f)) < 0)
+		return err;
+	while ((n = vigil_feed_file_read(f, chunk, sizeof(chunk))) > 0) {
+		if (out->len + (size_t)n > VIGIL_MAX_FEED_FILE_SIZE)
+			return vigil_error_set(VIGIL_ETOOBIG,
+			                       "'%s': more than %zu bytes uncompressed", f->path,
+			                       VIGIL_MAX_FEED_FILE_SIZE);
+		if ((err = vigil_buf_add(out, chunk, (size_t)n)) < 0)
+			return err;
+	}
+	vigil_feed_peak_note(out->cap);
+	return n < 0 ? (int)n : 0;
+}
+
 static int debian_import(struct vigil_feed_run *run, const struct vigil_feed_file *f)
 {
 	struct debian *d;
 	struct vigil_span l, t, id;
+	vigil_buf head = VIGIL_BUF_INIT, whole = VIGIL_BUF_INIT;
+	const char *data = f->data;
+	size_t len = f->len;
 	enum kind kind;
 	int k, err;
 
-	if (vigil_text_has_nul(f->data, f->len))
-		return vigil_error_set(VIGIL_EINVALID,
-		                       "'%s': binary data, not a Debian tracker file", f->path);
-	d = vigil_calloc(1, sizeof(*d));
-	d->run = run;
-	d->file = f;
-	l = first_line(f->data, f->len);
+	/* In memory: the file; streamed from the disk: its first 64 KiB. */
+	if (!data) {
+		if ((err = read_head(f, &head, 65536)) < 0)
+			goto out;
+		data = head.ptr;
+		len = head.len;
+	}
+	if (vigil_text_has_nul(data, len)) {
+		err = vigil_error_set(VIGIL_EINVALID,
+		                      "'%s': binary data, not a Debian tracker file", f->path);
+		goto out;
+	}
+	l = first_line(data, len);
 	t = l;
 	/* Named with --feed debian, a file is taken on its first line alone:
 	 * the parser then says what is wrong. */
@@ -1117,12 +1310,33 @@ static int debian_import(struct vigil_feed_run *run, const struct vigil_feed_fil
 		k = KIND_CVE;
 	else
 		k = -1;
-	if (k < 0)
+	if (k < 0) {
 		err = vigil_error_set(VIGIL_EINVALID,
 		                      "'%s': not a Debian security tracker file (JSON export, "
 		                      "DSA/DLA/DTSA list or CVE list)",
 		                      f->path);
-	else if (k == KIND_JSON)
+		goto out;
+	}
+	/* A text list is parsed whole: read it when it is not in memory. */
+	if (k != KIND_JSON && !f->data) {
+		if ((err = read_whole(f, &whole)) < 0)
+			goto out;
+		if (vigil_text_has_nul(whole.ptr, whole.len)) {
+			err = vigil_error_set(VIGIL_EINVALID,
+			                      "'%s': binary data, not a Debian tracker file",
+			                      f->path);
+			goto out;
+		}
+		data = whole.ptr;
+		len = whole.len;
+	}
+	vigil_buf_release(&head);
+	d = vigil_calloc(1, sizeof(*d));
+	d->run = run;
+	d->file = f;
+	d->data = data;
+	d->len = len;
+	if (k == KIND_JSON)
 		err = import_json(d);
 	else
 		err = import_list(d, (enum kind)k);
@@ -1134,6 +1348,9 @@ static int debian_import(struct vigil_feed_run *run, const struct vigil_feed_fil
 	vigil_buf_release(&d->ids);
 	vigil_buf_release(&d->fixes);
 	vigil_free(d);
+out:
+	vigil_buf_release(&head);
+	vigil_buf_release(&whole);
 	return err < 0 ? err : 0;
 }
 
@@ -1157,7 +1374,7 @@ const struct vigil_feed vigil_feed_debian = {
 	.name = "debian",
 	.source = "https://security-tracker.debian.org/tracker/",
 	.probe = debian_probe,
-	.import = debian_import,
+	.import_stream = debian_import,
 	.upstream = "https://salsa.debian.org/security-tracker-team/security-tracker/-/raw/master/",
 	.sources = debian_sources,
 };

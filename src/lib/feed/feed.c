@@ -12,9 +12,12 @@
 #include <archive_entry.h>
 #include <errno.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
+#include <stdio.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #define VIGIL_FEED(n) extern const struct vigil_feed vigil_feed_##n;
 #include "feeds.def"
@@ -141,41 +144,362 @@ int vigil_feed_run_begin(struct vigil_feed_run *run, const struct vigil_feed *fe
 	return vigil_store_begin(store);
 }
 
+/* ---- the two input paths: whole in memory, or a stream ---- */
+
+/* A file handed to import_stream: its bytes in memory, or read again from
+ * the disk (libarchive's raw format and filters) at each pass. */
+struct vigil_feed_stream {
+	const char *path; /* for messages */
+	const char *disk; /* the file read at each pass when data is NULL */
+	const char *data; /* in memory; NULL when read from the disk */
+	size_t len, pos;
+	struct archive *a; /* the disk's current pass, NULL between passes */
+	uint64_t total;    /* bytes of the current pass */
+	int pass;          /* PASS_NONE, PASS_OPEN, PASS_END */
+	struct vigil_sha256 sha;
+	int hashing; /* sha holds the current pass from its first byte */
+	char digest[VIGIL_DIGEST_LEN];
+	/* A compressed file's first pass also writes what it decompresses to
+	 * an unlinked temporary file, which the next passes read instead of
+	 * decompressing again. */
+	FILE *copy;
+	int copy_state; /* COPY_NONE, COPY_WRITING, COPY_DONE, COPY_OFF */
+	int from_copy;  /* the current pass reads the copy */
+};
+
+enum { PASS_NONE, PASS_OPEN, PASS_END };
+enum { COPY_NONE, COPY_WRITING, COPY_DONE, COPY_OFF };
+
+static size_t memory_max = VIGIL_FEED_MEMORY_MAX;
+static int memory_max_set;
+static size_t peak_buffer;
+static size_t chunk_max; /* 0: no limit */
+
+void vigil_feed_set_memory_max(size_t max)
+{
+	memory_max = max;
+	memory_max_set = 1;
+	peak_buffer = 0;
+}
+
+void vigil_feed_set_chunk_max(size_t max)
+{
+	chunk_max = max;
+}
+
+size_t vigil_feed_peak_buffer(void)
+{
+	return peak_buffer;
+}
+
+void vigil_feed_peak_note(size_t n)
+{
+	if (n > peak_buffer)
+		peak_buffer = n;
+}
+
+/* The environment's VIGIL_FEED_MEMORY_MAX (bytes), once, unless a test set it. */
+static size_t current_memory_max(void)
+{
+	const char *v;
+	char *end;
+	unsigned long long n;
+
+	if (memory_max_set)
+		return memory_max;
+	memory_max_set = 1;
+	if ((v = getenv("VIGIL_FEED_MEMORY_MAX")) != NULL && *v) {
+		errno = 0;
+		n = strtoull(v, &end, 10);
+		if (!*end && !errno && n <= VIGIL_FEED_MEMORY_MAX)
+			memory_max = (size_t)n;
+	}
+	return memory_max;
+}
+
+static void copy_drop(struct vigil_feed_stream *st, int state)
+{
+	if (st->copy)
+		fclose(st->copy);
+	st->copy = NULL;
+	st->copy_state = state;
+}
+
+/* Start the decompressed copy; without one (no room, no $TMPDIR), every
+ * pass decompresses again. */
+static void copy_start(struct vigil_feed_stream *st)
+{
+	const char *dir = getenv("TMPDIR");
+	char path[4096];
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/vigil-stream.XXXXXX", dir && *dir ? dir : "/tmp");
+	if ((fd = mkstemp(path)) < 0) {
+		st->copy_state = COPY_OFF;
+		return;
+	}
+	unlink(path);
+	if (!(st->copy = fdopen(fd, "w+b"))) {
+		close(fd);
+		st->copy_state = COPY_OFF;
+		return;
+	}
+	st->copy_state = COPY_WRITING;
+}
+
+static void stream_close_pass(struct vigil_feed_stream *st)
+{
+	if (st->a)
+		archive_read_free(st->a);
+	st->a = NULL;
+	st->from_copy = 0;
+	if (st->copy_state == COPY_WRITING) /* left before its end: incomplete */
+		copy_drop(st, COPY_NONE);
+	if (st->hashing)
+		vigil_sha256_release(&st->sha);
+	st->hashing = 0;
+	if (st->pass == PASS_OPEN)
+		st->pass = PASS_END;
+}
+
+static int stream_open_pass(struct vigil_feed_stream *st)
+{
+	struct archive_entry *e;
+	int rc;
+
+	stream_close_pass(st);
+	st->pos = 0;
+	st->total = 0;
+	st->pass = PASS_OPEN;
+	if (!st->digest[0]) {
+		vigil_sha256_init(&st->sha);
+		st->hashing = 1;
+	}
+	if (st->data)
+		return 0;
+	if (st->copy_state == COPY_DONE) {
+		if (fseek(st->copy, 0, SEEK_SET) == 0) {
+			st->from_copy = 1;
+			return 0;
+		}
+		copy_drop(st, COPY_OFF);
+	}
+	st->a = archive_read_new();
+	archive_read_support_filter_all(st->a);
+	archive_read_support_format_raw(st->a);
+	archive_read_support_format_empty(st->a);
+	if (archive_read_open_filename(st->a, st->disk, 65536) != ARCHIVE_OK) {
+		int err = vigil_error_set(VIGIL_EIO, "cannot read '%s': %s", st->path,
+		                          archive_error_string(st->a) ? archive_error_string(st->a)
+		                                                      : strerror(errno));
+		stream_close_pass(st);
+		return err;
+	}
+	rc = archive_read_next_header(st->a, &e);
+	if (rc == ARCHIVE_EOF) {
+		archive_read_free(st->a); /* an empty file: the pass is at its end */
+		st->a = NULL;
+		return 0;
+	}
+	if (rc != ARCHIVE_OK && rc != ARCHIVE_WARN) {
+		int err = vigil_error_set(VIGIL_EINVALID, "'%s': %s", st->path,
+		                          archive_error_string(st->a));
+		stream_close_pass(st);
+		return err;
+	}
+	if (st->copy_state == COPY_NONE && archive_filter_code(st->a, 0) != ARCHIVE_FILTER_NONE)
+		copy_start(st);
+	return 0;
+}
+
+static void stream_release(struct vigil_feed_stream *st)
+{
+	stream_close_pass(st);
+	copy_drop(st, COPY_NONE);
+}
+
+long vigil_feed_file_read(const struct vigil_feed_file *f, char *buf, size_t cap)
+{
+	struct vigil_feed_stream *st = f->stream;
+	size_t n = 0;
+	int err;
+
+	if (!st)
+		return vigil_error_set(VIGIL_ERROR, "'%s': not a stream", f->path);
+	if (st->pass == PASS_NONE && (err = stream_open_pass(st)) < 0)
+		return err;
+	if (st->pass != PASS_OPEN || cap == 0)
+		return 0;
+	if (cap > (size_t)1 << 30)
+		cap = (size_t)1 << 30;
+	if (chunk_max && cap > chunk_max)
+		cap = chunk_max;
+	if (st->data) {
+		n = st->len - st->pos < cap ? st->len - st->pos : cap;
+		memcpy(buf, st->data + st->pos, n);
+		st->pos += n;
+	} else if (st->from_copy) {
+		n = fread(buf, 1, cap, st->copy);
+		if (n == 0 && ferror(st->copy)) {
+			err = vigil_error_set(VIGIL_EIO,
+			                      "'%s': cannot read its decompressed copy: %s",
+			                      st->path, strerror(errno));
+			stream_close_pass(st);
+			copy_drop(st, COPY_OFF);
+			return err;
+		}
+	} else if (st->a) {
+		la_ssize_t r = archive_read_data(st->a, buf, cap);
+		if (r < 0) {
+			err = vigil_error_set(VIGIL_EINVALID, "'%s': %s", st->path,
+			                      archive_error_string(st->a));
+			stream_close_pass(st);
+			return err;
+		}
+		n = (size_t)r;
+		if (st->copy_state == COPY_WRITING && n > 0 && fwrite(buf, 1, n, st->copy) != n)
+			copy_drop(st, COPY_OFF);
+	}
+	if (n == 0) { /* the end of this pass */
+		if (st->copy_state == COPY_WRITING)
+			st->copy_state = fflush(st->copy) == 0 ? COPY_DONE : COPY_OFF;
+		if (st->copy_state == COPY_OFF)
+			copy_drop(st, COPY_OFF);
+		if (st->hashing)
+			vigil_sha256_final(&st->sha, st->digest);
+		st->hashing = 0;
+		stream_close_pass(st);
+		return 0;
+	}
+	st->total += n;
+	if (st->total > VIGIL_MAX_FEED_STREAM_SIZE) {
+		stream_close_pass(st);
+		return vigil_error_set(VIGIL_ETOOBIG, "'%s': more than %llu bytes uncompressed",
+		                       st->path, (unsigned long long)VIGIL_MAX_FEED_STREAM_SIZE);
+	}
+	if (st->hashing)
+		vigil_sha256_update(&st->sha, buf, n);
+	return (long)n;
+}
+
+int vigil_feed_file_rewind(const struct vigil_feed_file *f)
+{
+	if (!f->stream)
+		return vigil_error_set(VIGIL_ERROR, "'%s': not a stream", f->path);
+	return stream_open_pass(f->stream);
+}
+
+int vigil_feed_file_digest(const struct vigil_feed_file *f, const char **digest)
+{
+	struct vigil_feed_stream *st = f->stream;
+	char chunk[65536];
+	long n;
+
+	*digest = f->digest;
+	if (!st)
+		return 0;
+	if (!st->digest[0]) {
+		/* Read the current pass through, or make one pass for it. */
+		if (!st->hashing || st->pass != PASS_OPEN) {
+			int err = stream_open_pass(st);
+			if (err < 0)
+				return err;
+		}
+		while ((n = vigil_feed_file_read(f, chunk, sizeof(chunk))) > 0)
+			;
+		if (n < 0)
+			return (int)n;
+	}
+	*digest = st->digest;
+	return 0;
+}
+
+/* Hand `f` to the run's feed; `st` set up by the caller (data or path). */
+static int run_import(struct vigil_feed_run *run, struct vigil_feed_file *f,
+                      struct vigil_feed_stream *st)
+{
+	int err;
+
+	if (run->feed->import_stream) {
+		st->path = f->path;
+		f->stream = st;
+		f->digest = st->digest;
+		err = run->feed->import_stream(run, f);
+		stream_release(st);
+	} else {
+		err = run->feed->import(run, f);
+	}
+	if (err == 0)
+		run->files++;
+	return err;
+}
+
 int vigil_feed_run_data(struct vigil_feed_run *run, const char *path, const char *data,
                         size_t len, const char *mtime)
 {
 	struct vigil_feed_file f = { 0 };
-	char digest[VIGIL_DIGEST_LEN];
-	int err;
+	struct vigil_feed_stream st = { 0 };
 
 	if (len == 0)
 		return vigil_error_set(VIGIL_EINVALID, "'%s': empty file", path);
-	vigil_sha256_buf(data, len, digest);
+	vigil_sha256_buf(data, len, st.digest);
+	st.data = data;
+	st.len = len;
 	f.path = path;
 	f.data = data;
 	f.len = len;
 	f.upstream_date = mtime ? mtime : "";
-	f.digest = digest;
-	if ((err = run->feed->import(run, &f)) == 0)
-		run->files++;
+	f.digest = st.digest;
+	return run_import(run, &f, &st);
+}
+
+/* Import file `disk`, named `path` in messages and units. */
+static int run_path(struct vigil_feed_run *run, const char *path, const char *disk,
+                    const char *mtime)
+{
+	vigil_buf data = VIGIL_BUF_INIT;
+	struct vigil_feed_file f = { 0 };
+	struct vigil_feed_stream st = { 0 };
+	size_t max = run->feed->import_stream ? current_memory_max() : VIGIL_MAX_FEED_FILE_SIZE;
+	int err;
+
+	/* A streaming feed gets a file up to `max` bytes in memory (read once);
+	 * past that the buffer goes and the file is read from the disk. */
+	if (run->feed->import_stream)
+		err = vigil_feed_read(&data, disk, max + 1, 0);
+	else
+		err = vigil_feed_read(&data, disk, max, 1);
+	vigil_feed_peak_note(data.cap);
+	if (err < 0)
+		goto out;
+	if (data.len <= max) {
+		err = vigil_feed_run_data(run, path, data.ptr, data.len, mtime);
+		goto out;
+	}
+	vigil_buf_release(&data);
+	f.path = path;
+	f.upstream_date = mtime;
+	st.disk = disk;
+	err = run_import(run, &f, &st);
+out:
+	vigil_buf_release(&data);
 	return err;
 }
 
 int vigil_feed_run_file(struct vigil_feed_run *run, const char *path)
 {
-	vigil_buf data = VIGIL_BUF_INIT;
 	char mtime[32] = "";
 	struct stat sb;
-	int err;
 
-	if ((err = vigil_feed_read(&data, path, VIGIL_MAX_FEED_FILE_SIZE, 1)) < 0)
-		goto out;
 	if (stat(path, &sb) == 0)
 		time_rfc3339(sb.st_mtime, mtime);
-	err = vigil_feed_run_data(run, path, data.ptr, data.len, mtime);
-out:
-	vigil_buf_release(&data);
-	return err;
+	return run_path(run, path, path, mtime);
+}
+
+int vigil_feed_run_spooled(struct vigil_feed_run *run, const char *path, const char *disk,
+                           const char *mtime)
+{
+	return run_path(run, path, disk, mtime ? mtime : "");
 }
 
 int vigil_feed_run_unit(struct vigil_feed_run *run, const char *key,
@@ -247,7 +571,75 @@ struct vigil_feed_archive {
 	struct archive *a;
 	char *path;
 	uint64_t members;
+	char *spool; /* the current member's temporary file, or NULL */
 };
+
+/* Remove the previous member's temporary file. */
+static void spool_drop(struct vigil_feed_archive *fa)
+{
+	if (!fa->spool)
+		return;
+	unlink(fa->spool);
+	vigil_free(fa->spool);
+	fa->spool = NULL;
+}
+
+/* The rest of a member too big for memory into a temporary file: `data`
+ * (its first bytes, read already), then what the archive still holds;
+ * `data` keeps the first VIGIL_FEED_PROBE_SIZE bytes. */
+static int spool_member(struct vigil_feed_archive *fa, const char *name, vigil_buf *data)
+{
+	const char *dir = getenv("TMPDIR");
+	vigil_buf tmpl = VIGIL_BUF_INIT;
+	char chunk[65536];
+	uint64_t total = data->len;
+	la_ssize_t n = 0;
+	int fd, err = 0;
+	FILE *out;
+
+	if ((err = vigil_buf_printf(&tmpl, "%s/vigil-member.XXXXXX", dir && *dir ? dir : "/tmp")) <
+	    0)
+		return err;
+	if ((fd = mkstemp(tmpl.ptr)) < 0 || !(out = fdopen(fd, "wb"))) {
+		err = vigil_error_set(VIGIL_EIO, "cannot create '%s': %s", tmpl.ptr,
+		                      strerror(errno));
+		if (fd >= 0) {
+			close(fd);
+			unlink(tmpl.ptr);
+		}
+		vigil_buf_release(&tmpl);
+		return err;
+	}
+	fa->spool = vigil_buf_detach(&tmpl, NULL);
+	if (fwrite(data->ptr, 1, data->len, out) != data->len)
+		err = vigil_error_set(VIGIL_EIO, "cannot write '%s': %s", fa->spool,
+		                      strerror(errno));
+	while (!err && (n = archive_read_data(fa->a, chunk, sizeof(chunk))) > 0) {
+		if ((total += (uint64_t)n) > VIGIL_MAX_FEED_STREAM_SIZE)
+			err = vigil_error_set(VIGIL_ETOOBIG,
+			                      "'%s': more than %llu bytes uncompressed", name,
+			                      (unsigned long long)VIGIL_MAX_FEED_STREAM_SIZE);
+		else if (fwrite(chunk, 1, (size_t)n, out) != (size_t)n)
+			err = vigil_error_set(VIGIL_EIO, "cannot write '%s': %s", fa->spool,
+			                      strerror(errno));
+	}
+	if (fclose(out) != 0 && !err)
+		err = vigil_error_set(VIGIL_EIO, "cannot write '%s': %s", fa->spool,
+		                      strerror(errno));
+	if (!err && n < 0)
+		err = vigil_error_set(VIGIL_EINVALID, "'%s': %s", name,
+		                      archive_error_string(fa->a));
+	if (!err) { /* the head only: the probes read no more */
+		vigil_buf head = VIGIL_BUF_INIT;
+		err = vigil_buf_add(&head, data->ptr,
+		                    data->len < VIGIL_FEED_PROBE_SIZE ? data->len
+		                                                      : VIGIL_FEED_PROBE_SIZE);
+		vigil_feed_peak_note(data->cap);
+		vigil_buf_release(data);
+		*data = head;
+	}
+	return err;
+}
 
 int vigil_feed_is_archive(const char *head, size_t len)
 {
@@ -295,12 +687,21 @@ int vigil_feed_archive_open(struct vigil_feed_archive **out, const char *path)
 	return 0;
 }
 
+const char *vigil_feed_archive_spool(const struct vigil_feed_archive *fa)
+{
+	return fa->spool;
+}
+
 int vigil_feed_archive_next(struct vigil_feed_archive *fa, const char **name, vigil_buf *data,
                             char mtime[32])
 {
 	struct archive_entry *e;
+	char chunk[65536];
+	la_ssize_t n;
+	size_t max;
 	int rc, err;
 
+	spool_drop(fa);
 	for (;;) {
 		rc = archive_read_next_header(fa->a, &e);
 		if (rc == ARCHIVE_EOF)
@@ -317,12 +718,29 @@ int vigil_feed_archive_next(struct vigil_feed_archive *fa, const char **name, vi
 	*name = archive_entry_pathname(e);
 	time_rfc3339(archive_entry_mtime(e), mtime);
 	vigil_buf_reset(data);
+	max = current_memory_max();
+	if (max < VIGIL_FEED_PROBE_SIZE)
+		max = VIGIL_FEED_PROBE_SIZE;
 	if (archive_entry_size_is_set(e) && archive_entry_size(e) > 0 &&
-	    archive_entry_size(e) <= ((la_int64_t)16 << 20) &&
+	    archive_entry_size(e) <= (la_int64_t)max &&
 	    (err = vigil_buf_grow(data, (size_t)archive_entry_size(e) + 1)) < 0)
 		return err;
-	if ((err = read_stream(data, fa->a, *name, VIGIL_MAX_FEED_FILE_SIZE, 1)) < 0)
+	/* Whole in memory up to `max` bytes; a bigger member goes to a
+	 * temporary file, `data` keeping its head for the probes. */
+	while ((n = archive_read_data(fa->a, chunk, sizeof(chunk))) > 0) {
+		if ((err = vigil_buf_add(data, chunk, (size_t)n)) < 0)
+			return err;
+		if (data->len > max)
+			break;
+	}
+	if (n < 0) {
+		err = vigil_error_set(VIGIL_EINVALID, "'%s': %s", *name,
+		                      archive_error_string(fa->a));
 		return vigil_error_prefix(err, "'%s'", fa->path);
+	}
+	if (data->len > max && (err = spool_member(fa, *name, data)) < 0)
+		return vigil_error_prefix(err, "'%s'", fa->path);
+	vigil_feed_peak_note(data->cap);
 	return 1;
 }
 
@@ -330,6 +748,7 @@ void vigil_feed_archive_close(struct vigil_feed_archive *fa)
 {
 	if (!fa)
 		return;
+	spool_drop(fa);
 	archive_read_free(fa->a);
 	vigil_free(fa->path);
 	vigil_free(fa);

@@ -10,8 +10,19 @@
  * files stating the same unit in one run add up.
  *
  * Files are opened plain or compressed (gzip, bzip2, xz, zstd, lz4, ...,
- * whatever libarchive's filters read) and handed to import whole and
- * decompressed, capped at VIGIL_MAX_FEED_FILE_SIZE.
+ * whatever libarchive's filters read) and handed to a feed in one of two
+ * ways:
+ *   - import: whole and decompressed in memory (capped at
+ *     VIGIL_MAX_FEED_FILE_SIZE), for formats read at once (YAML, one JSON
+ *     document, small files);
+ *   - import_stream: as a stream of decompressed bytes
+ *     (vigil_feed_file_read), which can be read again from the start
+ *     (vigil_feed_file_rewind) for formats parsed incrementally (OVAL, the
+ *     Debian JSON export). Memory then does not grow with the file: a file
+ *     up to VIGIL_FEED_MEMORY_MAX bytes is still read once into memory and
+ *     streamed from there, a bigger one is read from the disk at each pass
+ *     (a compressed one is decompressed once: its first pass keeps what it
+ *     decompresses in an unlinked temporary file for the next passes).
  */
 #ifndef VIGIL_FEED_H
 #define VIGIL_FEED_H
@@ -22,13 +33,20 @@
 
 #include <stdint.h>
 
+struct vigil_feed_stream;
+
 /* One input file, decompressed. Borrowed for the import call. */
 struct vigil_feed_file {
 	const char *path; /* as named on the command line or found in a walk */
-	const char *data; /* NUL-terminated */
+	/* import: the content, NUL-terminated. import_stream: the content when
+	 * it is in memory anyway, else NULL; read it with vigil_feed_file_read. */
+	const char *data;
 	size_t len;
 	const char *upstream_date; /* RFC 3339 UTC (the file's mtime), or "" */
-	const char *digest;        /* "sha256:..." of the decompressed content */
+	/* "sha256:..." of the decompressed content. import_stream: "" until a
+	 * pass has read the whole file; vigil_feed_file_digest() gives it. */
+	const char *digest;
+	struct vigil_feed_stream *stream; /* import_stream only */
 };
 
 /* The import of one feed: one store transaction. */
@@ -102,6 +120,9 @@ struct vigil_feed {
 	/** Write what `f` states through `run`. Returns 0 or a vigil_code (VIGIL_EINVALID naming
 	 * the file). */
 	int (*import)(struct vigil_feed_run *run, const struct vigil_feed_file *f);
+	/** Instead of import (when set): the same, reading `f` as a stream
+	 * (vigil_feed_file_read/rewind/digest); f->data may be NULL. */
+	int (*import_stream)(struct vigil_feed_run *run, const struct vigil_feed_file *f);
 	/* What `db update` fetches: the base URL of `sources`, and the sources,
 	 * ended by VIGIL_FEED_SOURCES_END. NULL: the feed is import-only. */
 	const char *upstream;
@@ -127,11 +148,57 @@ const struct vigil_feed *vigil_feed_probe(const char *path, const char *head, si
  */
 int vigil_feed_read(vigil_buf *out, const char *path, size_t max, int whole);
 
+/*
+ * The stream of a file given to import_stream. A pass reads the decompressed
+ * bytes from the first one to the end; vigil_feed_file_rewind() starts
+ * another pass (a file on disk is opened again; a compressed one read from
+ * the first pass's decompressed copy, or decompressed again when $TMPDIR
+ * had no room for one). Reading
+ * errors name the file: VIGIL_EIO, VIGIL_EINVALID (corrupt compressed data),
+ * VIGIL_ETOOBIG (over VIGIL_MAX_FEED_STREAM_SIZE bytes).
+ */
+/** Up to `cap` next bytes into `buf`: their number, 0 at the end, or a vigil_code. */
+long vigil_feed_file_read(const struct vigil_feed_file *f, char *buf, size_t cap) VIGIL_WARN_UNUSED;
+/** Start a new pass from the first byte. Returns 0 or a vigil_code. */
+int vigil_feed_file_rewind(const struct vigil_feed_file *f) VIGIL_WARN_UNUSED;
+/**
+ * The digest of the decompressed content into *digest (borrowed for the
+ * import). Known once a pass has read to the end; before that the current
+ * pass is read through to the end (or, between passes, a pass is made just
+ * for it), so the next read must follow a rewind.
+ */
+int vigil_feed_file_digest(const struct vigil_feed_file *f, const char **digest) VIGIL_WARN_UNUSED;
+/**
+ * Largest file (decompressed bytes) an import_stream feed gets in memory,
+ * and largest tarball member held in memory; bigger ones are streamed from
+ * the disk (members: from a temporary file). VIGIL_FEED_MEMORY_MAX by
+ * default; tests lower it (0: always from the disk), as does the
+ * environment variable VIGIL_FEED_MEMORY_MAX (bytes, read once). Also
+ * resets vigil_feed_peak_buffer().
+ */
+void vigil_feed_set_memory_max(size_t max);
+/** Tests: the most bytes one vigil_feed_file_read returns (1: every byte
+ * is a chunk boundary); 0, the default, is no limit. */
+void vigil_feed_set_chunk_max(size_t max);
+/**
+ * The largest buffer allocated for one input so far (tests assert it stays
+ * bounded): the framework's, and what importers note with
+ * vigil_feed_peak_note() (their windows over a stream).
+ */
+size_t vigil_feed_peak_buffer(void);
+void vigil_feed_peak_note(size_t bytes);
+
 /** Start the import of `feed` into `store` (begins the transaction). */
 int vigil_feed_run_begin(struct vigil_feed_run *run, const struct vigil_feed *feed,
                          struct vigil_store *store) VIGIL_WARN_UNUSED;
 /** Import one file with the run's feed (vigil_feed_read + import). */
 int vigil_feed_run_file(struct vigil_feed_run *run, const char *path) VIGIL_WARN_UNUSED;
+/**
+ * Import file `disk` (a tarball member spooled to a temporary file) as if
+ * it were `path` (its name in messages and units); `mtime` is RFC 3339 or "".
+ */
+int vigil_feed_run_spooled(struct vigil_feed_run *run, const char *path, const char *disk,
+                           const char *mtime) VIGIL_WARN_UNUSED;
 /**
  * Import one decompressed file held in memory (an archive member): `data`
  * must be NUL-terminated at data[len]; `mtime` is RFC 3339 or "".
@@ -171,13 +238,19 @@ int vigil_feed_is_archive(const char *head, size_t len);
 int vigil_feed_archive_open(struct vigil_feed_archive **out, const char *path) VIGIL_WARN_UNUSED;
 /**
  * The next regular member: its name (borrowed until the next call), its
- * whole content into `data` (NUL-terminated; over VIGIL_MAX_FEED_FILE_SIZE
- * is VIGIL_ETOOBIG) and its mtime as RFC 3339 into mtime[32]. Directories,
- * links and special files are passed over. Returns 1, 0 at the end, or
- * VIGIL_EINVALID (corrupt archive or compressed data, naming the member).
+ * whole content into `data` (NUL-terminated) and its mtime as RFC 3339 into
+ * mtime[32]. A member over VIGIL_FEED_MEMORY_MAX bytes (the value
+ * vigil_feed_set_memory_max() sets) is written to a temporary file instead,
+ * vigil_feed_archive_spool() names it, and `data` only holds its first
+ * VIGIL_FEED_PROBE_SIZE bytes. Directories, links and special files are
+ * passed over. Returns 1, 0 at the end, or VIGIL_EINVALID (corrupt archive
+ * or compressed data, naming the member), VIGIL_EIO (the temporary file).
  */
 int vigil_feed_archive_next(struct vigil_feed_archive *a, const char **name, vigil_buf *data,
                             char mtime[32]) VIGIL_WARN_UNUSED;
+/** The temporary file holding the current member whole, or NULL (it is in `data`).
+ * Removed by the next vigil_feed_archive_next() or by close. */
+const char *vigil_feed_archive_spool(const struct vigil_feed_archive *a);
 void vigil_feed_archive_close(struct vigil_feed_archive *a);
 
 /** The current time as RFC 3339 UTC ("2026-11-29T20:30:00Z") into out[32]. */

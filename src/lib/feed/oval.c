@@ -65,6 +65,8 @@ struct oval {
 	int pass;
 	/* pass 1 */
 	struct oval_map test_ids, obj_ids, state_ids;
+	struct oval_arena strings; /* names, evrs, release names of the tables */
+	struct oval_map arches;    /* arch patterns, each kept once */
 	struct otest *tests;
 	struct oobj *objs;
 	struct ostate *states;
@@ -73,13 +75,15 @@ struct oval {
 	/* pass 2 */
 	int have_unit;
 	int64_t unit;
+	const char *digest; /* of the file, known after pass 1 */
 	char **nss; /* namespaces put so far */
 	size_t nnss, nscap;
 	uint64_t items;
 	uint64_t warned; /* warnings of this file; past WARN_MAX only counted */
-	/* the XML reader's last error */
+	/* the XML reader's last error, and the stream's */
 	char xml_err[256];
 	int xml_line;
+	int io_err;
 	vigil_buf tmp;
 };
 
@@ -119,7 +123,7 @@ static int too_many(struct oval *o)
 /* The index of object `id`, created undefined when first referenced. */
 static int32_t obj_ref(struct oval *o, const char *id)
 {
-	uint32_t i = oval_map_put(&o->obj_ids, id, (uint32_t)o->nobjs);
+	uint32_t i = oval_map_put(&o->obj_ids, id);
 
 	if (i == o->nobjs) {
 		o->objs = vigil_array_grow(o->objs, &o->ocap, o->nobjs + 1, sizeof(*o->objs));
@@ -130,7 +134,7 @@ static int32_t obj_ref(struct oval *o, const char *id)
 
 static int32_t state_ref(struct oval *o, const char *id)
 {
-	uint32_t i = oval_map_put(&o->state_ids, id, (uint32_t)o->nstates);
+	uint32_t i = oval_map_put(&o->state_ids, id);
 
 	if (i == o->nstates) {
 		o->states =
@@ -143,7 +147,7 @@ static int32_t state_ref(struct oval *o, const char *id)
 
 static int32_t test_ref(struct oval *o, const char *id)
 {
-	uint32_t i = oval_map_put(&o->test_ids, id, (uint32_t)o->ntests);
+	uint32_t i = oval_map_put(&o->test_ids, id);
 
 	if (i == o->ntests) {
 		o->tests = vigil_array_grow(o->tests, &o->tcap, o->ntests + 1, sizeof(*o->tests));
@@ -201,7 +205,7 @@ static int read_object(struct oval *o, xmlNode *n)
 	if ((err = oval_text(c, &o->tmp)) < 0)
 		return err;
 	if (o->tmp.len > 0 && o->tmp.len <= VIGIL_MAX_FEED_FIELD && !oval_attr(c, "var_ref"))
-		ob->name = vigil_strdup(o->tmp.ptr);
+		ob->name = oval_arena_strdup(&o->strings, o->tmp.ptr);
 	return 0;
 }
 
@@ -235,7 +239,7 @@ static char *arch_equals(const char *a)
 }
 
 /* The evr without a zero epoch ("0:1.2-3" -> "1.2-3"); NULL when unusable. */
-static char *evr_copy(const char *evr)
+static char *evr_copy(struct oval *o, const char *evr)
 {
 	const char *p = evr, *colon = strchr(evr, ':');
 
@@ -245,9 +249,25 @@ static char *evr_copy(const char *evr)
 		while (p < colon && *p == '0')
 			p++;
 		if (p == colon && colon > evr)
-			return vigil_strdup(colon + 1);
+			return oval_arena_strdup(&o->strings, colon + 1);
 	}
-	return vigil_strdup(evr);
+	return oval_arena_strdup(&o->strings, evr);
+}
+
+/* An arch pattern, kept once per distinct text (a few per file). */
+static char *arch_copy(struct oval *o, const char *text, int equals)
+{
+	char *a = equals ? arch_equals(text) : NULL, *p;
+	const char *want = equals ? a : text;
+	int64_t i;
+
+	if (!want)
+		return NULL;
+	if ((i = oval_map_get(&o->arches, want)) < 0)
+		i = oval_map_put(&o->arches, want);
+	p = o->arches.keys[i];
+	vigil_free(a);
+	return p;
 }
 
 static int state_field(struct oval *o, struct ostate *s, xmlNode *c)
@@ -258,14 +278,14 @@ static int state_field(struct oval *o, struct ostate *s, xmlNode *c)
 	if ((err = oval_text(c, &o->tmp)) < 0)
 		return err;
 	if (oval_is(c, "evr") && op && strcasecmp(op, "less than") == 0 && !s->evr)
-		s->evr = evr_copy(o->tmp.ptr);
+		s->evr = evr_copy(o, o->tmp.ptr);
 	else if (oval_is(c, "arch") && o->tmp.len && o->tmp.len <= VIGIL_MAX_FEED_FIELD && !s->arch)
-		s->arch = op && strcasecmp(op, "equals") == 0 ? arch_equals(o->tmp.ptr)
-		                                              : vigil_strdup(o->tmp.ptr);
+		s->arch = arch_copy(o, o->tmp.ptr, op && strcasecmp(op, "equals") == 0);
 	else if (oval_is(c, "version") && op && strcasecmp(op, "pattern match") == 0)
 		s->major = (int16_t)pattern_major(o->tmp.ptr);
 	else if (oval_is(c, "name") && o->tmp.len && o->tmp.len < 64 && !s->relname)
-		s->relname = vigil_strdup(o->tmp.ptr[0] == '^' ? o->tmp.ptr + 1 : o->tmp.ptr);
+		s->relname = oval_arena_strdup(&o->strings,
+		                               o->tmp.ptr[0] == '^' ? o->tmp.ptr + 1 : o->tmp.ptr);
 	return 0;
 }
 
@@ -439,7 +459,7 @@ static int open_unit(struct oval *o, const char *distro)
 		goto out;
 	meta.source = src.ptr;
 	meta.upstream_date = o->file->upstream_date;
-	meta.digest = o->file->digest;
+	meta.digest = o->digest;
 	if ((err = vigil_feed_run_unit(o->run, key.ptr, &meta, &o->unit)) < 0)
 		goto out;
 	o->have_unit = 1;
@@ -901,7 +921,11 @@ static void xml_error(void *arg, xmlErrorPtr e)
 
 static int xml_fail(struct oval *o, xmlTextReaderPtr r)
 {
-	int line = o->xml_line > 0 ? o->xml_line : xmlTextReaderGetParserLineNumber(r);
+	int line;
+
+	if (o->io_err < 0) /* the stream's own error (corrupt compressed data), already set */
+		return o->io_err;
+	line = o->xml_line > 0 ? o->xml_line : xmlTextReaderGetParserLineNumber(r);
 
 	return vigil_error_set(VIGIL_EINVALID, "'%s': malformed XML at line %d: %s", o->file->path,
 	                       line, o->xml_err[0] ? o->xml_err : "syntax error");
@@ -973,6 +997,22 @@ static int stream(struct oval *o, xmlTextReaderPtr r)
 	return rc < 0 ? xml_fail(o, r) : 0;
 }
 
+/* libxml2's input: the file's stream. */
+static int xml_read(void *arg, char *buf, int len)
+{
+	struct oval *o = arg;
+	long n;
+
+	if (len <= 0)
+		return 0;
+	if ((n = vigil_feed_file_read(o->file, buf, (size_t)len)) < 0) {
+		o->io_err = (int)n;
+		return -1;
+	}
+	return (int)n;
+}
+
+/* One pass over the whole document, streamed from the file. */
 static int run_pass(struct oval *o, int pass)
 {
 	xmlTextReaderPtr r;
@@ -981,17 +1021,19 @@ static int run_pass(struct oval *o, int pass)
 	o->pass = pass;
 	o->xml_err[0] = '\0';
 	o->xml_line = 0;
-	if (o->file->len > (size_t)INT_MAX)
-		return vigil_error_set(VIGIL_ETOOBIG, "'%s': too big for the XML reader",
-		                       o->file->path);
-	r = xmlReaderForMemory(o->file->data, (int)o->file->len, NULL, NULL,
-	                       XML_PARSE_NONET | XML_PARSE_COMPACT | XML_PARSE_NOCDATA);
+	o->io_err = 0;
+	if ((err = vigil_feed_file_rewind(o->file)) < 0)
+		return err;
+	r = xmlReaderForIO(xml_read, NULL, o, NULL, NULL,
+	                   XML_PARSE_NONET | XML_PARSE_COMPACT | XML_PARSE_NOCDATA);
 	if (!r)
 		return vigil_error_set(VIGIL_ERROR, "'%s': cannot start the XML reader",
 		                       o->file->path);
 	xmlTextReaderSetStructuredErrorHandler(r, xml_error, o);
 	err = stream(o, r);
 	xmlFreeTextReader(r);
+	if (!err && o->io_err < 0)
+		err = o->io_err;
 	return err;
 }
 
@@ -999,13 +1041,8 @@ static void oval_release(struct oval *o)
 {
 	size_t i;
 
-	for (i = 0; i < o->nobjs; i++)
-		vigil_free(o->objs[i].name);
-	for (i = 0; i < o->nstates; i++) {
-		vigil_free(o->states[i].evr);
-		vigil_free(o->states[i].arch);
-		vigil_free(o->states[i].relname);
-	}
+	oval_arena_release(&o->strings);
+	oval_map_release(&o->arches);
 	for (i = 0; i < o->nnss; i++)
 		vigil_free(o->nss[i]);
 	vigil_free(o->nss);
@@ -1035,7 +1072,10 @@ static int oval_import(struct vigil_feed_run *run, const struct vigil_feed_file 
 		                      f->path);
 		goto out;
 	}
-	if ((err = run_pass(&o, 2)) == 0)
+	/* Pass 1 read the file through: its digest is known for the unit. */
+	if ((err = vigil_feed_file_digest(f, &o.digest)) < 0 || (err = run_pass(&o, 2)) < 0)
+		goto out;
+	if (err == 0)
 		err = open_unit(&o, NULL); /* a file without definitions still replaces its unit */
 out:
 	if (o.warned > WARN_MAX)
@@ -1105,7 +1145,7 @@ const struct vigil_feed vigil_feed_oval = {
 	.name = "oval",
 	.source = "https://access.redhat.com/security/data/oval/v2/",
 	.probe = oval_probe,
-	.import = oval_import,
+	.import_stream = oval_import,
 	.upstream = "https://security.access.redhat.com/data/oval/v2/",
 	.sources = oval_sources,
 };

@@ -70,6 +70,61 @@ int oval_ends_with(const char *s, const char *suffix)
 	return n >= m && memcmp(s + n - m, suffix, m) == 0;
 }
 
+#define BLOCK_SIZE ((size_t)256 << 10)
+
+struct oval_block {
+	struct oval_block *next;
+	size_t size;
+	char data[];
+};
+
+char *oval_arena_strdup(struct oval_arena *a, const char *s)
+{
+	size_t n = strlen(s) + 1;
+	char *p;
+
+	if (n > a->left) {
+		size_t size = n > BLOCK_SIZE / 4 ? n : BLOCK_SIZE;
+		struct oval_block *b = vigil_malloc(sizeof(*b) + size);
+		b->size = size;
+		b->next = a->blocks;
+		a->blocks = b;
+		if (size == BLOCK_SIZE) { /* else a block of its own; keep the current one */
+			a->cur = b->data;
+			a->left = size;
+		} else {
+			memcpy(b->data, s, n);
+			return b->data;
+		}
+	}
+	p = a->cur;
+	memcpy(p, s, n);
+	a->cur += n;
+	a->left -= n;
+	return p;
+}
+
+size_t oval_arena_size(const struct oval_arena *a)
+{
+	const struct oval_block *b;
+	size_t n = 0;
+
+	for (b = a->blocks; b; b = b->next)
+		n += sizeof(*b) + b->size;
+	return n;
+}
+
+void oval_arena_release(struct oval_arena *a)
+{
+	struct oval_block *b, *next;
+
+	for (b = a->blocks; b; b = next) {
+		next = b->next;
+		vigil_free(b);
+	}
+	memset(a, 0, sizeof(*a));
+}
+
 /* FNV-1a. */
 static uint64_t hash(const char *s)
 {
@@ -80,11 +135,12 @@ static uint64_t hash(const char *s)
 	return h;
 }
 
+/* The slot of `key`: where it is, or the empty slot where it goes. */
 static size_t find(const struct oval_map *m, const char *key)
 {
 	size_t i = (size_t)hash(key) & (m->cap - 1);
 
-	while (m->slots[i].key && strcmp(m->slots[i].key, key) != 0)
+	while (m->slots[i] && strcmp(m->keys[m->slots[i] - 1], key) != 0)
 		i = (i + 1) & (m->cap - 1);
 	return i;
 }
@@ -96,43 +152,39 @@ int64_t oval_map_get(const struct oval_map *m, const char *key)
 	if (!m->cap)
 		return -1;
 	i = find(m, key);
-	return m->slots[i].key ? (int64_t)m->slots[i].val : -1;
+	return m->slots[i] ? (int64_t)m->slots[i] - 1 : -1;
 }
 
 static void rehash(struct oval_map *m)
 {
-	struct oval_map old = *m;
 	size_t i;
 
-	m->cap = old.cap ? old.cap * 2 : 1024;
+	vigil_free(m->slots);
+	m->cap = m->cap ? m->cap * 2 : 1024;
 	m->slots = vigil_calloc(m->cap, sizeof(*m->slots));
-	for (i = 0; i < old.cap; i++)
-		if (old.slots[i].key)
-			m->slots[find(m, old.slots[i].key)] = old.slots[i];
-	vigil_free(old.slots);
+	for (i = 0; i < m->len; i++)
+		m->slots[find(m, m->keys[i])] = (uint32_t)i + 1;
 }
 
-uint32_t oval_map_put(struct oval_map *m, const char *key, uint32_t val)
+uint32_t oval_map_put(struct oval_map *m, const char *key)
 {
 	size_t i;
 
 	if ((m->len + 1) * 2 > m->cap)
 		rehash(m);
 	i = find(m, key);
-	if (m->slots[i].key)
-		return m->slots[i].val;
-	m->slots[i].key = vigil_strdup(key);
-	m->slots[i].val = val;
-	m->len++;
-	return val;
+	if (m->slots[i])
+		return m->slots[i] - 1;
+	m->keys = vigil_array_grow(m->keys, &m->kcap, m->len + 1, sizeof(*m->keys));
+	m->keys[m->len] = oval_arena_strdup(&m->arena, key);
+	m->slots[i] = (uint32_t)++m->len;
+	return (uint32_t)m->len - 1;
 }
 
 void oval_map_release(struct oval_map *m)
 {
-	size_t i;
-
-	for (i = 0; i < m->cap; i++)
-		vigil_free(m->slots[i].key);
 	vigil_free(m->slots);
+	vigil_free(m->keys);
+	oval_arena_release(&m->arena);
 	memset(m, 0, sizeof(*m));
 }

@@ -33,22 +33,37 @@ xmlNode *oval_child(const xmlNode *n, const char *name);
 /** 1 when `s` ends with `suffix`. */
 int oval_ends_with(const char *s, const char *suffix);
 
-/* A string -> uint32 map with its own copies of the keys. */
-struct oval_map {
-	struct oval_map_slot {
-		char *key;
-		uint32_t val;
-	} * slots;
-	size_t cap, len; /* cap a power of two, or 0 */
+/* Strings that stay where they are until released: bump-allocated in
+ * blocks, without a malloc header each (a big OVAL stream has ~1M ids). */
+struct oval_arena {
+	struct oval_block *blocks;
+	char *cur;
+	size_t left;
 };
 
-/** The value of `key`, or -1 when absent. */
-int64_t oval_map_get(const struct oval_map *m, const char *key);
-/**
- * The value of `key`; when absent, insert it with value `val` and return
- * that. Never fails (allocation aborts, as vigil_malloc does).
+/** A copy of `s` in `a`. Never fails (allocation aborts, as vigil_malloc does). */
+char *oval_arena_strdup(struct oval_arena *a, const char *s);
+/** Bytes the arena took from the allocator. */
+size_t oval_arena_size(const struct oval_arena *a);
+void oval_arena_release(struct oval_arena *a);
+
+/*
+ * A string -> index map: the n-th new key gets index n. Keys are copied into
+ * the map's arena; a slot is a 4-byte index, so a key costs ~3 slots, its
+ * bytes and a pointer.
  */
-uint32_t oval_map_put(struct oval_map *m, const char *key, uint32_t val);
+struct oval_map {
+	uint32_t *slots; /* index + 1; 0 is empty */
+	size_t cap;      /* a power of two, or 0 */
+	char **keys;     /* by index */
+	size_t len, kcap;
+	struct oval_arena arena;
+};
+
+/** The index of `key`, or -1 when absent. */
+int64_t oval_map_get(const struct oval_map *m, const char *key);
+/** The index of `key`; when absent, add it with index m->len (before the call). */
+uint32_t oval_map_put(struct oval_map *m, const char *key);
 void oval_map_release(struct oval_map *m);
 
 #endif

@@ -74,6 +74,8 @@ struct oval {
 	vigil_buf text;
 	char err[256];
 	int err_line;
+	int io_err;         /* the stream's error, already set */
+	const char *digest; /* of the file, known once it is read */
 };
 
 static void on_error(void *arg, xmlErrorPtr e)
@@ -296,14 +298,31 @@ static int is_item(const char *name)
 	        strcmp(name, "dpkginfo_state") == 0 || strcmp(name, "constant_variable") == 0);
 }
 
+/* libxml2's input: the file's stream. */
+static int xml_read(void *arg, char *buf, int len)
+{
+	struct oval *o = arg;
+	long n;
+
+	if (len <= 0)
+		return 0;
+	if ((n = vigil_feed_file_read(o->file, buf, (size_t)len)) < 0) {
+		o->io_err = (int)n;
+		return -1;
+	}
+	return (int)n;
+}
+
 static int read_all(struct oval *o)
 {
 	xmlTextReaderPtr r;
 	int rc, err = 0, def_depth = -1;
 
-	r = xmlReaderForMemory(o->file->data, (int)o->file->len, NULL, NULL,
-	                       XML_PARSE_NONET | XML_PARSE_COMPACT | XML_PARSE_NOERROR |
-	                               XML_PARSE_NOWARNING);
+	if ((err = vigil_feed_file_rewind(o->file)) < 0)
+		return err;
+	r = xmlReaderForIO(xml_read, NULL, o, NULL, NULL,
+	                   XML_PARSE_NONET | XML_PARSE_COMPACT | XML_PARSE_NOERROR |
+	                           XML_PARSE_NOWARNING);
 	if (!r)
 		return vigil_error_set(VIGIL_ERROR, "cannot start the XML reader");
 	xmlTextReaderSetStructuredErrorHandler(r, on_error, o);
@@ -332,6 +351,8 @@ static int read_all(struct oval *o)
 		}
 	}
 	xmlFreeTextReader(r);
+	if (!err && o->io_err < 0)
+		err = o->io_err; /* corrupt compressed data, ...: already set */
 	if (!err && (rc < 0 || o->err[0]))
 		err = vigil_error_set(VIGIL_EINVALID, "'%s': malformed XML at line %d: %s",
 		                      o->file->path, o->err_line, o->err[0] ? o->err : "error");
@@ -441,7 +462,7 @@ static int emit(struct oval *o, const char *version)
 		goto out;
 	meta.source = src.ptr;
 	meta.upstream_date = o->file->upstream_date;
-	meta.digest = o->file->digest;
+	meta.digest = o->digest;
 	if ((err = vigil_store_put_namespace(o->run->store, ns, "dpkg")) < 0 ||
 	    (err = vigil_feed_run_unit(o->run, o->codename, &meta, &unit)) < 0 ||
 	    (err = vigil_store_unit_namespace(o->run->store, unit, ns)) < 0)
@@ -510,9 +531,7 @@ static int oval_import(struct vigil_feed_run *run, const struct vigil_feed_file 
 	o.run = run;
 	o.file = f;
 	o.text = (vigil_buf)VIGIL_BUF_INIT;
-	if (f->len > (size_t)0x7fffffff)
-		return vigil_error_set(VIGIL_ETOOBIG, "'%s': too big for the XML reader", f->path);
-	if ((err = read_all(&o)) < 0)
+	if ((err = read_all(&o)) < 0 || (err = vigil_feed_file_digest(f, &o.digest)) < 0)
 		goto out;
 	if (!o.codename[0]) {
 		err = vigil_error_set(VIGIL_EINVALID,
@@ -571,7 +590,7 @@ const struct vigil_feed vigil_feed_ubuntu_oval = {
 	.name = "ubuntu-oval",
 	.source = "https://security-metadata.canonical.com/oval/",
 	.probe = oval_probe,
-	.import = oval_import,
+	.import_stream = oval_import,
 	.upstream = "https://security-metadata.canonical.com/oval/",
 	.sources = ubuntu_oval_sources,
 };

@@ -16,6 +16,7 @@
 #include "vigil/vigil.h"
 #include "lib/feed/feed.h"
 #include "lib/store/store.h"
+#include "lib/limits.h"
 
 extern const struct vigil_feed vigil_feed_debian;
 extern const struct vigil_feed vigil_feed_alpine;
@@ -721,6 +722,87 @@ static void test_real_json_samples(void **state)
 	                       "CVE-2003-0779 0 0.5.56 4 But this one is very dangerous. json;"));
 }
 
+/* The same inputs read from the disk in 1-byte chunks: every position is a
+ * boundary of the scanner's window, and the messages stay the same. */
+static void test_streamed_chunks(void **state)
+{
+	vigil_feed_set_memory_max(0);
+	vigil_feed_set_chunk_max(1);
+	test_json(state);
+	teardown(state);
+	setup(state);
+	test_bad_input_keeps_data(state);
+	teardown(state);
+	setup(state);
+	test_cve_list(state);
+	vigil_feed_set_chunk_max(0);
+	vigil_feed_set_memory_max(VIGIL_FEED_MEMORY_MAX);
+}
+
+/* A JSON export bigger than the framework's memory budget is scanned over a
+ * bounded window: the largest buffer for it stays near one package. */
+static void test_streamed_big_json(void **state)
+{
+	enum { NPKG = 3000, NID = 4 };
+	vigil_buf b = VIGIL_BUF_INIT;
+	struct vigil_feed_run run;
+	struct vigil_store_status st;
+	const char *p;
+	size_t i, j, bad_line;
+	char *path;
+
+	(void)state;
+	assert_int_equal(vigil_buf_puts(&b, "{\n"), 0);
+	for (i = 0; i < NPKG; i++) {
+		assert_int_equal(vigil_buf_printf(&b, "%s\"pkg%zu\": {", i ? ",\n" : "", i), 0);
+		for (j = 0; j < NID; j++)
+			assert_int_equal(
+			        vigil_buf_printf(
+			                &b,
+			                "%s\"CVE-2024-%zu\": {\"description\": \"%0400d\", "
+			                "\"releases\": {\"bookworm\": {\"status\": "
+			                "\"resolved\", \"fixed_version\": \"1.%zu-1\", "
+			                "\"urgency\": \"low\"}}}",
+			                j ? ", " : "", i * NID + j, 0, j),
+			        0);
+		assert_int_equal(vigil_buf_puts(&b, "}"), 0);
+	}
+	assert_int_equal(vigil_buf_puts(&b, "\n}\n"), 0);
+	assert_true(b.len > 4 << 20);
+	path = vigil_strdup(write_file("big.json", b.ptr, b.len));
+	vigil_feed_set_memory_max(1 << 20);
+	p = path;
+	if (import(&p, 1, &run) != 0)
+		fail_msg("import: %s", vigil_error_last());
+	assert_int_equal(run.records, NPKG * NID);
+	assert_true(vigil_feed_peak_buffer() <= 2 << 20);
+	assert_int_equal(vigil_store_status(store, &st), 0);
+	assert_int_equal(st.feeds[0].records, NPKG * NID);
+	vigil_store_status_release(&st);
+	assert_string_equal(lookup("debian:12", "pkg2999"),
+	                    "CVE-2024-11996 0 1.0-1;CVE-2024-11997 0 1.1-1;"
+	                    "CVE-2024-11998 0 1.2-1;CVE-2024-11999 0 1.3-1;");
+	/* A syntax error far into the file: its line and column. */
+	bad_line = 2 + NPKG - 10;
+	p = strstr(b.ptr, "\"pkg2990\"");
+	((char *)p)[strlen("\"pkg2990\": {\"CVE-2024-11960\": {\"description\"")] = ';';
+	write_file("big.json", b.ptr, b.len);
+	p = path;
+	assert_true(import(&p, 1, NULL) < 0);
+	{
+		char want[128];
+		snprintf(want, sizeof(want), "malformed JSON at line %zu, column 45:", bad_line);
+		if (!strstr(vigil_error_last(), want))
+			fail_msg("'%s' lacks '%s'", vigil_error_last(), want);
+	}
+	assert_string_equal(lookup("debian:12", "pkg0"),
+	                    "CVE-2024-0 0 1.0-1;CVE-2024-1 0 1.1-1;CVE-2024-2 0 1.2-1;"
+	                    "CVE-2024-3 0 1.3-1;");
+	vigil_feed_set_memory_max(VIGIL_FEED_MEMORY_MAX);
+	vigil_free(path);
+	vigil_buf_release(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -735,6 +817,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_release_table, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_real_lists, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_real_json_samples, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_streamed_chunks, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_streamed_big_json, setup, teardown),
 	};
 	char cmd[300];
 	int rc;

@@ -14,6 +14,7 @@
 #include "vigil/vigil.h"
 #include "lib/feed/feed.h"
 #include "lib/store/store.h"
+#include "lib/limits.h"
 
 extern const struct vigil_feed vigil_feed_oval;
 
@@ -516,6 +517,114 @@ static void test_real_rocky(void **state)
 	vigil_buf_release(&data);
 }
 
+/* The same inputs read from the disk in 1-byte chunks through libxml2's
+ * reader: the same records and messages. */
+static void test_streamed_chunks(void **state)
+{
+	vigil_feed_set_memory_max(0);
+	vigil_feed_set_chunk_max(1);
+	test_rhel_rules(state);
+	teardown(state);
+	setup(state);
+	test_bad_input_keeps_data(state);
+	vigil_feed_set_chunk_max(0);
+	vigil_feed_set_memory_max(VIGIL_FEED_MEMORY_MAX);
+}
+
+/* A stream bigger than the framework's memory budget: read twice from the
+ * disk, the largest buffer the framework holds for it stays bounded. */
+static void test_streamed_big(void **state)
+{
+	enum { N = 6000 };
+	vigil_buf b = VIGIL_BUF_INIT;
+	struct vigil_feed_run run;
+	struct vigil_store_status st;
+	const char *p;
+	char *path, want[64];
+	size_t i;
+
+	(void)state;
+	assert_int_equal(vigil_buf_puts(&b, HEAD "<definitions>\n"), 0);
+	for (i = 0; i < N; i++)
+		assert_int_equal(
+		        vigil_buf_printf(
+		                &b,
+		                "<definition class=\"patch\" id=\"oval:com.redhat.rhsa:def:%zu\">"
+		                "<metadata><title>RHSA-2024:%zu: p%zu update (Low)</title>"
+		                "<reference ref_id=\"CVE-2024-%zu\" source=\"CVE\"/>"
+		                "<description>%0800d</description></metadata>\n"
+		                "<criteria operator=\"AND\"><criterion "
+		                "test_ref=\"oval:t:tst:rel9\"/>"
+		                "<criterion "
+		                "test_ref=\"oval:t:tst:%zu\"/></criteria></definition>\n",
+		                i, i, i, i, 0, i),
+		        0);
+	assert_int_equal(vigil_buf_puts(&b, "</definitions>\n<tests>\n"
+	                                    "<red-def:rpminfo_test id=\"oval:t:tst:rel9\">"
+	                                    "<red-def:object object_ref=\"oval:t:obj:rel\"/>"
+	                                    "<red-def:state state_ref=\"oval:t:ste:rel9\"/>"
+	                                    "</red-def:rpminfo_test>\n"),
+	                 0);
+	for (i = 0; i < N; i++)
+		assert_int_equal(vigil_buf_printf(&b,
+		                                  "<red-def:rpminfo_test id=\"oval:t:tst:%zu\">"
+		                                  "<red-def:object object_ref=\"oval:t:obj:%zu\"/>"
+		                                  "<red-def:state state_ref=\"oval:t:ste:%zu\"/>"
+		                                  "</red-def:rpminfo_test>\n",
+		                                  i, i, i),
+		                 0);
+	assert_int_equal(vigil_buf_puts(&b, "</tests>\n<objects>\n"
+	                                    "<red-def:rpminfo_object id=\"oval:t:obj:rel\">"
+	                                    "<red-def:name>redhat-release</red-def:name>"
+	                                    "</red-def:rpminfo_object>\n"),
+	                 0);
+	for (i = 0; i < N; i++)
+		assert_int_equal(vigil_buf_printf(&b,
+		                                  "<red-def:rpminfo_object id=\"oval:t:obj:%zu\">"
+		                                  "<red-def:name>p%zu</red-def:name>"
+		                                  "</red-def:rpminfo_object>\n",
+		                                  i, i),
+		                 0);
+	assert_int_equal(vigil_buf_puts(&b, "</objects>\n<states>\n"
+	                                    "<red-def:rpminfo_state id=\"oval:t:ste:rel9\">"
+	                                    "<red-def:version operation=\"pattern match\">^9"
+	                                    "</red-def:version></red-def:rpminfo_state>\n"),
+	                 0);
+	for (i = 0; i < N; i++)
+		assert_int_equal(vigil_buf_printf(&b,
+		                                  "<red-def:rpminfo_state id=\"oval:t:ste:%zu\">"
+		                                  "<red-def:evr operation=\"less than\">0:1.%zu-1"
+		                                  "</red-def:evr></red-def:rpminfo_state>\n",
+		                                  i, i),
+		                 0);
+	assert_int_equal(vigil_buf_puts(&b, "</states>\n</oval_definitions>\n"), 0);
+	assert_true(b.len > 4 << 20);
+	path = vigil_strdup(write_file("big.xml", b.ptr, b.len));
+	vigil_feed_set_memory_max(1 << 20);
+	p = path;
+	if (import(&p, 1, &run) != 0)
+		fail_msg("import: %s", vigil_error_last());
+	assert_int_equal(run.records, N);
+	assert_true(vigil_feed_peak_buffer() <= 2 << 20);
+	assert_int_equal(vigil_store_status(store, &st), 0);
+	assert_int_equal(st.feeds[0].records, N);
+	assert_string_equal(st.feeds[0].namespaces[0], "rhel:9");
+	vigil_store_status_release(&st);
+	assert_string_equal(lookup("rhel:9", "p5999"), "CVE-2024-5999 1.5999-1 [] Unknown;");
+	/* Cut in the middle of the tests: the line of the error, data kept. */
+	b.len = (size_t)(strstr(b.ptr, "id=\"oval:t:tst:3000\"") - b.ptr);
+	write_file("big.xml", b.ptr, b.len);
+	p = path;
+	assert_true(import(&p, 1, NULL) < 0);
+	snprintf(want, sizeof(want), "malformed XML at line %d", 10 + 2 * N + 3000);
+	if (!strstr(vigil_error_last(), want))
+		fail_msg("'%s' lacks '%s'", vigil_error_last(), want);
+	assert_string_equal(lookup("rhel:9", "p0"), "CVE-2024-0 1.0-1 [] Unknown;");
+	vigil_feed_set_memory_max(VIGIL_FEED_MEMORY_MAX);
+	vigil_free(path);
+	vigil_buf_release(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -525,6 +634,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_units, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_probe, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_real_rocky, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_streamed_chunks, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_streamed_big, setup, teardown),
 	};
 	char cmd[300];
 	int rc;
