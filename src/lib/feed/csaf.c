@@ -69,17 +69,7 @@ static const char *jstr(json_t *o, const char *key)
 
 static enum vigil_severity severity_of(const char *s)
 {
-	if (!s)
-		return VIGIL_SEVERITY_UNKNOWN;
-	if (strcasecmp(s, "low") == 0)
-		return VIGIL_SEVERITY_LOW;
-	if (strcasecmp(s, "moderate") == 0)
-		return VIGIL_SEVERITY_MEDIUM;
-	if (strcasecmp(s, "important") == 0)
-		return VIGIL_SEVERITY_HIGH;
-	if (strcasecmp(s, "critical") == 0)
-		return VIGIL_SEVERITY_CRITICAL;
-	return VIGIL_SEVERITY_UNKNOWN;
+	return vigil_feed_severity(s, s ? strlen(s) : 0, VIGIL_FEED_SCALE_REDHAT);
 }
 
 /* ---- the product tree ---- */

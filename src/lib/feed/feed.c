@@ -14,6 +14,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <stdio.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -752,4 +753,26 @@ void vigil_feed_archive_close(struct vigil_feed_archive *fa)
 	archive_read_free(fa->a);
 	vigil_free(fa->path);
 	vigil_free(fa);
+}
+
+enum vigil_severity vigil_feed_severity(const char *word, size_t len, unsigned scales)
+{
+	enum { R = VIGIL_FEED_SCALE_REDHAT, C = VIGIL_FEED_SCALE_CLAIR };
+	static const struct {
+		const char *word;
+		enum vigil_severity sev;
+		unsigned scales;
+	} words[] = {
+		{ "negligible", VIGIL_SEVERITY_NEGLIGIBLE, C }, { "low", VIGIL_SEVERITY_LOW, R | C },
+		{ "moderate", VIGIL_SEVERITY_MEDIUM, R },       { "medium", VIGIL_SEVERITY_MEDIUM, C },
+		{ "important", VIGIL_SEVERITY_HIGH, R },        { "high", VIGIL_SEVERITY_HIGH, C },
+		{ "critical", VIGIL_SEVERITY_CRITICAL, R | C },
+	};
+	size_t i;
+
+	for (i = 0; word && i < sizeof(words) / sizeof(words[0]); i++)
+		if ((words[i].scales & scales) && strlen(words[i].word) == len &&
+		    strncasecmp(word, words[i].word, len) == 0)
+			return words[i].sev;
+	return VIGIL_SEVERITY_UNKNOWN;
 }

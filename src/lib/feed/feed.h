@@ -253,6 +253,18 @@ int vigil_feed_archive_next(struct vigil_feed_archive *a, const char **name, vig
 const char *vigil_feed_archive_spool(const struct vigil_feed_archive *a);
 void vigil_feed_archive_close(struct vigil_feed_archive *a);
 
+/* The severity scales feeds write in. */
+enum vigil_feed_scale {
+	VIGIL_FEED_SCALE_REDHAT = 1 << 0, /* low, moderate, important, critical */
+	VIGIL_FEED_SCALE_CLAIR = 1 << 1,  /* negligible, low, medium, high, critical (Ubuntu) */
+};
+
+/**
+ * The first `len` bytes of `word` (NULL is fine) as a severity word of one of
+ * `scales`, case-insensitive; anything else ("untriaged", "") is Unknown.
+ */
+enum vigil_severity vigil_feed_severity(const char *word, size_t len, unsigned scales);
+
 /** The current time as RFC 3339 UTC ("2026-11-29T20:30:00Z") into out[32]. */
 void vigil_feed_now(char out[32]);
 

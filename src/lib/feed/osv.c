@@ -84,21 +84,7 @@ static const char *version_format(const char *ns)
 
 static enum vigil_severity severity_of(const char *s)
 {
-	static const struct {
-		const char *name;
-		enum vigil_severity sev;
-	} map[] = {
-		{ "negligible", VIGIL_SEVERITY_NEGLIGIBLE }, { "low", VIGIL_SEVERITY_LOW },
-		{ "moderate", VIGIL_SEVERITY_MEDIUM },       { "medium", VIGIL_SEVERITY_MEDIUM },
-		{ "high", VIGIL_SEVERITY_HIGH },             { "important", VIGIL_SEVERITY_HIGH },
-		{ "critical", VIGIL_SEVERITY_CRITICAL },
-	};
-	size_t i;
-
-	for (i = 0; s && i < sizeof(map) / sizeof(map[0]); i++)
-		if (strcasecmp(s, map[i].name) == 0)
-			return map[i].sev;
-	return VIGIL_SEVERITY_UNKNOWN;
+	return vigil_feed_severity(s, s ? strlen(s) : 0, VIGIL_FEED_SCALE_REDHAT | VIGIL_FEED_SCALE_CLAIR);
 }
 
 /* ---- ranges ---- */

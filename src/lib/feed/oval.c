@@ -623,15 +623,7 @@ static int meta_advisory(struct oval *o, struct odef *d, xmlNode *adv, int *cpe)
 
 static enum vigil_severity severity_of(const char *s)
 {
-	if (strcasecmp(s, "low") == 0)
-		return VIGIL_SEVERITY_LOW;
-	if (strcasecmp(s, "moderate") == 0)
-		return VIGIL_SEVERITY_MEDIUM;
-	if (strcasecmp(s, "important") == 0)
-		return VIGIL_SEVERITY_HIGH;
-	if (strcasecmp(s, "critical") == 0)
-		return VIGIL_SEVERITY_CRITICAL;
-	return VIGIL_SEVERITY_UNKNOWN;
+	return vigil_feed_severity(s, s ? strlen(s) : 0, VIGIL_FEED_SCALE_REDHAT);
 }
 
 static int read_metadata(struct oval *o, struct odef *d, xmlNode *md)

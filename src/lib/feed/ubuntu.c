@@ -152,24 +152,13 @@ static int skip(struct tracker *t, const char *what, struct vigil_span pkg)
 /* untriaged -> Unknown; negligible, low, medium, high, critical -> the same; else Unknown. */
 static enum vigil_severity priority(struct vigil_span v)
 {
-	static const struct {
-		const char *word;
-		enum vigil_severity sev;
-	} words[] = {
-		{ "negligible", VIGIL_SEVERITY_NEGLIGIBLE }, { "low", VIGIL_SEVERITY_LOW },
-		{ "medium", VIGIL_SEVERITY_MEDIUM },         { "high", VIGIL_SEVERITY_HIGH },
-		{ "critical", VIGIL_SEVERITY_CRITICAL },
-	};
-	size_t i, n = 0;
+	size_t n = 0;
 
 	v = vigil_text_trim(v);
 	while (n < v.len && v.ptr[n] != ' ' && v.ptr[n] != '\t')
 		n++;
 	v.len = n;
-	for (i = 0; i < sizeof(words) / sizeof(words[0]); i++)
-		if (vigil_text_eq_nocase(v, words[i].word))
-			return words[i].sev;
-	return VIGIL_SEVERITY_UNKNOWN;
+	return vigil_feed_severity(v.ptr, v.len, VIGIL_FEED_SCALE_CLAIR);
 }
 
 /* A dpkg version as a fixed version: starts with a digit, dpkg's characters only. */

@@ -96,20 +96,7 @@ static char *attr(xmlTextReaderPtr r, const char *name)
 
 static enum vigil_severity sev_word(const char *w)
 {
-	static const struct {
-		const char *word;
-		enum vigil_severity sev;
-	} words[] = {
-		{ "negligible", VIGIL_SEVERITY_NEGLIGIBLE }, { "low", VIGIL_SEVERITY_LOW },
-		{ "medium", VIGIL_SEVERITY_MEDIUM },         { "high", VIGIL_SEVERITY_HIGH },
-		{ "critical", VIGIL_SEVERITY_CRITICAL },
-	};
-	size_t i;
-
-	for (i = 0; w && i < sizeof(words) / sizeof(words[0]); i++)
-		if (strcasecmp(w, words[i].word) == 0)
-			return words[i].sev;
-	return VIGIL_SEVERITY_UNKNOWN;
+	return vigil_feed_severity(w, w ? strlen(w) : 0, VIGIL_FEED_SCALE_CLAIR);
 }
 
 /* The codename of "oval:com.ubuntu.<codename>:def:N". */
