@@ -30,6 +30,7 @@ int cmd_version(int argc, char **argv, struct cli_ctx *ctx);
 int cmd_vercmp(int argc, char **argv, struct cli_ctx *ctx);
 int cmd_inspect(int argc, char **argv, struct cli_ctx *ctx);
 int cmd_db(int argc, char **argv, struct cli_ctx *ctx);
+int cmd_serve(int argc, char **argv, struct cli_ctx *ctx);
 
 /** Map a vigil_code to a process exit code. */
 int cli_exit_code(int code);

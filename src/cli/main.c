@@ -18,6 +18,7 @@ static const struct {
 	{ "vercmp", cmd_vercmp, "Compare package versions (dpkg, rpm, apk)" },
 	{ "inspect", cmd_inspect, "List an image's OS and packages, per layer" },
 	{ "db", cmd_db, "Import vulnerability feeds and show their status" },
+	{ "serve", cmd_serve, "Serve the Clair v1 API (drop-in for Clair v2)" },
 };
 
 static void usage(FILE *f)

@@ -1033,3 +1033,10 @@ const struct vigil_store_ops vigil_store_sqlite_ops = {
 	.put_alias = sqlite_put_alias,
 	.lookup_ranges = sqlite_lookup_ranges,
 };
+
+void *vigil_store__sqlite_handle(struct vigil_store *base)
+{
+	if (!base || base->ops != &vigil_store_sqlite_ops)
+		return NULL;
+	return S(base)->db;
+}
