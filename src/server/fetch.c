@@ -77,6 +77,7 @@ struct http_src {
 	const char *url;
 	long status;
 	int bad_status;
+	int handed; /* `chunk` was given to the reader: clear it before pumping */
 };
 
 static size_t http_write(char *data, size_t size, size_t n, void *payload)
@@ -135,10 +136,12 @@ static ssize_t http_read(void *payload, const void **buf)
 	struct http_src *h = payload;
 	int err;
 
-	vigil_buf_reset(&h->chunk);
+	if (h->handed)
+		vigil_buf_reset(&h->chunk);
 	http_pump(h);
 	if ((err = http_error(h)) < 0)
 		return err;
+	h->handed = 1;
 	*buf = h->chunk.ptr;
 	return (ssize_t)h->chunk.len;
 }

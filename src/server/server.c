@@ -77,9 +77,27 @@ void server_log(vigil_log_level level, const char *event, const char *fields_fmt
 	vigil_buf_release(&b);
 }
 
+/* Library lines logged before the listeners are up wait (the first line names the addresses). */
+static int listening;
+static struct early_line {
+	vigil_log_level level;
+	char *component, *msg;
+} early[64];
+static size_t nearly;
+
 static void lib_sink(vigil_log_level level, const char *component, const char *msg, void *payload)
 {
 	vigil_buf f = VIGIL_BUF_INIT;
+
+	if (!listening) {
+		if (nearly < sizeof(early) / sizeof(early[0])) {
+			early[nearly].level = level;
+			early[nearly].component = vigil_strdup(component);
+			early[nearly].msg = vigil_strdup(msg);
+			nearly++;
+		}
+		return;
+	}
 
 	(void)vigil_buf_puts(&f, "\"component\":");
 	json_str(&f, component);
@@ -843,6 +861,19 @@ static int db_is_postgres(const char *dsn)
 		       strncmp(dsn, "postgresql://", 13) == 0 || strchr(dsn, '=') != NULL);
 }
 
+static void flush_early(void)
+{
+	size_t i;
+
+	for (i = 0; i < nearly; i++) {
+		if (listening)
+			lib_sink(early[i].level, early[i].component, early[i].msg, NULL);
+		vigil_free(early[i].component);
+		vigil_free(early[i].msg);
+	}
+	nearly = 0;
+}
+
 static int run(struct server *s, const char *db_override)
 {
 	struct listener api = { 0 }, health = { 0 };
@@ -881,6 +912,8 @@ static int run(struct server *s, const char *db_override)
 		goto out;
 	server_log(VIGIL_LOG_INFO, "listening", "\"api\":%s,\"health\":%s,\"database\":%s",
 		   jq(&f1, api_addr), jq(&f2, health_addr), jq(&f3, dsn ? dsn : "(default)"));
+	listening = 1;
+	flush_early();
 	for (i = 0; i < npending; i++) {
 		server_log(VIGIL_LOG_WARN, pending_warnings[i], NULL);
 		vigil_free(pending_warnings[i]);
@@ -941,6 +974,7 @@ out:
 	for (i = 0; i < npending; i++)
 		vigil_free(pending_warnings[i]);
 	npending = 0;
+	flush_early();
 	config_release(&s.cfg);
 	return err;
 }
