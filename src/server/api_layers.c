@@ -89,7 +89,9 @@ static void analysis_failed(struct request *r, int err)
 {
 	vigil_buf msg = VIGIL_BUF_INIT;
 
-	server_log(VIGIL_LOG_WARN, "could not analyse layer", "\"error\":\"%s\"", "see message");
+	json_str(&msg, vigil_error_last());
+	server_log(VIGIL_LOG_WARN, "could not analyse layer", "\"error\":%s", msg.ptr);
+	vigil_buf_reset(&msg);
 	if (err == VIGIL_EINVALID) {
 		resp_error(r, VIGIL_EUNSUPPORTED, MSG_ARCHIVE);
 	} else if (err == VIGIL_ETOOBIG) {
