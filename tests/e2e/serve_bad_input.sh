@@ -11,7 +11,7 @@ command -v python3 >/dev/null && command -v curl >/dev/null || { echo "skip: pyt
 cat >"$T/config.yaml" <<YAML
 clair:
   database: {type: sqlite, options: {source: "$T/store.db"}}
-  api: {port: 0, healthport: 0, timeout: 3s, bind: 127.0.0.1}
+  api: {port: 0, healthport: 0, timeout: 10s, bind: 127.0.0.1}
   updater: {interval: 0}
 YAML
 
