@@ -201,6 +201,15 @@ typedef int (*vigil_clair_fix_cb)(const vigil_clair_fix_match *m, void *payload)
 VIGIL_EXTERN int vigil_clair_fixes_for(vigil_clair *c, const char *ns, const char *feature,
 				       vigil_clair_fix_cb cb, void *payload);
 
+/** Call `cb` for every fixed-in statement of the current vulnerabilities of `ns`. */
+VIGIL_EXTERN int vigil_clair_namespace_fixes(vigil_clair *c, const char *ns,
+					     int (*cb)(const char *feature,
+						       const vigil_clair_fix_match *m,
+						       void *payload),
+					     void *payload);
+/** *out = 1 when some imported feed covers namespace `ns` (its records are worth a lookup). */
+VIGIL_EXTERN int vigil_clair_feed_covers(vigil_clair *c, const char *ns, int *out);
+
 /* A feed record (vigil db import/update) about (namespace, package). Borrowed for the callback. */
 typedef struct vigil_clair_feed_record {
 	const char *vuln;          /* the ID */

@@ -215,7 +215,7 @@ out:
 struct feature_out {
 	struct request *r;
 	int first;
-	int with_vulns;
+	struct match_ctx *match; /* NULL: no vulnerabilities wanted */
 	int err;
 };
 
@@ -232,7 +232,7 @@ static int feature_json(const vigil_clair_feature *f, void *payload)
 	json_kv_opt(b, &first, "NamespaceName", f->namespace_name);
 	json_kv_opt(b, &first, "VersionFormat", f->version_format);
 	json_kv_opt(b, &first, "Version", f->version);
-	if (fo->with_vulns && (fo->err = match_feature_vulns(fo->r->db, f, b)) < 0)
+	if (fo->match && (fo->err = match_feature_vulns(fo->match, f, b)) < 0)
 		return fo->err;
 	json_kv_opt(b, &first, "AddedBy", f->added_by);
 	(void)vigil_buf_putc(b, '}');
@@ -260,10 +260,11 @@ void api_layer_get(struct request *r)
 	json_key(b, &first, "IndexedByVersion");
 	(void)vigil_buf_printf(b, "%d", l.engine);
 	if (features || vulns) {
-		struct feature_out fo = { r, 1, vulns, 0 };
+		struct feature_out fo = { r, 1, vulns ? match_new(r->db) : NULL, 0 };
 		size_t mark = b->len;
 		(void)vigil_buf_puts(b, ",\"Features\":[");
 		err = vigil_clair_layer_features(r->db, l.id, feature_json, &fo);
+		match_free(fo.match);
 		if (err < 0) {
 			vigil_clair_layer_release(&l);
 			resp_fail(r, err);

@@ -173,8 +173,12 @@ int fetch_analyze(struct server *s, vigil_clair_analysis **out, const char *name
 		  int *fetch_failed);
 
 /* match_glue.c */
+struct match_ctx;
+/** A matcher for one request (caches each namespace's API fixes). */
+struct match_ctx *match_new(vigil_clair *db);
+void match_free(struct match_ctx *m);
 /** Append ,"Vulnerabilities":[...] for the feature when some affect it. */
-int match_feature_vulns(vigil_clair *db, const vigil_clair_feature *f, vigil_buf *out);
+int match_feature_vulns(struct match_ctx *m, const vigil_clair_feature *f, vigil_buf *out);
 /** Append a vulnerability object (Clair's field order). */
 void vuln_json(vigil_buf *b, const vigil_clair_vuln *v, int with_fixes, const char *fixed_by);
 void fix_json(vigil_buf *b, const vigil_clair_fix *f);

@@ -50,6 +50,7 @@ enum q {
 	Q_NOTIF_MARK,
 	Q_INTRODUCERS,
 	Q_LAYER_NAME,
+	Q_NS_FIXES,
 	Q_COUNT
 };
 
@@ -68,7 +69,7 @@ static const char *const q_sql[Q_COUNT] = {
 	[Q_LAYER_FEATURES] =
 		"SELECT f.namespace, f.name, f.version, f.version_format, a.name, f.added_by "
 		"FROM clair_layer_feature f LEFT JOIN clair_layer a ON a.id = f.added_by "
-		"WHERE f.layer_id = ?1 ORDER BY f.name, f.version",
+		"WHERE f.layer_id = ?1 ORDER BY f.namespace, f.name, f.version",
 	[Q_FEATURE_INSERT] = "INSERT INTO clair_layer_feature (layer_id, namespace, name, version, "
 			     "version_format, added_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6) "
 			     "ON CONFLICT DO NOTHING",
@@ -114,6 +115,9 @@ static const char *const q_sql[Q_COUNT] = {
 			  "WHERE namespace = ?1 AND name = ?2 AND added_by = layer_id "
 			  "AND layer_id >= ?3",
 	[Q_LAYER_NAME] = "SELECT name FROM clair_layer WHERE id = ?1",
+	[Q_NS_FIXES] = "SELECT f.name, f.version, f.vulnerability_id FROM clair_fixedin f "
+		       "JOIN clair_vulnerability v ON v.id = f.vulnerability_id "
+		       "WHERE f.namespace = ?1 AND v.deleted_at IS NULL ORDER BY v.name",
 };
 
 struct vigil_clair {
@@ -941,6 +945,33 @@ int vigil_clair_fixes_for(vigil_clair *c, const char *ns, const char *feature,
 		err = fail(c, "cannot read fixes");
 	sqlite3_reset(st);
 	return err;
+}
+
+int vigil_clair_namespace_fixes(vigil_clair *c, const char *ns,
+				int (*cb)(const char *feature, const vigil_clair_fix_match *m,
+					  void *payload),
+				void *payload)
+{
+	sqlite3_stmt *st;
+	int err, rc;
+
+	if ((err = prep(c, Q_NS_FIXES, &st)) < 0)
+		return err;
+	bind_text(st, 1, ns);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		vigil_clair_fix_match m = { col_str(st, 1), sqlite3_column_int64(st, 2) };
+		if ((err = cb(col_str(st, 0), &m, payload)) != 0)
+			break;
+	}
+	if (err == 0 && rc != SQLITE_DONE)
+		err = fail(c, "cannot read fixes");
+	sqlite3_reset(st);
+	return err;
+}
+
+int vigil_clair_feed_covers(vigil_clair *c, const char *ns, int *out)
+{
+	return vigil_store_namespace_known(c->store, ns, out);
 }
 
 struct feed_ctx {
