@@ -10,9 +10,15 @@
  */
 #include "server.h"
 
+#include <errno.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 #include <unistd.h>
+
+#define MSG_TIMEOUT                                                                                \
+	"{\"Error\":{\"Message\":\"Clair failed to respond within the configured timeout "       \
+	"window.\",\"Type\":\"Timeout\"}}"
 
 #define MSG_PARENT_UNKNOWN "worker: parent layer is unknown, it must be processed first"
 #define MSG_UNSUPPORTED "worker: OS and/or package manager are not supported"
@@ -135,6 +141,138 @@ static void index_layer(struct request *r, const struct layer_req *lr, int aci)
 		echo_layer(r, lr);
 }
 
+/*
+ * A layer POST runs as a job on its own thread so the request can answer 503
+ * when clair.api.timeout passes (Clair's timeout handler). As in Clair, the
+ * job is not cancelled: the layer is still indexed, and the job frees itself.
+ */
+struct job {
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	int done, abandoned;
+	struct request r; /* private copy of the request: no connection */
+	struct layer_req lr;
+	char *strs[4];
+	json_t *headers;
+	char *body;
+	int aci;
+};
+
+static void job_free(struct job *j)
+{
+	int i;
+
+	for (i = 0; i < 4; i++)
+		vigil_free(j->strs[i]);
+	json_decref(j->headers);
+	vigil_free(j->body);
+	vigil_buf_release(&j->r.resp.body);
+	vigil_free((char *)j->r.resp.location);
+	pthread_mutex_destroy(&j->lock);
+	pthread_cond_destroy(&j->cond);
+	vigil_free(j);
+}
+
+static void *job_main(void *arg)
+{
+	struct job *j = arg;
+	struct server *s = j->r.srv;
+	int abandoned;
+
+	index_layer(&j->r, &j->lr, j->aci);
+	server_db_put(s, j->r.db);
+	j->r.db = NULL;
+	pthread_mutex_lock(&j->lock);
+	j->done = 1;
+	abandoned = j->abandoned;
+	pthread_cond_signal(&j->cond);
+	pthread_mutex_unlock(&j->lock);
+	if (abandoned) {
+		job_free(j);
+		pthread_mutex_lock(&s->notify_lock);
+		s->jobs--;
+		pthread_cond_broadcast(&s->jobs_cond);
+		pthread_mutex_unlock(&s->notify_lock);
+	}
+	return NULL;
+}
+
+static char *dup_or_null(const char *s)
+{
+	return s ? vigil_strdup(s) : NULL;
+}
+
+static void run_job(struct request *r, const struct layer_req *lr, int aci)
+{
+	struct job *j = vigil_calloc(1, sizeof(*j));
+	struct timespec until;
+	pthread_attr_t attr;
+	pthread_t t;
+	int64_t ms = r->srv->cfg.timeout_ms;
+	int done;
+
+	pthread_mutex_init(&j->lock, NULL);
+	pthread_cond_init(&j->cond, NULL);
+	j->r = *r;
+	j->r.conn = NULL;
+	j->r.db = NULL;
+	j->r.resp.body = (vigil_buf)VIGIL_BUF_INIT;
+	j->lr.name = j->strs[0] = dup_or_null(lr->name);
+	j->lr.path = j->strs[1] = dup_or_null(lr->path);
+	j->lr.parent = j->strs[2] = dup_or_null(lr->parent);
+	j->lr.format = j->strs[3] = dup_or_null(lr->format);
+	j->lr.headers = j->headers = lr->headers ? json_deep_copy(lr->headers) : NULL;
+	j->aci = aci;
+	if (r->content_type && r->body_buf) { /* take the body over from the connection */
+		j->body = vigil_buf_detach(r->body_buf, NULL);
+		j->r.body = j->body;
+	}
+	server_db_put(r->srv, r->db);
+	r->db = NULL;
+	pthread_attr_init(&attr);
+	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+	if (pthread_create(&t, &attr, job_main, j) != 0) {
+		pthread_attr_destroy(&attr);
+		index_layer(r, lr, aci); /* no thread: do it here, without the timeout */
+		job_free(j);
+		return;
+	}
+	pthread_attr_destroy(&attr);
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += ms / 1000;
+	until.tv_nsec += (ms % 1000) * 1000000L;
+	if (until.tv_nsec >= 1000000000L) {
+		until.tv_sec++;
+		until.tv_nsec -= 1000000000L;
+	}
+	pthread_mutex_lock(&j->lock);
+	while (!j->done)
+		if (ms > 0 && pthread_cond_timedwait(&j->cond, &j->lock, &until) == ETIMEDOUT)
+			break;
+		else if (ms <= 0)
+			pthread_cond_wait(&j->cond, &j->lock);
+	done = j->done;
+	if (!done) {
+		j->abandoned = 1;
+		pthread_mutex_lock(&r->srv->notify_lock);
+		r->srv->jobs++;
+		pthread_mutex_unlock(&r->srv->notify_lock);
+	}
+	pthread_mutex_unlock(&j->lock);
+	if (!done) {
+		resp_text(r, MHD_HTTP_SERVICE_UNAVAILABLE, "application/json;charset=utf-8",
+			  MSG_TIMEOUT);
+		server_log(VIGIL_LOG_WARN, "request timed out; the layer is still being indexed",
+			   "\"timeout_ms\":%lld", (long long)ms);
+		return;
+	}
+	vigil_buf_release(&r->resp.body);
+	r->resp = j->r.resp;
+	j->r.resp.body = (vigil_buf)VIGIL_BUF_INIT;
+	j->r.resp.location = NULL;
+	job_free(j);
+}
+
 void api_layer_post(struct request *r)
 {
 	struct layer_req lr;
@@ -206,7 +344,7 @@ void api_layer_post(struct request *r)
 		resp_error(r, VIGIL_EINVALID, msg.ptr);
 		goto out;
 	}
-	index_layer(r, &lr, aci);
+	run_job(r, &lr, aci);
 out:
 	vigil_buf_release(&msg);
 	json_decref(root);

@@ -12,6 +12,7 @@
 
 #include <curl/curl.h>
 #include <errno.h>
+#include <stdio.h>
 #include <fcntl.h>
 #include <string.h>
 #include <strings.h>
@@ -78,6 +79,7 @@ struct http_src {
 	long status;
 	int bad_status;
 	int handed; /* `chunk` was given to the reader: clear it before pumping */
+	struct server *srv;
 };
 
 static size_t http_write(char *data, size_t size, size_t n, void *payload)
@@ -112,8 +114,13 @@ static void http_pump(struct http_src *h)
 				h->result = msg->data.result;
 			}
 		}
+		if (!h->done && server_stopping(h->srv)) {
+			h->done = 1;
+			h->result = CURLE_ABORTED_BY_CALLBACK;
+			snprintf(h->errbuf, sizeof(h->errbuf), "the server is stopping");
+		}
 		if (!h->done && h->chunk.len == 0)
-			curl_multi_poll(h->multi, NULL, 0, 1000, NULL);
+			curl_multi_poll(h->multi, NULL, 0, 200, NULL);
 	}
 }
 
@@ -165,6 +172,7 @@ static int http_open(struct server *s, struct http_src *h, const char *url, json
 
 	memset(h, 0, sizeof(*h));
 	h->url = url;
+	h->srv = s;
 	h->multi = curl_multi_init();
 	h->easy = curl_easy_init();
 	if (!h->multi || !h->easy)
@@ -189,8 +197,13 @@ static int http_open(struct server *s, struct http_src *h, const char *url, json
 	curl_easy_setopt(h->easy, CURLOPT_CONNECTTIMEOUT_MS, FETCH_CONNECT_TIMEOUT_MS);
 	curl_easy_setopt(h->easy, CURLOPT_LOW_SPEED_LIMIT, FETCH_LOW_SPEED);
 	curl_easy_setopt(h->easy, CURLOPT_LOW_SPEED_TIME, FETCH_LOW_SPEED_TIME);
-	if (s->cfg.timeout_ms > 0)
-		curl_easy_setopt(h->easy, CURLOPT_TIMEOUT_MS, (long)s->cfg.timeout_ms);
+	if (s->cfg.timeout_ms > 0) {
+		/* end the download a little before the request's own deadline (503),
+		 * so a slow layer gets its clear 400 */
+		int64_t ms = s->cfg.timeout_ms;
+		ms -= ms / 10 < 1000 ? ms / 10 : 1000;
+		curl_easy_setopt(h->easy, CURLOPT_TIMEOUT_MS, (long)(ms > 0 ? ms : 1));
+	}
 	curl_easy_setopt(h->easy, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(h->easy, CURLOPT_ERRORBUFFER, h->errbuf);
 	curl_easy_setopt(h->easy, CURLOPT_WRITEFUNCTION, http_write);

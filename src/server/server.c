@@ -474,6 +474,24 @@ static void pool_close(struct server *s)
 	s->pool_free = 0;
 }
 
+int server_stopping(struct server *s)
+{
+	return __atomic_load_n(&s->stopping, __ATOMIC_RELAXED);
+}
+
+void server_wait_jobs(struct server *s, int64_t ms)
+{
+	struct timespec until;
+
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += ms / 1000;
+	pthread_mutex_lock(&s->notify_lock);
+	while (s->jobs > 0)
+		if (pthread_cond_timedwait(&s->jobs_cond, &s->notify_lock, &until) != 0)
+			break;
+	pthread_mutex_unlock(&s->notify_lock);
+}
+
 void server_notify_kick(struct server *s)
 {
 	pthread_mutex_lock(&s->notify_lock);
@@ -617,6 +635,7 @@ static enum MHD_Result handle(struct server *s, int health, struct MHD_Connectio
 	r.body = cs->body.ptr;
 	r.body_len = cs->body.len;
 	r.body_too_big = cs->too_big;
+	r.body_buf = &cs->body;
 	r.content_type = cs->layer_bytes ? "layer" : NULL;
 	r.resp.body = (vigil_buf)VIGIL_BUF_INIT;
 	r.resp.status = 500;
@@ -930,11 +949,12 @@ static int run(struct server *s, const char *db_override)
 	sigwait(&set, &sig);
 	server_log(VIGIL_LOG_INFO, "stopping", "\"signal\":%d", sig);
 out:
+	notifier_stop(s); /* sets `stopping`: downloads give up */
 	drain(&api);
 	drain(&health);
 	stop_daemon(&api);
 	stop_daemon(&health);
-	notifier_stop(s);
+	server_wait_jobs(s, SERVER_STOP_GRACE_S * 1000);
 	vigil_buf_release(&f1);
 	vigil_buf_release(&f2);
 	vigil_buf_release(&f3);
@@ -962,6 +982,7 @@ int server_main(int argc, char **argv, const char *db_override)
 	pthread_cond_init(&s.pool_cond, NULL);
 	pthread_mutex_init(&s.notify_lock, NULL);
 	pthread_cond_init(&s.notify_cond, NULL);
+	pthread_cond_init(&s.jobs_cond, NULL);
 	s.metrics = metrics_new();
 	err = run(&s, db_override);
 	pool_close(&s);
@@ -970,6 +991,7 @@ int server_main(int argc, char **argv, const char *db_override)
 	pthread_cond_destroy(&s.pool_cond);
 	pthread_mutex_destroy(&s.notify_lock);
 	pthread_cond_destroy(&s.notify_cond);
+	pthread_cond_destroy(&s.jobs_cond);
 out:
 	for (i = 0; i < npending; i++)
 		vigil_free(pending_warnings[i]);

@@ -65,6 +65,9 @@ struct server {
 	pthread_cond_t notify_cond;
 	int notify_kick;
 	int stopping;
+	/* layer jobs still running after their request timed out */
+	int jobs;
+	pthread_cond_t jobs_cond;
 };
 
 /* A response being built by a handler. */
@@ -87,6 +90,7 @@ struct request {
 	const char *body;
 	size_t body_len;
 	int body_too_big;
+	vigil_buf *body_buf;    /* the connection's body buffer (a job may take it over) */
 	const char *content_type;
 	const char *route;      /* metrics label */
 	struct response resp;
@@ -102,6 +106,10 @@ void server_db_put(struct server *s, vigil_clair *c);
 vigil_clair *req_db(struct request *r);
 void server_log(vigil_log_level level, const char *event, const char *fields_fmt, ...)
 	VIGIL_PRINTF(3, 4);
+/** 1 once SIGTERM arrived: long work (downloads) gives up. */
+int server_stopping(struct server *s);
+/** Wait (up to `ms`) until no layer job runs. */
+void server_wait_jobs(struct server *s, int64_t ms);
 /** Wake the notifier: a vulnerability changed. */
 void server_notify_kick(struct server *s);
 int server_main(int argc, char **argv, const char *db_override);

@@ -23,10 +23,23 @@ clair:
     http: {endpoint: "http://127.0.0.1:$WH/notify"}
 YAML
 
+# group T: a second instance on the same store whose API timeout is 1 ms
+cat >"$T/config-t.yaml" <<YAML
+clair:
+  database: {type: sqlite, options: {source: "$T/store.db"}}
+  api: {port: 0, healthport: 0, timeout: 1ms, bind: 127.0.0.1, allowlocalpath: true}
+  updater: {interval: 0}
+YAML
+
 (cd "$WIRE" && exec "$VIGIL_BIN" serve --config "$T/config.yaml") >"$T/server.log" 2>&1 &
 PID=$!
 trap 'kill $PID 2>/dev/null; wait $PID 2>/dev/null; rm -rf "$T"' EXIT
 for _ in $(seq 100); do grep -q '"Event":"listening"' "$T/server.log" && break; sleep 0.1; done
+(cd "$WIRE" && exec "$VIGIL_BIN" serve --config "$T/config-t.yaml") >"$T/server-t.log" 2>&1 &
+PID2=$!
+trap 'kill $PID $PID2 2>/dev/null; wait $PID $PID2 2>/dev/null; rm -rf "$T"' EXIT
+for _ in $(seq 100); do grep -q '"Event":"listening"' "$T/server-t.log" && break; sleep 0.1; done
+TAPI=$(head -1 "$T/server-t.log" | sed -n 's/.*"api":"[^"]*:\([0-9]*\)".*/\1/p')
 LINE=$(head -1 "$T/server.log")
 API=$(echo "$LINE" | sed -n 's/.*"api":"[^"]*:\([0-9]*\)".*/\1/p')
 HP=$(echo "$LINE" | sed -n 's/.*"health":"[^"]*:\([0-9]*\)".*/\1/p')
@@ -34,7 +47,7 @@ if [ -n "$API" ] && [ -n "$HP" ]; then ok "first log line names the bound addres
   not_ok "server did not start"; cat "$T/server.log"; finish; exit 1; fi
 
 python3 "$WIRE/tools/replay.py" --out "$T/out" --api-port "$API" --health-port "$HP" \
-  --layer-port 0 --webhook-port "$WH" --webhook-timeout 60 >"$T/replay.log" 2>&1
+  --layer-port 0 --webhook-port "$WH" --webhook-timeout 60 --timeout-api-port "$TAPI" >"$T/replay.log" 2>&1
 check "replay got a response to every request" [ $? -eq 0 ]
 python3 "$WIRE/tools/compare.py" "$T/out" --no-notes >"$T/compare.log" 2>&1
 RC=$?
@@ -42,9 +55,12 @@ grep -v '^PASS' "$T/compare.log" | sed 's/^/    /'
 tail -1 "$T/compare.log"
 check "compare.py: no unmarked case differs" [ $RC -eq 0 ]
 
-kill -TERM $PID
+kill -TERM $PID $PID2
 wait $PID
 RC=$?
 check "SIGTERM stops the server cleanly (exit $RC)" [ $RC -eq 0 ]
+wait $PID2
+RC=$?
+check "SIGTERM stops the 1 ms-timeout instance cleanly, its timed-out job done (exit $RC)" [ $RC -eq 0 ]
 trap 'rm -rf "$T"' EXIT
 finish
