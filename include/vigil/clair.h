@@ -88,6 +88,9 @@ VIGIL_EXTERN int vigil_clair_kv_get(vigil_clair *c, const char *key, vigil_buf *
 VIGIL_EXTERN int vigil_clair_kv_init(vigil_clair *c, const char *key, const char *value,
 				     vigil_buf *out);
 
+/** Store (or replace) a setting. Returns 0 or VIGIL_EDB. */
+VIGIL_EXTERN int vigil_clair_kv_set(vigil_clair *c, const char *key, const char *value);
+
 /* A stored layer. Owned strings: release with vigil_clair_layer_release(). */
 typedef struct vigil_clair_layer {
 	int64_t id;

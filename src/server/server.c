@@ -496,7 +496,7 @@ void server_notify_kick(struct server *s)
 {
 	pthread_mutex_lock(&s->notify_lock);
 	s->notify_kick = 1;
-	pthread_cond_signal(&s->notify_cond);
+	pthread_cond_broadcast(&s->notify_cond); /* the updater waits on it too */
 	pthread_mutex_unlock(&s->notify_lock);
 }
 
@@ -938,18 +938,15 @@ static int run(struct server *s, const char *db_override)
 		vigil_free(pending_warnings[i]);
 	}
 	npending = 0;
-	if (s->cfg.updater_interval_ms > 0)
-		server_log(VIGIL_LOG_WARN,
-			   "the periodic updater is not run by vigil serve yet: run `vigil db "
-			   "update` (cron) to refresh feeds",
-			   NULL);
-	if ((err = notifier_start(s)) < 0)
+	s->dsn = dsn;
+	if ((err = notifier_start(s)) < 0 || (err = updater_start(s)) < 0)
 		goto out;
 	sigdelset(&set, SIGPIPE);
 	sigwait(&set, &sig);
 	server_log(VIGIL_LOG_INFO, "stopping", "\"signal\":%d", sig);
 out:
 	notifier_stop(s); /* sets `stopping`: downloads give up */
+	updater_stop(s);
 	drain(&api);
 	drain(&health);
 	stop_daemon(&api);

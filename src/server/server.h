@@ -58,6 +58,9 @@ struct server {
 	size_t pool_free;
 	unsigned char token_key[32];
 	struct metrics *metrics;
+	const char *dsn; /* the store (NULL: the default path) */
+	pthread_t updater;
+	int updater_running;
 	/* notifier */
 	pthread_t notifier;
 	int notifier_running;
@@ -217,6 +220,10 @@ void metrics_layer(struct metrics *m, int ok);
 void metrics_db_error(struct metrics *m);
 void metrics_notification(struct metrics *m, int ok);
 void metrics_write(struct metrics *m, vigil_buf *out);
+
+/* updater.c */
+int updater_start(struct server *s);
+void updater_stop(struct server *s);
 
 /* notifier.c */
 int notifier_start(struct server *s);

@@ -51,6 +51,7 @@ enum q {
 	Q_INTRODUCERS,
 	Q_LAYER_NAME,
 	Q_NS_FIXES,
+	Q_KV_SET,
 	Q_COUNT
 };
 
@@ -115,6 +116,8 @@ static const char *const q_sql[Q_COUNT] = {
 			  "WHERE namespace = ?1 AND name = ?2 AND added_by = layer_id "
 			  "AND layer_id >= ?3",
 	[Q_LAYER_NAME] = "SELECT name FROM clair_layer WHERE id = ?1",
+	[Q_KV_SET] = "INSERT INTO clair_kv (key, value) VALUES (?1, ?2) "
+		     "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
 	[Q_NS_FIXES] = "SELECT f.name, f.version, f.vulnerability_id FROM clair_fixedin f "
 		       "JOIN clair_vulnerability v ON v.id = f.vulnerability_id "
 		       "WHERE f.namespace = ?1 AND v.deleted_at IS NULL ORDER BY v.name",
@@ -279,6 +282,18 @@ int vigil_clair_kv_init(vigil_clair *c, const char *key, const char *value, vigi
 	if ((err = run(c, st, "cannot store a setting")) < 0)
 		return err;
 	return vigil_clair_kv_get(c, key, out);
+}
+
+int vigil_clair_kv_set(vigil_clair *c, const char *key, const char *value)
+{
+	sqlite3_stmt *st;
+	int err;
+
+	if ((err = prep(c, Q_KV_SET, &st)) < 0)
+		return err;
+	bind_text(st, 1, key);
+	bind_text(st, 2, value);
+	return run(c, st, "cannot store a setting");
 }
 
 /* ---- layers ---------------------------------------------------------------- */
