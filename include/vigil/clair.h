@@ -56,8 +56,8 @@ typedef ssize_t (*vigil_clair_read_fn)(void *payload, const void **buf);
  * corrupt), VIGIL_ETOOBIG, or the code `read` returned.
  */
 VIGIL_EXTERN int vigil_clair_analyze(vigil_clair_analysis **out, vigil_clair_read_fn read,
-				     void *payload, const char *name,
-				     uint64_t max_file_size) VIGIL_WARN_UNUSED;
+                                     void *payload, const char *name,
+                                     uint64_t max_file_size) VIGIL_WARN_UNUSED;
 /** The namespace detected in the layer itself, or NULL. Borrowed. */
 VIGIL_EXTERN const char *vigil_clair_analysis_namespace(const vigil_clair_analysis *a);
 /** The version format of that namespace's packages ("dpkg", "rpm", "apk"), or "". Static. */
@@ -65,7 +65,7 @@ VIGIL_EXTERN const char *vigil_clair_analysis_format(const vigil_clair_analysis 
 /** The layer's own features (deduplicated on name and version), sorted. */
 VIGIL_EXTERN size_t vigil_clair_analysis_count(const vigil_clair_analysis *a);
 VIGIL_EXTERN const vigil_clair_feature *vigil_clair_analysis_feature(const vigil_clair_analysis *a,
-								     size_t i);
+                                                                     size_t i);
 VIGIL_EXTERN void vigil_clair_analysis_free(vigil_clair_analysis *a);
 
 /* ---- the stored state ------------------------------------------------------ */
@@ -86,7 +86,7 @@ VIGIL_EXTERN int vigil_clair_ping(vigil_clair *c);
 VIGIL_EXTERN int vigil_clair_kv_get(vigil_clair *c, const char *key, vigil_buf *out);
 /** Store a setting unless one exists already (first writer wins); `out` gets the stored value. */
 VIGIL_EXTERN int vigil_clair_kv_init(vigil_clair *c, const char *key, const char *value,
-				     vigil_buf *out);
+                                     vigil_buf *out);
 
 /** Store (or replace) a setting. Returns 0 or VIGIL_EDB. */
 VIGIL_EXTERN int vigil_clair_kv_set(vigil_clair *c, const char *key, const char *value);
@@ -116,23 +116,22 @@ VIGIL_EXTERN int vigil_clair_layer_get(vigil_clair *c, const char *name, vigil_c
  * but no namespace); VIGIL_EDB.
  */
 VIGIL_EXTERN int vigil_clair_layer_index(vigil_clair *c, const char *name, const char *parent,
-					 const vigil_clair_analysis *a);
+                                         const vigil_clair_analysis *a);
 
 typedef int (*vigil_clair_feature_cb)(const vigil_clair_feature *f, void *payload);
 
 /** Call `cb` for each feature of layer `id` (name, version order). Stops at a non-zero return. */
 VIGIL_EXTERN int vigil_clair_layer_features(vigil_clair *c, int64_t id, vigil_clair_feature_cb cb,
-					    void *payload);
+                                            void *payload);
 
 /** Delete layer `name` and every layer below it. Returns 0, VIGIL_ENOTFOUND or VIGIL_EDB. */
 VIGIL_EXTERN int vigil_clair_layer_delete(vigil_clair *c, const char *name);
 
 typedef int (*vigil_clair_namespace_cb)(const char *name, const char *version_format,
-					void *payload);
+                                        void *payload);
 
 /** Every namespace (feeds', layers', API vulnerabilities'), in creation order. */
-VIGIL_EXTERN int vigil_clair_namespaces(vigil_clair *c, vigil_clair_namespace_cb cb,
-					void *payload);
+VIGIL_EXTERN int vigil_clair_namespaces(vigil_clair *c, vigil_clair_namespace_cb cb, void *payload);
 /** *out = 1 when namespace `ns` exists. */
 VIGIL_EXTERN int vigil_clair_namespace_exists(vigil_clair *c, const char *ns, int *out);
 
@@ -160,11 +159,11 @@ typedef struct vigil_clair_vuln {
 VIGIL_EXTERN void vigil_clair_vuln_release(vigil_clair_vuln *v);
 /** Append a fix to `v` (strings copied; NULL becomes ""). */
 VIGIL_EXTERN void vigil_clair_vuln_add_fix(vigil_clair_vuln *v, const char *name, const char *ns,
-					   const char *format, const char *version);
+                                           const char *format, const char *version);
 
 /** The current (not deleted) vulnerability `name` of `ns`, with its fixes. 0, ENOTFOUND, EDB. */
 VIGIL_EXTERN int vigil_clair_vuln_get(vigil_clair *c, const char *ns, const char *name,
-				      vigil_clair_vuln *out);
+                                      vigil_clair_vuln *out);
 /** The row `id`, deleted or not, with its fixes. 0, ENOTFOUND, EDB. */
 VIGIL_EXTERN int vigil_clair_vuln_by_id(vigil_clair *c, int64_t id, vigil_clair_vuln *out);
 
@@ -175,12 +174,12 @@ typedef int (*vigil_clair_vuln_cb)(const vigil_clair_vuln *v, void *payload);
  * `limit` (without fixes). *next = the id of the first one left, or -1.
  */
 VIGIL_EXTERN int vigil_clair_vuln_list(vigil_clair *c, const char *ns, int64_t from, int limit,
-				       vigil_clair_vuln_cb cb, void *payload, int64_t *next);
+                                       vigil_clair_vuln_cb cb, void *payload, int64_t *next);
 
 enum vigil_clair_write_mode {
-	VIGIL_CLAIR_MERGE_FIXES = 0,   /* POST: the fixes are a diff over the stored ones */
-	VIGIL_CLAIR_KEEP_FIXES = 1,    /* PUT: details replaced, stored fixes kept */
-	VIGIL_CLAIR_DELETE_FIXES = 2,  /* the fixes named in `v` are removed */
+	VIGIL_CLAIR_MERGE_FIXES = 0,  /* POST: the fixes are a diff over the stored ones */
+	VIGIL_CLAIR_KEEP_FIXES = 1,   /* PUT: details replaced, stored fixes kept */
+	VIGIL_CLAIR_DELETE_FIXES = 2, /* the fixes named in `v` are removed */
 };
 
 /**
@@ -202,21 +201,21 @@ typedef int (*vigil_clair_fix_cb)(const vigil_clair_fix_match *m, void *payload)
 
 /** Call `cb` for each fixed-in statement of current vulnerabilities about (`ns`, `feature`). */
 VIGIL_EXTERN int vigil_clair_fixes_for(vigil_clair *c, const char *ns, const char *feature,
-				       vigil_clair_fix_cb cb, void *payload);
+                                       vigil_clair_fix_cb cb, void *payload);
 
 /** Call `cb` for every fixed-in statement of the current vulnerabilities of `ns`. */
 VIGIL_EXTERN int vigil_clair_namespace_fixes(vigil_clair *c, const char *ns,
-					     int (*cb)(const char *feature,
-						       const vigil_clair_fix_match *m,
-						       void *payload),
-					     void *payload);
+                                             int (*cb)(const char *feature,
+                                                       const vigil_clair_fix_match *m,
+                                                       void *payload),
+                                             void *payload);
 /** *out = 1 when some imported feed covers namespace `ns` (its records are worth a lookup). */
 VIGIL_EXTERN int vigil_clair_feed_covers(vigil_clair *c, const char *ns, int *out);
 
 /* A feed record (vigil db import/update) about (namespace, package). Borrowed for the callback. */
 typedef struct vigil_clair_feed_record {
-	const char *vuln;          /* the ID */
-	int status;                /* 0 fixed in fixed_version, 1 no fix, 2 not affected */
+	const char *vuln; /* the ID */
+	int status;       /* 0 fixed in fixed_version, 1 no fix, 2 not affected */
 	const char *fixed_version;
 	const char *description;
 	const char *link;
@@ -228,7 +227,7 @@ typedef int (*vigil_clair_feed_cb)(const vigil_clair_feed_record *r, void *paylo
 
 /** Call `cb` for each feed record of (`ns`, `package`), by ID. */
 VIGIL_EXTERN int vigil_clair_feed_records(vigil_clair *c, const char *ns, const char *package,
-					  vigil_clair_feed_cb cb, void *payload);
+                                          vigil_clair_feed_cb cb, void *payload);
 
 /* A notification. Owned strings: vigil_clair_notification_release(). */
 typedef struct vigil_clair_notification {
@@ -241,7 +240,7 @@ typedef struct vigil_clair_notification {
 VIGIL_EXTERN void vigil_clair_notification_release(vigil_clair_notification *n);
 /** Notification `name`. Returns 0, VIGIL_ENOTFOUND or VIGIL_EDB. */
 VIGIL_EXTERN int vigil_clair_notification_get(vigil_clair *c, const char *name,
-					      vigil_clair_notification *out);
+                                              vigil_clair_notification *out);
 /** Mark it read (idempotent). Returns 0, VIGIL_ENOTFOUND or VIGIL_EDB. */
 VIGIL_EXTERN int vigil_clair_notification_delete(vigil_clair *c, const char *name);
 /**
@@ -250,7 +249,7 @@ VIGIL_EXTERN int vigil_clair_notification_delete(vigil_clair *c, const char *nam
  * VIGIL_ENOTFOUND when none.
  */
 VIGIL_EXTERN int vigil_clair_notification_next(vigil_clair *c, int64_t renotify, int64_t after,
-					       vigil_clair_notification *out);
+                                               vigil_clair_notification *out);
 /** Record that `name` was delivered now. */
 VIGIL_EXTERN int vigil_clair_notification_mark(vigil_clair *c, const char *name);
 
@@ -262,7 +261,7 @@ typedef int (*vigil_clair_layer_cb)(int64_t id, const char *name, void *payload)
  * most `limit`; *next = the id of the next one, or -1.
  */
 VIGIL_EXTERN int vigil_clair_affected_layers(vigil_clair *c, int64_t vuln_id, int64_t from,
-					     int limit, vigil_clair_layer_cb cb, void *payload,
-					     int64_t *next);
+                                             int limit, vigil_clair_layer_cb cb, void *payload,
+                                             int64_t *next);
 
 #endif

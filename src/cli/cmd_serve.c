@@ -17,8 +17,8 @@ int cmd_serve(int argc, char **argv, struct cli_ctx *ctx)
 	if (err == 1)
 		return EXIT_OK; /* --help */
 	if (err < 0)
-		return err == VIGIL_EUSAGE ? (fprintf(stderr, "vigil: %s\n", vigil_error_last()),
-					      EXIT_USAGE)
-					   : cli_fail(err);
+		return err == VIGIL_EUSAGE
+		               ? (fprintf(stderr, "vigil: %s\n", vigil_error_last()), EXIT_USAGE)
+		               : cli_fail(err);
 	return EXIT_OK;
 }

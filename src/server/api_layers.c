@@ -17,7 +17,7 @@
 #include <unistd.h>
 
 #define MSG_TIMEOUT                                                                                \
-	"{\"Error\":{\"Message\":\"Clair failed to respond within the configured timeout "       \
+	"{\"Error\":{\"Message\":\"Clair failed to respond within the configured timeout "         \
 	"window.\",\"Type\":\"Timeout\"}}"
 
 #define MSG_PARENT_UNKNOWN "worker: parent layer is unknown, it must be processed first"
@@ -41,9 +41,12 @@ static int parse_layer_json(struct request *r, json_t **root, struct layer_req *
 	if ((err = json_parse_body(root, r->body, r->body_len)) < 0)
 		goto bad;
 	if (!json_is_object(*root)) {
-		err = vigil_error_set(VIGIL_EINVALID,
-				      "json: cannot unmarshal %s into Go value of type v1.LayerEnvelope",
-				      json_is_array(*root) ? "array" : json_is_string(*root) ? "string" : "number");
+		err = vigil_error_set(
+		        VIGIL_EINVALID,
+		        "json: cannot unmarshal %s into Go value of type v1.LayerEnvelope",
+		        json_is_array(*root)    ? "array"
+		        : json_is_string(*root) ? "string"
+		                                : "number");
 		goto bad;
 	}
 	if ((err = json_get_object(*root, "Layer", "LayerEnvelope", &layer)) < 0)
@@ -62,9 +65,9 @@ static int parse_layer_json(struct request *r, json_t **root, struct layer_req *
 	{
 		if (!json_is_string(v) && !json_is_null(v)) {
 			err = vigil_error_set(VIGIL_EINVALID,
-					      "json: cannot unmarshal %s into Go struct field "
-					      "LayerEnvelope.Layer.Headers of type string",
-					      json_is_object(v) ? "object" : "number");
+			                      "json: cannot unmarshal %s into Go struct field "
+			                      "LayerEnvelope.Layer.Headers of type string",
+			                      json_is_object(v) ? "object" : "number");
 			goto bad;
 		}
 	}
@@ -119,7 +122,7 @@ static void index_layer(struct request *r, const struct layer_req *lr, int aci)
 	server_db_put(r->srv, r->db);
 	r->db = NULL;
 	err = fetch_analyze(r->srv, &a, lr->name, lr->path, lr->headers,
-			    r->content_type ? r->body : NULL, r->body_len, &fetch_failed);
+	                    r->content_type ? r->body : NULL, r->body_len, &fetch_failed);
 	if (err < 0) {
 		metrics_layer(r->srv->metrics, 0);
 		if (fetch_failed)
@@ -261,9 +264,9 @@ static void run_job(struct request *r, const struct layer_req *lr, int aci)
 	pthread_mutex_unlock(&j->lock);
 	if (!done) {
 		resp_text(r, MHD_HTTP_SERVICE_UNAVAILABLE, "application/json;charset=utf-8",
-			  MSG_TIMEOUT);
+		          MSG_TIMEOUT);
 		server_log(VIGIL_LOG_WARN, "request timed out; the layer is still being indexed",
-			   "\"timeout_ms\":%lld", (long long)ms);
+		           "\"timeout_ms\":%lld", (long long)ms);
 		return;
 	}
 	vigil_buf_release(&r->resp.body);
@@ -289,8 +292,8 @@ void api_layer_post(struct request *r)
 		lr.path = "";
 		if (!lr.name || !*lr.name) {
 			resp_error(r, VIGIL_EINVALID,
-				   "could not process a layer which does not have a name "
-				   "(with the layer in the body: ?name=NAME)");
+			           "could not process a layer which does not have a name "
+			           "(with the layer in the body: ?name=NAME)");
 			return;
 		}
 	} else {
@@ -298,17 +301,18 @@ void api_layer_post(struct request *r)
 			goto out;
 		if (!lr.name || !*lr.name) {
 			resp_error(r, VIGIL_EINVALID,
-				   "could not process a layer which does not have a name");
+			           "could not process a layer which does not have a name");
 			goto out;
 		}
 		if (!lr.path || !*lr.path) {
 			resp_error(r, VIGIL_EINVALID,
-				   "could not process a layer which does not have a path");
+			           "could not process a layer which does not have a path");
 			goto out;
 		}
 	}
 	if (!lr.format || !*lr.format) {
-		resp_error(r, VIGIL_EINVALID, "could not process a layer which does not have a format");
+		resp_error(r, VIGIL_EINVALID,
+		           "could not process a layer which does not have a format");
 		goto out;
 	}
 	if ((err = vigil_clair_layer_get(req_db(r), lr.name, &have)) == 0) {
@@ -386,8 +390,9 @@ void api_layer_get(struct request *r)
 	int vulns = req_has_arg(r, "vulnerabilities");
 
 	if ((err = vigil_clair_layer_get(req_db(r), r->params[0], &l)) < 0) {
-		resp_error(r, err, err == VIGIL_ENOTFOUND ? "the resource cannot be found"
-							  : vigil_error_last());
+		resp_error(r, err,
+		           err == VIGIL_ENOTFOUND ? "the resource cannot be found"
+		                                  : vigil_error_last());
 		return;
 	}
 	vigil_buf_reset(b);

@@ -40,7 +40,7 @@ static int layer_item(int64_t id, const char *name, void *payload)
  * gets the side's next cursor, or -1.
  */
 static int side(struct request *r, int *first, const char *key, int64_t vuln_id, int64_t from,
-		int limit, int64_t *next)
+                int limit, int64_t *next)
 {
 	vigil_buf *b = &r->resp.body;
 	struct layers_out o = { VIGIL_BUF_INIT, VIGIL_BUF_INIT, 0 };
@@ -53,7 +53,8 @@ static int side(struct request *r, int *first, const char *key, int64_t vuln_id,
 	if ((err = vigil_clair_vuln_by_id(r->db, vuln_id, &v)) < 0)
 		return err == VIGIL_ENOTFOUND ? 0 : err;
 	if (from >= 0 && limit > 0)
-		err = vigil_clair_affected_layers(r->db, vuln_id, from, limit, layer_item, &o, next);
+		err = vigil_clair_affected_layers(r->db, vuln_id, from, limit, layer_item, &o,
+		                                  next);
 	if (err == 0) {
 		json_key(b, first, key);
 		(void)vigil_buf_putc(b, '{');
@@ -99,13 +100,14 @@ void api_notification_get(struct request *r)
 		if (token_open(r->srv, page, &cursor) < 0 ||
 		    sscanf(cursor.ptr, "n:%lld,%lld", &old_from, &new_from) != 2) {
 			resp_error(r, VIGIL_EINVALID,
-				   "invalid page format: invalid or expired pagination token");
+			           "invalid page format: invalid or expired pagination token");
 			goto out;
 		}
 	}
 	if ((err = vigil_clair_notification_get(req_db(r), r->params[0], &n)) < 0) {
-		resp_error(r, err, err == VIGIL_ENOTFOUND ? "the resource cannot be found"
-							  : vigil_error_last());
+		resp_error(r, err,
+		           err == VIGIL_ENOTFOUND ? "the resource cannot be found"
+		                                  : vigil_error_last());
 		goto out;
 	}
 	vigil_buf_reset(&cursor);
@@ -141,7 +143,7 @@ void api_notification_get(struct request *r)
 		if (limit == 0 || old_next >= 0 || new_next >= 0) {
 			vigil_buf_reset(&cursor);
 			(void)vigil_buf_printf(&cursor, "n:%lld,%lld", (long long)old_next,
-					       (long long)new_next);
+			                       (long long)new_next);
 			token_make(r->srv, limit == 0 ? "n:0,0" : cursor.ptr, &tok);
 			json_kv_opt(b, &first, "NextPage", tok.ptr);
 		}

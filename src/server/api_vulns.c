@@ -68,9 +68,10 @@ static int parse_fix(json_t *o, const char *where, vigil_clair_vuln *v)
 	int err;
 
 	if (!json_is_object(o))
-		return vigil_error_set(VIGIL_EINVALID,
-				       "json: cannot unmarshal %s into Go struct field %s of type v1.Feature",
-				       json_is_array(o) ? "array" : "string", where);
+		return vigil_error_set(
+		        VIGIL_EINVALID,
+		        "json: cannot unmarshal %s into Go struct field %s of type v1.Feature",
+		        json_is_array(o) ? "array" : "string", where);
 	if ((err = json_get_string(o, "Name", where, &name)) < 0 ||
 	    (err = json_get_string(o, "NamespaceName", where, &ns)) < 0 ||
 	    (err = json_get_string(o, "VersionFormat", where, &fmt)) < 0 ||
@@ -88,8 +89,7 @@ static int parse_fix(json_t *o, const char *where, vigil_clair_vuln *v)
 }
 
 /* The request's vulnerability into *v (owned) and its JSON object into *obj (borrowed). */
-static int parse_vuln(struct request *r, json_t **root, json_t **obj, vigil_clair_vuln *v,
-		      int put)
+static int parse_vuln(struct request *r, json_t **root, json_t **obj, vigil_clair_vuln *v, int put)
 {
 	const char *W = "VulnerabilityEnvelope.Vulnerability";
 	const char *name, *ns, *desc, *link, *sev;
@@ -116,9 +116,9 @@ static int parse_vuln(struct request *r, json_t **root, json_t **obj, vigil_clai
 	if (put && fixes && json_array_size(fixes))
 		return vigil_error_set(VIGIL_EINVALID, "Vulnerability.FixedIn must be empty");
 	if (!sev || vigil_severity_parse(&s, sev) < 0 || strcasecmp(sev, "none") == 0 ||
-	    (strcasecmp(sev, "unknown") && strcasecmp(sev, "negligible") && strcasecmp(sev, "low") &&
-	     strcasecmp(sev, "medium") && strcasecmp(sev, "high") && strcasecmp(sev, "critical") &&
-	     strcasecmp(sev, "defcon1")))
+	    (strcasecmp(sev, "unknown") && strcasecmp(sev, "negligible") &&
+	     strcasecmp(sev, "low") && strcasecmp(sev, "medium") && strcasecmp(sev, "high") &&
+	     strcasecmp(sev, "critical") && strcasecmp(sev, "defcon1")))
 		return vigil_error_set(VIGIL_EINVALID, "failed to parse Severity from input");
 	json_array_foreach(fixes, i, f)
 	{
@@ -134,9 +134,10 @@ static int parse_vuln(struct request *r, json_t **root, json_t **obj, vigil_clai
 	v->description = vigil_strdup(desc ? desc : "");
 	v->link = vigil_strdup(link ? link : "");
 	v->severity = s;
-	v->metadata = meta && json_object_size(meta)
-			      ? json_dumps(meta, JSON_COMPACT | JSON_SORT_KEYS | JSON_REAL_PRECISION(17))
-			      : NULL;
+	v->metadata =
+	        meta && json_object_size(meta)
+	                ? json_dumps(meta, JSON_COMPACT | JSON_SORT_KEYS | JSON_REAL_PRECISION(17))
+	                : NULL;
 	if (!*v->name || !*v->namespace_name)
 		return vigil_error_set(VIGIL_EINVALID, MSG_NEED_NAME);
 	for (i = 0; i < v->nfixes; i++) {
@@ -145,10 +146,11 @@ static int parse_vuln(struct request *r, json_t **root, json_t **obj, vigil_clai
 			vigil_free(x->namespace_name);
 			x->namespace_name = vigil_strdup(v->namespace_name);
 		} else if (strcmp(x->namespace_name, v->namespace_name) != 0) {
-			return vigil_error_set(VIGIL_EINVALID,
-					       "could not insert an invalid vulnerability that "
-					       "contains FixedIn FeatureVersion that are not in the "
-					       "same namespace as the Vulnerability");
+			return vigil_error_set(
+			        VIGIL_EINVALID,
+			        "could not insert an invalid vulnerability that "
+			        "contains FixedIn FeatureVersion that are not in the "
+			        "same namespace as the Vulnerability");
 		}
 	}
 	return 0;
@@ -158,7 +160,7 @@ static int parse_vuln(struct request *r, json_t **root, json_t **obj, vigil_clai
 static void echo_request(vigil_buf *b, json_t *obj)
 {
 	static const char *const members[] = { "Name", "NamespaceName", "Description", "Link",
-					       "Severity" };
+		                               "Severity" };
 	const char *const fmembers[] = { "Name", "NamespaceName", "VersionFormat", "Version" };
 	json_t *meta = json_member(obj, "Metadata"), *fixes = json_member(obj, "FixedIn"), *f;
 	size_t i, j;
@@ -185,7 +187,7 @@ static void echo_request(vigil_buf *b, json_t *obj)
 			for (j = 0; j < 4; j++) {
 				json_t *m = json_member(f, fmembers[j]);
 				json_kv_opt(b, &ff, fmembers[j],
-					    json_is_string(m) ? json_string_value(m) : NULL);
+				            json_is_string(m) ? json_string_value(m) : NULL);
 			}
 			(void)vigil_buf_putc(b, '}');
 		}
@@ -205,7 +207,7 @@ static void write_vuln(struct request *r, int put)
 		goto out;
 	}
 	err = vigil_clair_vuln_write(req_db(r), &v,
-				     put ? VIGIL_CLAIR_KEEP_FIXES : VIGIL_CLAIR_MERGE_FIXES);
+	                             put ? VIGIL_CLAIR_KEEP_FIXES : VIGIL_CLAIR_MERGE_FIXES);
 	if (err < 0) {
 		resp_fail(r, err);
 		goto out;
@@ -292,7 +294,7 @@ void api_vulns_list(struct request *r)
 	if (page && *page) {
 		if (token_open(r->srv, page, &cursor) < 0 || strncmp(cursor.ptr, "v:", 2) != 0) {
 			resp_error(r, VIGIL_EINVALID,
-				   "invalid page format: invalid or expired pagination token");
+			           "invalid page format: invalid or expired pagination token");
 			goto out;
 		}
 		from = strtoll(cursor.ptr + 2, NULL, 10);
@@ -406,9 +408,10 @@ void api_fix_put(struct request *r)
 		vigil_free(in.fixes[0].namespace_name);
 		in.fixes[0].namespace_name = vigil_strdup(cur.namespace_name);
 	} else if (strcmp(in.fixes[0].namespace_name, cur.namespace_name) != 0) {
-		resp_error(r, VIGIL_EINVALID,
-			   "could not insert an invalid vulnerability that contains FixedIn "
-			   "FeatureVersion that are not in the same namespace as the Vulnerability");
+		resp_error(
+		        r, VIGIL_EINVALID,
+		        "could not insert an invalid vulnerability that contains FixedIn "
+		        "FeatureVersion that are not in the same namespace as the Vulnerability");
 		goto out;
 	}
 	if ((err = vigil_clair_vuln_write(r->db, &in, VIGIL_CLAIR_MERGE_FIXES)) < 0) {

@@ -19,8 +19,8 @@
 #include <unistd.h>
 
 #define FETCH_CONNECT_TIMEOUT_MS 10000L
-#define FETCH_LOW_SPEED 1L        /* bytes/s ... */
-#define FETCH_LOW_SPEED_TIME 30L  /* ... for this long: the transfer is dropped */
+#define FETCH_LOW_SPEED 1L       /* bytes/s ... */
+#define FETCH_LOW_SPEED_TIME 30L /* ... for this long: the transfer is dropped */
 #define FETCH_MAX_REDIRECTS 10L
 #define FILE_CHUNK (1 << 20)
 
@@ -59,7 +59,7 @@ static ssize_t file_read(void *payload, const void **buf)
 	while (n < 0 && errno == EINTR);
 	if (n < 0)
 		return vigil_error_set(VIGIL_EIO, "cannot read layer '%s': %s", f->path,
-				       strerror(errno));
+		                       strerror(errno));
 	*buf = f->buf;
 	return n;
 }
@@ -70,7 +70,7 @@ struct http_src {
 	CURLM *multi;
 	CURL *easy;
 	struct curl_slist *headers;
-	vigil_buf chunk;  /* what curl delivered since the last read */
+	vigil_buf chunk; /* what curl delivered since the last read */
 	int running;
 	int done;
 	CURLcode result;
@@ -128,8 +128,8 @@ static void http_pump(struct http_src *h)
 static int http_error(struct http_src *h)
 {
 	if (h->bad_status)
-		return vigil_error_set(VIGIL_ENET, "could not find layer: GET %s: HTTP %ld",
-				       h->url, h->status);
+		return vigil_error_set(VIGIL_ENET, "could not find layer: GET %s: HTTP %ld", h->url,
+		                       h->status);
 	if (h->done && h->result != CURLE_OK) {
 		const char *why = h->errbuf[0] ? h->errbuf : curl_easy_strerror(h->result);
 		int code = h->result == CURLE_OPERATION_TIMEDOUT ? VIGIL_ETIMEOUT : VIGIL_ENET;
@@ -180,7 +180,8 @@ static int http_open(struct server *s, struct http_src *h, const char *url, json
 	json_object_foreach(headers, k, v)
 	{
 		vigil_buf line = VIGIL_BUF_INIT;
-		if (!json_is_string(v) || strpbrk(k, "\r\n:") || strpbrk(json_string_value(v), "\r\n"))
+		if (!json_is_string(v) || strpbrk(k, "\r\n:") ||
+		    strpbrk(json_string_value(v), "\r\n"))
 			continue;
 		(void)vigil_buf_printf(&line, "%s: %s", k, json_string_value(v));
 		h->headers = curl_slist_append(h->headers, line.ptr);
@@ -220,9 +221,8 @@ static int is_url(const char *p)
 	return strncasecmp(p, "http://", 7) == 0 || strncasecmp(p, "https://", 8) == 0;
 }
 
-int fetch_analyze(struct server *s, vigil_clair_analysis **out, const char *name,
-		  const char *path, json_t *headers, const char *body, size_t body_len,
-		  int *fetch_failed)
+int fetch_analyze(struct server *s, vigil_clair_analysis **out, const char *name, const char *path,
+                  json_t *headers, const char *body, size_t body_len, int *fetch_failed)
 {
 	int err;
 
@@ -248,9 +248,10 @@ int fetch_analyze(struct server *s, vigil_clair_analysis **out, const char *name
 	}
 	*fetch_failed = 1;
 	if (!s->cfg.allowlocalpath)
-		return vigil_error_set(VIGIL_EINVALID,
-				       "could not find layer: local layer paths are disabled; "
-				       "set clair.api.allowlocalpath: true in the config to allow them");
+		return vigil_error_set(
+		        VIGIL_EINVALID,
+		        "could not find layer: local layer paths are disabled; "
+		        "set clair.api.allowlocalpath: true in the config to allow them");
 	{
 		struct file_src f = { -1, NULL, path };
 		f.fd = open(path, O_RDONLY | O_CLOEXEC);

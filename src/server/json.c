@@ -77,7 +77,8 @@ static int string(struct scan *s)
 				s->p++;
 				for (i = 0; i < 4; i++, s->p++)
 					if (s->p >= s->end || !isxdigit(*s->p))
-						return failc(s, "in \\u hexadecimal character escape");
+						return failc(s,
+						             "in \\u hexadecimal character escape");
 				continue;
 			}
 			if (!strchr("\"\\/bfnrt", *s->p))
@@ -234,8 +235,8 @@ static int value(struct scan *s)
 
 int json_parse_body(json_t **out, const char *body, size_t len)
 {
-	struct scan s = { (const unsigned char *)body, (const unsigned char *)body + len, NULL,
-			  "", 0 };
+	struct scan s = { (const unsigned char *)body, (const unsigned char *)body + len, NULL, "",
+		          0 };
 	json_error_t je;
 
 	*out = NULL;
@@ -246,7 +247,7 @@ int json_parse_body(json_t **out, const char *body, size_t len)
 		return vigil_error_set(VIGIL_EINVALID, "%s", s.err);
 	/* Go's Decoder reads one value; what follows it is not looked at. */
 	*out = json_loadb(body, (size_t)((const char *)s.p - body),
-			  JSON_DECODE_ANY | JSON_ALLOW_NUL, &je);
+	                  JSON_DECODE_ANY | JSON_ALLOW_NUL, &je);
 	if (!*out)
 		return vigil_error_set(VIGIL_EINVALID, "%s", je.text);
 	return 0;
@@ -292,8 +293,8 @@ static const char *kind(json_t *v)
 static int type_error(json_t *v, const char *where, const char *name, const char *type)
 {
 	return vigil_error_set(VIGIL_EINVALID,
-			       "json: cannot unmarshal %s into Go struct field %s.%s of type %s",
-			       kind(v), where, name, type);
+	                       "json: cannot unmarshal %s into Go struct field %s.%s of type %s",
+	                       kind(v), where, name, type);
 }
 
 int json_get_string(json_t *o, const char *name, const char *where, const char **out)

@@ -19,7 +19,7 @@
 
 struct hit {
 	char *id;
-	char *fixed_by; /* "" = no fix */
+	char *fixed_by;  /* "" = no fix */
 	int64_t vuln_id; /* API row, else 0 */
 	/* feed record details */
 	char *description, *link, *metadata;
@@ -38,7 +38,7 @@ struct fixlist {
 	struct fixitem {
 		char *version;
 		int64_t vuln_id;
-	} *items;
+	} * items;
 	size_t n, cap;
 };
 

@@ -111,35 +111,37 @@ void metrics_write(struct metrics *m, vigil_buf *b)
 	for (i = 0; i < m->n; i++) {
 		const struct series *s = &m->s[i];
 		for (k = 0; k < NBUCKETS; k++)
-			(void)vigil_buf_printf(b, "%s_bucket{code=\"%d\",route=\"%s\",le=\"%g\"} %llu\n",
-					       h, s->status, s->route, bucket_le(k),
-					       (unsigned long long)s->buckets[k]);
-		(void)vigil_buf_printf(b, "%s_bucket{code=\"%d\",route=\"%s\",le=\"+Inf\"} %llu\n", h,
-				       s->status, s->route, (unsigned long long)s->count);
+			(void)vigil_buf_printf(
+			        b, "%s_bucket{code=\"%d\",route=\"%s\",le=\"%g\"} %llu\n", h,
+			        s->status, s->route, bucket_le(k),
+			        (unsigned long long)s->buckets[k]);
+		(void)vigil_buf_printf(b, "%s_bucket{code=\"%d\",route=\"%s\",le=\"+Inf\"} %llu\n",
+		                       h, s->status, s->route, (unsigned long long)s->count);
 		(void)vigil_buf_printf(b, "%s_sum{code=\"%d\",route=\"%s\"} %g\n", h, s->status,
-				       s->route, s->sum);
+		                       s->route, s->sum);
 		(void)vigil_buf_printf(b, "%s_count{code=\"%d\",route=\"%s\"} %llu\n", h, s->status,
-				       s->route, (unsigned long long)s->count);
+		                       s->route, (unsigned long long)s->count);
 	}
-	(void)vigil_buf_printf(b,
-			       "# HELP vigil_layers_analysed_total Layers POSTed, by outcome.\n"
-			       "# TYPE vigil_layers_analysed_total counter\n"
-			       "vigil_layers_analysed_total{result=\"ok\"} %llu\n"
-			       "vigil_layers_analysed_total{result=\"error\"} %llu\n"
-			       "# HELP vigil_db_errors_total Database errors answered with 500.\n"
-			       "# TYPE vigil_db_errors_total counter\n"
-			       "vigil_db_errors_total %llu\n"
-			       "# HELP clair_notifier_backend_errors_total Webhook deliveries that "
-			       "failed.\n"
-			       "# TYPE clair_notifier_backend_errors_total counter\n"
-			       "clair_notifier_backend_errors_total{backend=\"webhook\"} %llu\n"
-			       "# HELP vigil_notifications_sent_total Webhook deliveries that "
-			       "succeeded.\n"
-			       "# TYPE vigil_notifications_sent_total counter\n"
-			       "vigil_notifications_sent_total %llu\n",
-			       (unsigned long long)m->layers_ok, (unsigned long long)m->layers_failed,
-			       (unsigned long long)m->db_errors, (unsigned long long)m->notif_failed,
-			       (unsigned long long)m->notif_ok);
+	(void)vigil_buf_printf(
+	        b,
+	        "# HELP vigil_layers_analysed_total Layers POSTed, by outcome.\n"
+	        "# TYPE vigil_layers_analysed_total counter\n"
+	        "vigil_layers_analysed_total{result=\"ok\"} %llu\n"
+	        "vigil_layers_analysed_total{result=\"error\"} %llu\n"
+	        "# HELP vigil_db_errors_total Database errors answered with 500.\n"
+	        "# TYPE vigil_db_errors_total counter\n"
+	        "vigil_db_errors_total %llu\n"
+	        "# HELP clair_notifier_backend_errors_total Webhook deliveries that "
+	        "failed.\n"
+	        "# TYPE clair_notifier_backend_errors_total counter\n"
+	        "clair_notifier_backend_errors_total{backend=\"webhook\"} %llu\n"
+	        "# HELP vigil_notifications_sent_total Webhook deliveries that "
+	        "succeeded.\n"
+	        "# TYPE vigil_notifications_sent_total counter\n"
+	        "vigil_notifications_sent_total %llu\n",
+	        (unsigned long long)m->layers_ok, (unsigned long long)m->layers_failed,
+	        (unsigned long long)m->db_errors, (unsigned long long)m->notif_failed,
+	        (unsigned long long)m->notif_ok);
 	pthread_mutex_unlock(&m->lock);
 }
 

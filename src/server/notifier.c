@@ -132,8 +132,9 @@ static int deliver(struct server *s, const char *name)
 		if (attempt + 1 < s->cfg.notifier_attempts) {
 			if (nap(s, backoff) || stopping(s))
 				return -1;
-			backoff = backoff * 2 > NOTIFY_MAX_BACKOFF_S * 1000 ? NOTIFY_MAX_BACKOFF_S * 1000
-									    : backoff * 2;
+			backoff = backoff * 2 > NOTIFY_MAX_BACKOFF_S * 1000
+			                  ? NOTIFY_MAX_BACKOFF_S * 1000
+			                  : backoff * 2;
 		}
 	}
 	return -1;
@@ -150,8 +151,8 @@ static void *notifier_main(void *arg)
 		for (;;) {
 			vigil_clair_notification n;
 			vigil_clair *db = server_db_get(s);
-			int err = vigil_clair_notification_next(db, s->cfg.renotify_ms / 1000, after,
-								&n);
+			int err = vigil_clair_notification_next(db, s->cfg.renotify_ms / 1000,
+			                                        after, &n);
 			if (err == 0 && paused(failed, n.id)) {
 				after = n.id;
 				server_db_put(s, db);
@@ -169,14 +170,15 @@ static void *notifier_main(void *arg)
 				metrics_notification(s->metrics, 1);
 				vigil_buf_reset(&f);
 				json_str(&f, n.name);
-				server_log(VIGIL_LOG_INFO, "notification sent", "\"name\":%s", f.ptr);
+				server_log(VIGIL_LOG_INFO, "notification sent", "\"name\":%s",
+				           f.ptr);
 			} else {
 				pause_it(failed, n.id);
 				metrics_notification(s->metrics, 0);
 				vigil_buf_reset(&f);
 				json_str(&f, n.name);
 				server_log(VIGIL_LOG_WARN, "could not send notification",
-					   "\"name\":%s", f.ptr);
+				           "\"name\":%s", f.ptr);
 			}
 			vigil_clair_notification_release(&n);
 			if (stopping(s))

@@ -49,7 +49,7 @@ static const struct route {
  * NUL-separated strings) and pointed at from `params`.
  */
 static int match(const char *pattern, const char *path, char *store, size_t storelen,
-		 const char **params)
+                 const char **params)
 {
 	size_t np = 0, used = 0;
 
@@ -73,7 +73,8 @@ static int match(const char *pattern, const char *path, char *store, size_t stor
 			store[used + n] = '\0';
 			params[np++] = store + used;
 			used += n + 1;
-		} else if (pe - pattern != se - path || memcmp(pattern, path, (size_t)(se - path))) {
+		} else if (pe - pattern != se - path ||
+		           memcmp(pattern, path, (size_t)(se - path))) {
 			return 0;
 		}
 		pattern = pe;
@@ -91,7 +92,7 @@ static void not_found_text(struct request *r)
 
 /* The route for `path` and `method`: 1 found, 2 found with another method, 0 none. */
 static int lookup(struct request *r, const char *path, const struct route **out, char *store,
-		  size_t storelen)
+                  size_t storelen)
 {
 	size_t i;
 	int other = 0;
@@ -135,10 +136,10 @@ void routes_dispatch(struct request *r, const char *url)
 		r->route = rt->label;
 		if (r->body_too_big) {
 			vigil_buf msg = VIGIL_BUF_INIT;
-			(void)vigil_buf_printf(&msg, "request body larger than the limit of %llu bytes",
-					       (unsigned long long)(r->content_type
-									    ? r->srv->cfg.max_layer_body
-									    : r->srv->cfg.max_body));
+			(void)vigil_buf_printf(
+			        &msg, "request body larger than the limit of %llu bytes",
+			        (unsigned long long)(r->content_type ? r->srv->cfg.max_layer_body
+			                                             : r->srv->cfg.max_body));
 			envelope(r, MHD_HTTP_CONTENT_TOO_LARGE, msg.ptr);
 			vigil_buf_release(&msg);
 			return;
@@ -148,7 +149,7 @@ void routes_dispatch(struct request *r, const char *url)
 	}
 	if (found == 2) {
 		resp_text(r, MHD_HTTP_METHOD_NOT_ALLOWED, "text/plain; charset=utf-8",
-			  "Method Not Allowed\n");
+		          "Method Not Allowed\n");
 		return;
 	}
 	n = strlen(r->path);
@@ -159,8 +160,9 @@ void routes_dispatch(struct request *r, const char *url)
 			(void)vigil_buf_printf(&loc, "/v1%s", stripped);
 			r->resp.location = vigil_buf_detach(&loc, NULL);
 			vigil_buf_reset(&r->resp.body);
-			(void)vigil_buf_printf(&r->resp.body, "<a href=\"%s\">Moved Permanently</a>.\n\n",
-					       r->resp.location);
+			(void)vigil_buf_printf(&r->resp.body,
+			                       "<a href=\"%s\">Moved Permanently</a>.\n\n",
+			                       r->resp.location);
 			r->resp.status = strcmp(r->method, "GET") == 0 ? 301 : 307;
 			r->resp.content_type = "text/html; charset=utf-8";
 			memset(r->params, 0, sizeof(r->params));
@@ -181,7 +183,7 @@ void routes_dispatch_health(struct request *r, const char *url)
 	}
 	if (strcmp(r->method, "GET") != 0 && strcmp(r->method, "HEAD") != 0) {
 		resp_text(r, MHD_HTTP_METHOD_NOT_ALLOWED, "text/plain; charset=utf-8",
-			  "Method Not Allowed\n");
+		          "Method Not Allowed\n");
 		return;
 	}
 	api_health(r);
@@ -237,7 +239,7 @@ void resp_error(struct request *r, int code, const char *message)
 
 	if (status == MHD_HTTP_INTERNAL_SERVER_ERROR) {
 		server_log(VIGIL_LOG_ERROR, "request failed", "\"route\":\"%s\",\"error\":\"%s\"",
-			   r->route, message);
+		           r->route, message);
 		if (code == VIGIL_EDB) {
 			metrics_db_error(r->srv->metrics);
 			message = "database: an error occured when querying the backend";
@@ -275,7 +277,7 @@ struct arg_find {
 };
 
 static enum MHD_Result arg_iter(void *cls, enum MHD_ValueKind kind, const char *key,
-				const char *value)
+                                const char *value)
 {
 	struct arg_find *a = cls;
 
@@ -319,8 +321,8 @@ static int go_atoi(const char *s, int *out, vigil_buf *err)
 			goto syntax;
 		v = v * 10 + (*p - '0');
 		if (v > (long long)INT_MAX + 1) {
-			(void)vigil_buf_printf(err, "strconv.Atoi: parsing \"%s\": value out of range",
-					       s);
+			(void)vigil_buf_printf(
+			        err, "strconv.Atoi: parsing \"%s\": value out of range", s);
 			return -1;
 		}
 	}

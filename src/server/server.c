@@ -24,10 +24,10 @@
 #include <zlib.h>
 
 /* server: limits of the HTTP side (src/lib/limits.h has the library's). */
-#define SERVER_MAX_BODY ((uint64_t)1 << 20)            /* JSON request bodies, as Clair */
-#define SERVER_MAX_LAYER_BODY ((uint64_t)1 << 30)      /* layer bytes sent in the body */
+#define SERVER_MAX_BODY ((uint64_t)1 << 20)       /* JSON request bodies, as Clair */
+#define SERVER_MAX_LAYER_BODY ((uint64_t)1 << 30) /* layer bytes sent in the body */
 #define SERVER_MAX_CONNECTIONS 1024
-#define SERVER_IDLE_TIMEOUT_S 60                       /* a connection silent this long is closed */
+#define SERVER_IDLE_TIMEOUT_S 60 /* a connection silent this long is closed */
 #define SERVER_POOL_SIZE 16
 #define SERVER_STOP_GRACE_S 30
 
@@ -248,7 +248,7 @@ static int set_int(const char *key, const char *v, long lo, long hi, long *out)
 	n = strtol(v, &end, 10);
 	if (errno || end == v || *end || n < lo || n > hi)
 		return vigil_error_set(VIGIL_EUSAGE, "config: %s: '%s' is not a number in %ld..%ld",
-				       key, v, lo, hi);
+		                       key, v, lo, hi);
 	*out = n;
 	return 0;
 }
@@ -287,16 +287,16 @@ static int apply_key(struct server_config *c, const char *k, const char *v)
 	else if (strcmp(k, "clair.api.allowlocalpath") == 0)
 		c->allowlocalpath = parse_bool(v);
 	else if (strcmp(k, "clair.updater.interval") == 0 &&
-		 parse_duration(v, &c->updater_interval_ms) < 0)
+	         parse_duration(v, &c->updater_interval_ms) < 0)
 		err = vigil_error_set(VIGIL_EUSAGE, "config: %s: bad duration '%s'", k, v);
 	else if (strcmp(k, "clair.notifier.attempts") == 0 &&
-		 (err = set_int(k, v, 1, 1000, &n)) == 0)
+	         (err = set_int(k, v, 1, 1000, &n)) == 0)
 		c->notifier_attempts = (int)n;
 	else if (strcmp(k, "clair.notifier.renotifyinterval") == 0 &&
-		 parse_duration(v, &c->renotify_ms) < 0)
+	         parse_duration(v, &c->renotify_ms) < 0)
 		err = vigil_error_set(VIGIL_EUSAGE, "config: %s: bad duration '%s'", k, v);
 	else if (strcmp(k, "clair.notifier.pollinterval") == 0 &&
-		 parse_duration(v, &c->notifier_poll_ms) < 0)
+	         parse_duration(v, &c->notifier_poll_ms) < 0)
 		err = vigil_error_set(VIGIL_EUSAGE, "config: %s: bad duration '%s'", k, v);
 	else if (strcmp(k, "clair.notifier.http.endpoint") == 0)
 		set_str(&c->notifier_endpoint, v);
@@ -316,15 +316,15 @@ static int load_config(struct server_config *c, const char *file)
 
 	if (!f)
 		return vigil_error_set(VIGIL_EUSAGE, "cannot open config '%s': %s", file,
-				       strerror(errno));
+		                       strerror(errno));
 	memset(path, 0, sizeof(path));
 	yaml_parser_initialize(&p);
 	yaml_parser_set_input_file(&p, f);
 	while (!done && !err) {
 		if (!yaml_parser_parse(&p, &ev)) {
 			err = vigil_error_set(VIGIL_EUSAGE, "config '%s': line %zu: %s", file,
-					      p.problem_mark.line + 1,
-					      p.problem ? p.problem : "bad YAML");
+			                      p.problem_mark.line + 1,
+			                      p.problem ? p.problem : "bad YAML");
 			break;
 		}
 		switch (ev.type) {
@@ -354,12 +354,13 @@ static int load_config(struct server_config *c, const char *file)
 				vigil_free(path[depth]);
 				path[depth] = vigil_strdup((const char *)ev.data.scalar.value);
 				for (i = 0; path[depth][i]; i++)
-					path[depth][i] = (char)tolower((unsigned char)path[depth][i]);
+					path[depth][i] =
+					        (char)tolower((unsigned char)path[depth][i]);
 				is_key[depth] = 0;
 				vigil_buf_reset(&k);
 				for (i = 1; i <= depth; i++)
 					(void)vigil_buf_printf(&k, "%s%s", i > 1 ? "." : "",
-							       path[i] ? path[i] : "");
+					                       path[i] ? path[i] : "");
 				if (!key_known(k.ptr))
 					warn_later("config: unknown key '%s' ignored", k.ptr);
 			} else {
@@ -367,9 +368,10 @@ static int load_config(struct server_config *c, const char *file)
 				vigil_buf_reset(&k);
 				for (i = 1; i <= depth; i++)
 					(void)vigil_buf_printf(&k, "%s%s", i > 1 ? "." : "",
-							       path[i] ? path[i] : "");
+					                       path[i] ? path[i] : "");
 				if (key_known(k.ptr))
-					err = apply_key(c, k.ptr, (const char *)ev.data.scalar.value);
+					err = apply_key(c, k.ptr,
+					                (const char *)ev.data.scalar.value);
 				is_key[depth] = 1;
 			}
 			break;
@@ -546,7 +548,7 @@ static int gzip_buf(const vigil_buf *in, vigil_buf *out)
 
 	memset(&z, 0, sizeof(z));
 	if (deflateInit2(&z, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 16 + MAX_WBITS, 8,
-			 Z_DEFAULT_STRATEGY) != Z_OK)
+	                 Z_DEFAULT_STRATEGY) != Z_OK)
 		return -1;
 	if (vigil_buf_grow(out, deflateBound(&z, in->len) + 32) < 0) {
 		deflateEnd(&z);
@@ -602,8 +604,8 @@ static double ms_since(const struct timespec *t0)
 }
 
 static enum MHD_Result handle(struct server *s, int health, struct MHD_Connection *conn,
-			      const char *url, const char *method, const char *upload_data,
-			      size_t *upload_data_size, void **con_cls)
+                              const char *url, const char *method, const char *upload_data,
+                              size_t *upload_data_size, void **con_cls)
 {
 	struct conn_state *cs = *con_cls;
 	struct request r;
@@ -614,8 +616,8 @@ static enum MHD_Result handle(struct server *s, int health, struct MHD_Connectio
 		cs = vigil_calloc(1, sizeof(*cs));
 		clock_gettime(CLOCK_MONOTONIC, &cs->t0);
 		cs->layer_bytes = !health && strcmp(method, "POST") == 0 &&
-				  is_layer_content_type(MHD_lookup_connection_value(
-					  conn, MHD_HEADER_KIND, "Content-Type"));
+		                  is_layer_content_type(MHD_lookup_connection_value(
+		                          conn, MHD_HEADER_KIND, "Content-Type"));
 		*con_cls = cs;
 		return MHD_YES;
 	}
@@ -649,8 +651,8 @@ static enum MHD_Result handle(struct server *s, int health, struct MHD_Connectio
 		double ms = ms_since(&cs->t0);
 		metrics_request(s->metrics, r.route, r.resp.status, ms);
 		server_log(VIGIL_LOG_DEBUG, "request",
-			   "\"method\":%s,\"path\":%s,\"status\":%d,\"ms\":%.3f",
-			   jq(&f1, method), health ? "\"/health\"" : "\"\"", r.resp.status, ms);
+		           "\"method\":%s,\"path\":%s,\"status\":%d,\"ms\":%.3f", jq(&f1, method),
+		           health ? "\"/health\"" : "\"\"", r.resp.status, ms);
 	}
 	vigil_buf_release(&f1);
 	vigil_buf_release(&r.resp.body);
@@ -659,21 +661,21 @@ static enum MHD_Result handle(struct server *s, int health, struct MHD_Connectio
 }
 
 static enum MHD_Result on_api(void *cls, struct MHD_Connection *conn, const char *url,
-			      const char *method, const char *version, const char *upload_data,
-			      size_t *upload_data_size, void **con_cls)
+                              const char *method, const char *version, const char *upload_data,
+                              size_t *upload_data_size, void **con_cls)
 {
 	return handle(cls, 0, conn, url, method, upload_data, upload_data_size, con_cls);
 }
 
 static enum MHD_Result on_health(void *cls, struct MHD_Connection *conn, const char *url,
-				 const char *method, const char *version, const char *upload_data,
-				 size_t *upload_data_size, void **con_cls)
+                                 const char *method, const char *version, const char *upload_data,
+                                 size_t *upload_data_size, void **con_cls)
 {
 	return handle(cls, 1, conn, url, method, upload_data, upload_data_size, con_cls);
 }
 
 static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
-			 enum MHD_RequestTerminationCode toe)
+                         enum MHD_RequestTerminationCode toe)
 {
 	struct conn_state *cs = *con_cls;
 
@@ -707,13 +709,13 @@ struct listener {
 };
 
 static int start_daemon(struct server *s, struct listener *out, int port, int health,
-			char *addr_out, size_t addr_len)
+                        char *addr_out, size_t addr_len)
 {
 	struct sockaddr_in sin;
 	struct sockaddr_in6 sin6;
 	struct sockaddr *sa = NULL;
-	unsigned flags = MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD |
-			 MHD_USE_POLL;
+	unsigned flags =
+	        MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_POLL;
 	const union MHD_DaemonInfo *info;
 	const char *bind = s->cfg.bind;
 	int tls = !health && s->cfg.certfile && s->cfg.keyfile;
@@ -732,8 +734,8 @@ static int start_daemon(struct server *s, struct listener *out, int port, int he
 			flags |= MHD_USE_IPv6;
 		} else {
 			return vigil_error_set(VIGIL_EUSAGE,
-					       "config: clair.api.bind: '%s' is not an IP address",
-					       bind);
+			                       "config: clair.api.bind: '%s' is not an IP address",
+			                       bind);
 		}
 	} else {
 		flags |= MHD_USE_DUAL_STACK;
@@ -741,41 +743,39 @@ static int start_daemon(struct server *s, struct listener *out, int port, int he
 	if (tls) {
 		if (MHD_is_feature_supported(MHD_FEATURE_TLS) != MHD_YES)
 			return vigil_error_set(VIGIL_EUNSUPPORTED,
-					       "TLS: this libmicrohttpd has no TLS support");
+			                       "TLS: this libmicrohttpd has no TLS support");
 		out->cert = read_file(s->cfg.certfile);
 		out->key = read_file(s->cfg.keyfile);
 		if (!out->cert || !out->key)
 			return vigil_error_set(VIGIL_EIO, "TLS: cannot read '%s' or '%s'",
-					       s->cfg.certfile, s->cfg.keyfile);
+			                       s->cfg.certfile, s->cfg.keyfile);
 		flags |= MHD_USE_TLS;
 	}
-	out->d = MHD_start_daemon(
-		flags, (uint16_t)port, NULL, NULL, health ? on_health : on_api, s,
-		MHD_OPTION_NOTIFY_COMPLETED, on_completed, s, MHD_OPTION_CONNECTION_LIMIT,
-		(unsigned)s->cfg.max_connections, MHD_OPTION_CONNECTION_TIMEOUT,
-		(unsigned)SERVER_IDLE_TIMEOUT_S, MHD_OPTION_LISTENING_ADDRESS_REUSE, 1,
-		sa ? MHD_OPTION_SOCK_ADDR : MHD_OPTION_END, sa,
-		tls ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, out->cert,
-		MHD_OPTION_HTTPS_MEM_KEY, out->key, MHD_OPTION_END);
+	out->d = MHD_start_daemon(flags, (uint16_t)port, NULL, NULL, health ? on_health : on_api, s,
+	                          MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
+	                          MHD_OPTION_CONNECTION_LIMIT, (unsigned)s->cfg.max_connections,
+	                          MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)SERVER_IDLE_TIMEOUT_S,
+	                          MHD_OPTION_LISTENING_ADDRESS_REUSE, 1,
+	                          sa ? MHD_OPTION_SOCK_ADDR : MHD_OPTION_END, sa,
+	                          tls ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, out->cert,
+	                          MHD_OPTION_HTTPS_MEM_KEY, out->key, MHD_OPTION_END);
 	if (!out->d && !sa && !bind) {
 		flags &= ~(unsigned)MHD_USE_DUAL_STACK; /* no IPv6 here: IPv4 only */
-		out->d = MHD_start_daemon(flags, (uint16_t)port, NULL, NULL,
-					  health ? on_health : on_api, s,
-					  MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
-					  MHD_OPTION_CONNECTION_LIMIT,
-					  (unsigned)s->cfg.max_connections,
-					  MHD_OPTION_CONNECTION_TIMEOUT,
-					  (unsigned)SERVER_IDLE_TIMEOUT_S, MHD_OPTION_END);
+		out->d = MHD_start_daemon(
+		        flags, (uint16_t)port, NULL, NULL, health ? on_health : on_api, s,
+		        MHD_OPTION_NOTIFY_COMPLETED, on_completed, s, MHD_OPTION_CONNECTION_LIMIT,
+		        (unsigned)s->cfg.max_connections, MHD_OPTION_CONNECTION_TIMEOUT,
+		        (unsigned)SERVER_IDLE_TIMEOUT_S, MHD_OPTION_END);
 	}
 	if (!out->d)
 		return vigil_error_set(VIGIL_EIO, "cannot listen on %s port %d: %s",
-				       bind && *bind ? bind : "all interfaces", port,
-				       errno ? strerror(errno) : "libmicrohttpd refused");
+		                       bind && *bind ? bind : "all interfaces", port,
+		                       errno ? strerror(errno) : "libmicrohttpd refused");
 	info = MHD_get_daemon_info(out->d, MHD_DAEMON_INFO_BIND_PORT);
 	snprintf(addr_out, addr_len, "%s%s%s:%u", sa == (struct sockaddr *)&sin6 ? "[" : "",
-		 bind && *bind ? bind : (flags & MHD_USE_DUAL_STACK ? "[::]" : "0.0.0.0"),
-		 sa == (struct sockaddr *)&sin6 ? "]" : "",
-		 info ? (unsigned)info->port : (unsigned)port);
+	         bind && *bind ? bind : (flags & MHD_USE_DUAL_STACK ? "[::]" : "0.0.0.0"),
+	         sa == (struct sockaddr *)&sin6 ? "]" : "",
+	         info ? (unsigned)info->port : (unsigned)port);
 	return 0;
 }
 
@@ -798,7 +798,7 @@ static void drain(struct listener *l)
 	MHD_quiesce_daemon(l->d);
 	for (i = 0; i < SERVER_STOP_GRACE_S * 10; i++) {
 		const union MHD_DaemonInfo *info =
-			MHD_get_daemon_info(l->d, MHD_DAEMON_INFO_CURRENT_CONNECTIONS);
+		        MHD_get_daemon_info(l->d, MHD_DAEMON_INFO_CURRENT_CONNECTIONS);
 		if (!info || info->num_connections == 0)
 			break;
 		usleep(100000);
@@ -814,8 +814,9 @@ static int setup_token_key(struct server *s)
 
 	if (s->cfg.paginationkey) {
 		if (token_key_decode(s->token_key, s->cfg.paginationkey) < 0)
-			return vigil_error_set(VIGIL_EUSAGE,
-					       "Invalid Pagination key; must be 32-bit URL-safe base64");
+			return vigil_error_set(
+			        VIGIL_EUSAGE,
+			        "Invalid Pagination key; must be 32-bit URL-safe base64");
 		return 0;
 	}
 	/* No key configured: one random key kept in the database, so tokens survive
@@ -864,7 +865,8 @@ static int parse_args(int argc, char **argv, const char **config, vigil_log_leve
 			warn_later("-insecure-tls is not supported: layer downloads verify TLS");
 		} else if (strcmp(a, "-h") == 0 || strcmp(a, "-help") == 0) {
 			printf("usage: vigil serve [--config FILE] [--log-level LEVEL]\n"
-			       "  Serve the Clair v1 API (docs/serve.md). Without a config: the default\n"
+			       "  Serve the Clair v1 API (docs/serve.md). Without a config: the "
+			       "default\n"
 			       "  SQLite store, API on port 6060, health on 6061.\n");
 			return 1;
 		} else {
@@ -877,7 +879,7 @@ static int parse_args(int argc, char **argv, const char **config, vigil_log_leve
 static int db_is_postgres(const char *dsn)
 {
 	return dsn && (strncmp(dsn, "postgres://", 11) == 0 ||
-		       strncmp(dsn, "postgresql://", 13) == 0 || strchr(dsn, '=') != NULL);
+	               strncmp(dsn, "postgresql://", 13) == 0 || strchr(dsn, '=') != NULL);
 }
 
 static void flush_early(void)
@@ -906,15 +908,16 @@ static int run(struct server *s, const char *db_override)
 	if (db_override)
 		dsn = db_override;
 	else if (s->cfg.db_type && strcmp(s->cfg.db_type, "pgsql") == 0 && !dsn)
-		return vigil_error_set(VIGIL_EUSAGE, "pgsql: no database connection string specified");
+		return vigil_error_set(VIGIL_EUSAGE,
+		                       "pgsql: no database connection string specified");
 	if (db_is_postgres(dsn) && !db_override && s->cfg.db_type &&
 	    strcmp(s->cfg.db_type, "sqlite") == 0)
 		return vigil_error_set(VIGIL_EUSAGE,
-				       "config: database.type sqlite needs a file path as source");
+		                       "config: database.type sqlite needs a file path as source");
 	if (s->cfg.cafile)
 		return vigil_error_set(VIGIL_EUNSUPPORTED,
-				       "config: clair.api.cafile (client certificates) is not "
-				       "supported yet; remove it or put a TLS proxy in front");
+		                       "config: clair.api.cafile (client certificates) is not "
+		                       "supported yet; remove it or put a TLS proxy in front");
 	if ((err = pool_open(s, dsn)) < 0)
 		return err;
 	if ((err = setup_token_key(s)) < 0)
@@ -927,10 +930,10 @@ static int run(struct server *s, const char *db_override)
 	if ((err = start_daemon(s, &api, s->cfg.port, 0, api_addr, sizeof(api_addr))) < 0)
 		goto out;
 	if ((err = start_daemon(s, &health, s->cfg.healthport, 1, health_addr,
-				sizeof(health_addr))) < 0)
+	                        sizeof(health_addr))) < 0)
 		goto out;
 	server_log(VIGIL_LOG_INFO, "listening", "\"api\":%s,\"health\":%s,\"database\":%s",
-		   jq(&f1, api_addr), jq(&f2, health_addr), jq(&f3, dsn ? dsn : "(default)"));
+	           jq(&f1, api_addr), jq(&f2, health_addr), jq(&f3, dsn ? dsn : "(default)"));
 	listening = 1;
 	flush_early();
 	for (i = 0; i < npending; i++) {

@@ -25,10 +25,10 @@
 
 /* Settings from config.yaml (Clair's keys and defaults) and the command line. */
 struct server_config {
-	char *db_type;    /* "sqlite" or "pgsql" */
-	char *db_source;  /* SQLite path or PostgreSQL DSN; NULL = the default path */
+	char *db_type;   /* "sqlite" or "pgsql" */
+	char *db_source; /* SQLite path or PostgreSQL DSN; NULL = the default path */
 	long cachesize;
-	char *bind;       /* listen address; NULL = all interfaces */
+	char *bind; /* listen address; NULL = all interfaces */
 	int port, healthport;
 	int64_t timeout_ms;
 	char *paginationkey;
@@ -39,11 +39,11 @@ struct server_config {
 	int64_t renotify_ms;
 	int64_t notifier_poll_ms; /* vigil: how often the notifier looks for work */
 	char *notifier_endpoint;
-	uint64_t max_body;        /* JSON request bodies (Clair: 1 MiB) */
-	uint64_t max_layer_body;  /* layer bytes in the request body */
-	uint64_t max_file_size;   /* one kept file of a layer */
+	uint64_t max_body;       /* JSON request bodies (Clair: 1 MiB) */
+	uint64_t max_layer_body; /* layer bytes in the request body */
+	uint64_t max_file_size;  /* one kept file of a layer */
 	int max_connections;
-	int pool_size;            /* database handles */
+	int pool_size; /* database handles */
 };
 
 struct metrics;
@@ -88,16 +88,16 @@ struct request {
 	struct server *srv;
 	struct MHD_Connection *conn;
 	const char *method;
-	const char *path;       /* decoded, "/v1" removed */
-	const char *params[3];  /* path parameters in route order */
+	const char *path;      /* decoded, "/v1" removed */
+	const char *params[3]; /* path parameters in route order */
 	const char *body;
 	size_t body_len;
 	int body_too_big;
-	vigil_buf *body_buf;    /* the connection's body buffer (a job may take it over) */
+	vigil_buf *body_buf; /* the connection's body buffer (a job may take it over) */
 	const char *content_type;
-	const char *route;      /* metrics label */
+	const char *route; /* metrics label */
 	struct response resp;
-	vigil_clair *db;        /* borrowed from the pool for the request; NULL until db_get() */
+	vigil_clair *db; /* borrowed from the pool for the request; NULL until db_get() */
 };
 
 typedef void (*handler_fn)(struct request *r);
@@ -108,7 +108,7 @@ void server_db_put(struct server *s, vigil_clair *c);
 /** The request's handle (borrowed lazily). */
 vigil_clair *req_db(struct request *r);
 void server_log(vigil_log_level level, const char *event, const char *fields_fmt, ...)
-	VIGIL_PRINTF(3, 4);
+        VIGIL_PRINTF(3, 4);
 /** 1 once SIGTERM arrived: long work (downloads) gives up. */
 int server_stopping(struct server *s);
 /** Wait (up to `ms`) until no layer job runs. */
@@ -179,9 +179,8 @@ void token_key_encode(const unsigned char key[32], vigil_buf *out);
  * Returns 0 and *out; VIGIL_ENOTFOUND / VIGIL_ENET with "could not find layer..."
  * messages; VIGIL_EINVALID/ETOOBIG from the analysis.
  */
-int fetch_analyze(struct server *s, vigil_clair_analysis **out, const char *name,
-		  const char *path, json_t *headers, const char *body, size_t body_len,
-		  int *fetch_failed);
+int fetch_analyze(struct server *s, vigil_clair_analysis **out, const char *name, const char *path,
+                  json_t *headers, const char *body, size_t body_len, int *fetch_failed);
 
 /* match_glue.c */
 struct match_ctx;

@@ -22,10 +22,11 @@ static void report(const vigil_db_update_report *r, void *payload)
 	json_str(&m, r->message);
 	if (r->outcome == VIGIL_DB_UPDATE_FAILED)
 		server_log(VIGIL_LOG_WARN, "feed update failed", "\"feed\":%s,\"error\":%s", f.ptr,
-			   m.ptr);
+		           m.ptr);
 	else if (r->outcome == VIGIL_DB_UPDATE_UPDATED)
-		server_log(VIGIL_LOG_INFO, "feed updated", "\"feed\":%s,\"changed\":%u,\"records\":%llu",
-			   f.ptr, r->changed, (unsigned long long)r->records);
+		server_log(VIGIL_LOG_INFO, "feed updated",
+		           "\"feed\":%s,\"changed\":%u,\"records\":%llu", f.ptr, r->changed,
+		           (unsigned long long)r->records);
 	vigil_buf_release(&f);
 	vigil_buf_release(&m);
 }

@@ -35,7 +35,7 @@ static int feature_cmp(const void *pa, const void *pb)
 }
 
 static void add_features(struct vigil_clair_analysis *a, const struct vigil_pkglist *pkgs,
-			 const char *ns)
+                         const char *ns)
 {
 	size_t i, j;
 
@@ -49,7 +49,7 @@ static void add_features(struct vigil_clair_analysis *a, const struct vigil_pkgl
 		memset(f, 0, sizeof(*f));
 		f->name = vigil_strdup(dpkg && p->source_name[0] ? p->source_name : p->name);
 		f->version =
-			vigil_strdup(dpkg && p->source_version[0] ? p->source_version : p->version);
+		        vigil_strdup(dpkg && p->source_version[0] ? p->source_version : p->version);
 		f->namespace_name = vigil_strdup(ns ? ns : "");
 		f->version_format = vigil_version_format_name(p->format);
 		f->added_by = NULL;
@@ -70,7 +70,7 @@ static void add_features(struct vigil_clair_analysis *a, const struct vigil_pkgl
 }
 
 int vigil_clair_analyze(vigil_clair_analysis **out, vigil_clair_read_fn read, void *payload,
-			const char *name, uint64_t max_file_size)
+                        const char *name, uint64_t max_file_size)
 {
 	struct vigil_layer_opts lo = { max_file_size, name };
 	struct vigil_layer layer;

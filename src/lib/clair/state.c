@@ -64,63 +64,65 @@ static const char *const q_sql[Q_COUNT] = {
 	[Q_KV_GET] = "SELECT value FROM clair_kv WHERE key = ?1",
 	[Q_KV_INIT] = "INSERT INTO clair_kv (key, value) VALUES (?1, ?2) ON CONFLICT DO NOTHING",
 	[Q_LAYER_GET] = "SELECT l.id, l.name, p.name, l.namespace, l.engine FROM clair_layer l "
-			"LEFT JOIN clair_layer p ON p.id = l.parent_id WHERE l.name = ?1",
-	[Q_LAYER_INSERT] = "INSERT INTO clair_layer (name, parent_id, namespace, engine, created_at) "
-			   "VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (name) DO NOTHING",
+	                "LEFT JOIN clair_layer p ON p.id = l.parent_id WHERE l.name = ?1",
+	[Q_LAYER_INSERT] =
+	        "INSERT INTO clair_layer (name, parent_id, namespace, engine, created_at) "
+	        "VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (name) DO NOTHING",
 	[Q_LAYER_FEATURES] =
-		"SELECT f.namespace, f.name, f.version, f.version_format, a.name, f.added_by "
-		"FROM clair_layer_feature f LEFT JOIN clair_layer a ON a.id = f.added_by "
-		"WHERE f.layer_id = ?1 ORDER BY f.namespace, f.name, f.version",
+	        "SELECT f.namespace, f.name, f.version, f.version_format, a.name, f.added_by "
+	        "FROM clair_layer_feature f LEFT JOIN clair_layer a ON a.id = f.added_by "
+	        "WHERE f.layer_id = ?1 ORDER BY f.namespace, f.name, f.version",
 	[Q_FEATURE_INSERT] = "INSERT INTO clair_layer_feature (layer_id, namespace, name, version, "
-			     "version_format, added_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6) "
-			     "ON CONFLICT DO NOTHING",
+	                     "version_format, added_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6) "
+	                     "ON CONFLICT DO NOTHING",
 	[Q_LAYER_DEL_FEATURES] = DESCENDANTS "DELETE FROM clair_layer_feature WHERE layer_id IN "
-					     "(SELECT id FROM d)",
+	                                     "(SELECT id FROM d)",
 	[Q_LAYER_DEL] = DESCENDANTS "DELETE FROM clair_layer WHERE id IN (SELECT id FROM d)",
 	[Q_NS_LIST] = "SELECT name, version_format FROM namespace ORDER BY id",
 	[Q_NS_EXISTS] = "SELECT 1 FROM namespace WHERE name = ?1",
 	[Q_NS_INSERT] = "INSERT INTO namespace (name, version_format) VALUES (?1, ?2) "
-			"ON CONFLICT (name) DO NOTHING",
+	                "ON CONFLICT (name) DO NOTHING",
 	[Q_VULN_GET] = "SELECT id, namespace, name, description, link, severity, metadata "
-		       "FROM clair_vulnerability WHERE namespace = ?1 AND name = ?2 "
-		       "AND deleted_at IS NULL ORDER BY id DESC LIMIT 1",
+	               "FROM clair_vulnerability WHERE namespace = ?1 AND name = ?2 "
+	               "AND deleted_at IS NULL ORDER BY id DESC LIMIT 1",
 	[Q_VULN_BY_ID] = "SELECT id, namespace, name, description, link, severity, metadata "
-			 "FROM clair_vulnerability WHERE id = ?1",
+	                 "FROM clair_vulnerability WHERE id = ?1",
 	/* As Clair: a fix shows its namespace's version format. */
 	[Q_VULN_FIXES] = "SELECT f.name, f.namespace, COALESCE(n.version_format, ''), f.version "
-			 "FROM clair_fixedin f LEFT JOIN namespace n ON n.name = f.namespace "
-			 "WHERE f.vulnerability_id = ?1 ORDER BY f.name",
+	                 "FROM clair_fixedin f LEFT JOIN namespace n ON n.name = f.namespace "
+	                 "WHERE f.vulnerability_id = ?1 ORDER BY f.name",
 	[Q_VULN_LIST] = "SELECT id, namespace, name, description, link, severity, metadata "
-			"FROM clair_vulnerability WHERE namespace = ?1 AND deleted_at IS NULL "
-			"AND id >= ?2 ORDER BY id LIMIT ?3",
+	                "FROM clair_vulnerability WHERE namespace = ?1 AND deleted_at IS NULL "
+	                "AND id >= ?2 ORDER BY id LIMIT ?3",
 	[Q_VULN_INSERT] = "INSERT INTO clair_vulnerability (namespace, name, description, link, "
-			  "severity, metadata, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+	                  "severity, metadata, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
 	[Q_VULN_MARK_DELETED] = "UPDATE clair_vulnerability SET deleted_at = ?2 WHERE id = ?1",
 	[Q_FIX_INSERT] = "INSERT INTO clair_fixedin (vulnerability_id, namespace, name, version, "
-			 "version_format) VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT DO NOTHING",
+	                 "version_format) VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT DO NOTHING",
 	[Q_FIXES_FOR] = "SELECT f.version, f.vulnerability_id FROM clair_fixedin f "
-			"JOIN clair_vulnerability v ON v.id = f.vulnerability_id "
-			"WHERE f.namespace = ?1 AND f.name = ?2 AND v.deleted_at IS NULL "
-			"ORDER BY v.name",
+	                "JOIN clair_vulnerability v ON v.id = f.vulnerability_id "
+	                "WHERE f.namespace = ?1 AND f.name = ?2 AND v.deleted_at IS NULL "
+	                "ORDER BY v.name",
 	[Q_NOTIF_INSERT] = "INSERT INTO clair_notification (name, created_at, old_id, new_id) "
-			   "VALUES (?1, ?2, ?3, ?4)",
+	                   "VALUES (?1, ?2, ?3, ?4)",
 	[Q_NOTIF_GET] = "SELECT id, name, created_at, notified_at, deleted_at, old_id, new_id "
-			"FROM clair_notification WHERE name = ?1",
+	                "FROM clair_notification WHERE name = ?1",
 	[Q_NOTIF_DELETE] = "UPDATE clair_notification SET deleted_at = COALESCE(deleted_at, ?2) "
-			   "WHERE name = ?1",
-	[Q_NOTIF_NEXT] = "SELECT id, name, created_at, notified_at, deleted_at, old_id, new_id "
-			 "FROM clair_notification WHERE deleted_at IS NULL AND "
-			 "(notified_at IS NULL OR notified_at < ?1) AND id > ?2 ORDER BY id LIMIT 1",
+	                   "WHERE name = ?1",
+	[Q_NOTIF_NEXT] =
+	        "SELECT id, name, created_at, notified_at, deleted_at, old_id, new_id "
+	        "FROM clair_notification WHERE deleted_at IS NULL AND "
+	        "(notified_at IS NULL OR notified_at < ?1) AND id > ?2 ORDER BY id LIMIT 1",
 	[Q_NOTIF_MARK] = "UPDATE clair_notification SET notified_at = ?2 WHERE name = ?1",
 	[Q_INTRODUCERS] = "SELECT layer_id, version, version_format FROM clair_layer_feature "
-			  "WHERE namespace = ?1 AND name = ?2 AND added_by = layer_id "
-			  "AND layer_id >= ?3",
+	                  "WHERE namespace = ?1 AND name = ?2 AND added_by = layer_id "
+	                  "AND layer_id >= ?3",
 	[Q_LAYER_NAME] = "SELECT name FROM clair_layer WHERE id = ?1",
 	[Q_KV_SET] = "INSERT INTO clair_kv (key, value) VALUES (?1, ?2) "
-		     "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+	             "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
 	[Q_NS_FIXES] = "SELECT f.name, f.version, f.vulnerability_id FROM clair_fixedin f "
-		       "JOIN clair_vulnerability v ON v.id = f.vulnerability_id "
-		       "WHERE f.namespace = ?1 AND v.deleted_at IS NULL ORDER BY v.name",
+	               "JOIN clair_vulnerability v ON v.id = f.vulnerability_id "
+	               "WHERE f.namespace = ?1 AND v.deleted_at IS NULL ORDER BY v.name",
 };
 
 struct vigil_clair {
@@ -138,9 +140,8 @@ static int fail(vigil_clair *c, const char *what)
 static int prep(vigil_clair *c, enum q id, sqlite3_stmt **out)
 {
 	*out = NULL;
-	if (!c->q[id] &&
-	    sqlite3_prepare_v3(c->db, q_sql[id], -1, SQLITE_PREPARE_PERSISTENT, &c->q[id], NULL) !=
-		    SQLITE_OK)
+	if (!c->q[id] && sqlite3_prepare_v3(c->db, q_sql[id], -1, SQLITE_PREPARE_PERSISTENT,
+	                                    &c->q[id], NULL) != SQLITE_OK)
 		return fail(c, "cannot prepare a statement");
 	sqlite3_reset(c->q[id]);
 	sqlite3_clear_bindings(c->q[id]);
@@ -217,7 +218,7 @@ int vigil_clair_open(vigil_clair **out, const char *dsn)
 	c->db = vigil_store__sqlite_handle(c->store);
 	if (!c->db) {
 		err = vigil_error_set(VIGIL_EUNSUPPORTED,
-				      "the Clair API tables exist only on SQLite so far");
+		                      "the Clair API tables exist only on SQLite so far");
 		goto out;
 	}
 	*out = c;
@@ -373,8 +374,7 @@ static int collect(const vigil_clair_feature *f, void *payload)
 	return 0;
 }
 
-int vigil_clair_layer_features(vigil_clair *c, int64_t id, vigil_clair_feature_cb cb,
-			       void *payload)
+int vigil_clair_layer_features(vigil_clair *c, int64_t id, vigil_clair_feature_cb cb, void *payload)
 {
 	sqlite3_stmt *st;
 	int err, rc;
@@ -411,7 +411,7 @@ static void key_of(vigil_buf *k, const char *name, const char *version)
  * the parent's. *unsupported = 1 when a feature has no namespace.
  */
 static void build_features(struct flist *out, const struct flist *parent,
-			   const vigil_clair_analysis *a, const char *ns, int *unsupported)
+                           const vigil_clair_analysis *a, const char *ns, int *unsupported)
 {
 	struct vigil_strmap seen = VIGIL_STRMAP_INIT;
 	vigil_buf k = VIGIL_BUF_INIT;
@@ -470,7 +470,7 @@ static int insert_namespace(vigil_clair *c, const char *ns, const char *format)
 }
 
 static int insert_layer(vigil_clair *c, const char *name, int64_t parent, const char *ns,
-			const struct flist *fl, const char *format)
+                        const struct flist *fl, const char *format)
 {
 	char now[32];
 	sqlite3_stmt *st;
@@ -510,7 +510,7 @@ static int insert_layer(vigil_clair *c, const char *name, int64_t parent, const 
 }
 
 int vigil_clair_layer_index(vigil_clair *c, const char *name, const char *parent,
-			    const vigil_clair_analysis *a)
+                            const vigil_clair_analysis *a)
 {
 	vigil_clair_layer have, par;
 	struct flist pf = { 0 }, fl = { 0 };
@@ -535,15 +535,15 @@ int vigil_clair_layer_index(vigil_clair *c, const char *name, const char *parent
 	build_features(&fl, &pf, a, ns, &unsupported);
 	if (unsupported) {
 		err = vigil_error_set(VIGIL_EUNSUPPORTED,
-				      "layer '%s': packages found but no OS namespace", name);
+		                      "layer '%s': packages found but no OS namespace", name);
 		goto out;
 	}
 	if ((err = begin(c)) < 0)
 		goto out;
 	err = finish(c, insert_layer(c, name, par.id, ns, &fl,
-				     a && vigil_clair_analysis_namespace(a)
-					     ? vigil_clair_analysis_format(a)
-					     : (fl.n ? fl.items[0].version_format : "")));
+	                             a && vigil_clair_analysis_namespace(a)
+	                                     ? vigil_clair_analysis_format(a)
+	                                     : (fl.n ? fl.items[0].version_format : "")));
 out:
 	flist_release(&pf);
 	flist_release(&fl);
@@ -606,7 +606,7 @@ int vigil_clair_namespace_exists(vigil_clair *c, const char *ns, int *out)
 /* ---- vulnerabilities --------------------------------------------------------- */
 
 void vigil_clair_vuln_add_fix(vigil_clair_vuln *v, const char *name, const char *ns,
-			      const char *format, const char *version)
+                              const char *format, const char *version)
 {
 	vigil_clair_fix *f;
 
@@ -662,7 +662,7 @@ static int read_fixes(vigil_clair *c, vigil_clair_vuln *v)
 	sqlite3_bind_int64(st, 1, v->id);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
 		vigil_clair_vuln_add_fix(v, col_str(st, 0), col_str(st, 1), col_str(st, 2),
-					 col_str(st, 3));
+		                         col_str(st, 3));
 	sqlite3_reset(st);
 	return rc == SQLITE_DONE ? 0 : fail(c, "cannot read fixes");
 }
@@ -712,7 +712,7 @@ int vigil_clair_vuln_by_id(vigil_clair *c, int64_t id, vigil_clair_vuln *out)
 }
 
 int vigil_clair_vuln_list(vigil_clair *c, const char *ns, int64_t from, int limit,
-			  vigil_clair_vuln_cb cb, void *payload, int64_t *next)
+                          vigil_clair_vuln_cb cb, void *payload, int64_t *next)
 {
 	sqlite3_stmt *st;
 	int err, rc, n = 0;
@@ -795,7 +795,7 @@ static int fix_find(const vigil_clair_vuln *v, const char *name)
 
 /* The fixes a write leaves: Clair's diff keyed by feature name. */
 static void merged_fixes(vigil_clair_vuln *out, const vigil_clair_vuln *old,
-			 const vigil_clair_vuln *in, int mode)
+                         const vigil_clair_vuln *in, int mode)
 {
 	size_t i;
 
@@ -807,15 +807,15 @@ static void merged_fixes(vigil_clair_vuln *out, const vigil_clair_vuln *old,
 		if (mode == VIGIL_CLAIR_MERGE_FIXES && j >= 0)
 			f = &in->fixes[j];
 		vigil_clair_vuln_add_fix(out, f->name, f->namespace_name, f->version_format,
-					 f->version);
+		                         f->version);
 	}
 	if (mode != VIGIL_CLAIR_MERGE_FIXES)
 		return;
 	for (i = 0; i < in->nfixes; i++) {
 		const vigil_clair_fix *f = &in->fixes[i];
 		if (fix_find(out, f->name) < 0)
-			vigil_clair_vuln_add_fix(out, f->name, f->namespace_name,
-						 f->version_format, f->version);
+			vigil_clair_vuln_add_fix(out, f->name, f->namespace_name, f->version_format,
+			                         f->version);
 	}
 }
 
@@ -895,8 +895,8 @@ static int write_locked(vigil_clair *c, const vigil_clair_vuln *in, int mode)
 	have = err == 0;
 	nv.namespace_name = in->namespace_name;
 	nv.name = in->name;
-	nv.description = have && mode == VIGIL_CLAIR_DELETE_FIXES ? old.description
-								 : in->description;
+	nv.description =
+	        have && mode == VIGIL_CLAIR_DELETE_FIXES ? old.description : in->description;
 	nv.link = have && mode == VIGIL_CLAIR_DELETE_FIXES ? old.link : in->link;
 	nv.severity = have && mode == VIGIL_CLAIR_DELETE_FIXES ? old.severity : in->severity;
 	nv.metadata = have && mode == VIGIL_CLAIR_DELETE_FIXES ? old.metadata : in->metadata;
@@ -942,7 +942,7 @@ int vigil_clair_vuln_delete(vigil_clair *c, const char *ns, const char *name)
 }
 
 int vigil_clair_fixes_for(vigil_clair *c, const char *ns, const char *feature,
-			  vigil_clair_fix_cb cb, void *payload)
+                          vigil_clair_fix_cb cb, void *payload)
 {
 	sqlite3_stmt *st;
 	int err, rc;
@@ -963,9 +963,9 @@ int vigil_clair_fixes_for(vigil_clair *c, const char *ns, const char *feature,
 }
 
 int vigil_clair_namespace_fixes(vigil_clair *c, const char *ns,
-				int (*cb)(const char *feature, const vigil_clair_fix_match *m,
-					  void *payload),
-				void *payload)
+                                int (*cb)(const char *feature, const vigil_clair_fix_match *m,
+                                          void *payload),
+                                void *payload)
 {
 	sqlite3_stmt *st;
 	int err, rc;
@@ -997,15 +997,14 @@ struct feed_ctx {
 static int feed_record(const struct vigil_store_record *r, void *payload)
 {
 	struct feed_ctx *fc = payload;
-	vigil_clair_feed_record o = { r->vuln,        (int)r->status, r->fixed_version,
-				      r->description, r->link,        r->severity,
-				      r->metadata };
+	vigil_clair_feed_record o = { r->vuln, (int)r->status, r->fixed_version, r->description,
+		                      r->link, r->severity,    r->metadata };
 
 	return fc->cb(&o, fc->payload);
 }
 
 int vigil_clair_feed_records(vigil_clair *c, const char *ns, const char *package,
-			     vigil_clair_feed_cb cb, void *payload)
+                             vigil_clair_feed_cb cb, void *payload)
 {
 	struct feed_ctx fc = { cb, payload };
 
@@ -1070,7 +1069,7 @@ int vigil_clair_notification_delete(vigil_clair *c, const char *name)
 }
 
 int vigil_clair_notification_next(vigil_clair *c, int64_t renotify, int64_t after,
-				  vigil_clair_notification *out)
+                                  vigil_clair_notification *out)
 {
 	sqlite3_stmt *st;
 	int err;
@@ -1104,7 +1103,7 @@ static int id_cmp(const void *pa, const void *pb)
 
 /* Append to *ids the layers at or after `from` introducing a version `fix` affects. */
 static int introducers(vigil_clair *c, const vigil_clair_vuln *v, const vigil_clair_fix *fix,
-		       int64_t from, int64_t **ids, size_t *n, size_t *cap)
+                       int64_t from, int64_t **ids, size_t *n, size_t *cap)
 {
 	sqlite3_stmt *st;
 	int err, rc;
@@ -1144,7 +1143,7 @@ static int layer_name(vigil_clair *c, int64_t id, vigil_buf *out)
 }
 
 int vigil_clair_affected_layers(vigil_clair *c, int64_t vuln_id, int64_t from, int limit,
-				vigil_clair_layer_cb cb, void *payload, int64_t *next)
+                                vigil_clair_layer_cb cb, void *payload, int64_t *next)
 {
 	vigil_clair_vuln v;
 	vigil_buf name = VIGIL_BUF_INIT;

@@ -147,19 +147,22 @@ static void test_layers_and_notifications(void **state)
 	v.severity = VIGIL_SEVERITY_HIGH;
 	vigil_clair_vuln_add_fix(&v, "openssl", "debian:12", "dpkg", "99.0");
 	assert_int_equal(vigil_clair_vuln_write(c, &v, VIGIL_CLAIR_MERGE_FIXES), 0);
-	assert_int_equal(vigil_clair_vuln_write(c, &v, VIGIL_CLAIR_MERGE_FIXES), 0); /* same: no-op */
+	assert_int_equal(vigil_clair_vuln_write(c, &v, VIGIL_CLAIR_MERGE_FIXES),
+	                 0); /* same: no-op */
 	assert_int_equal(vigil_clair_vuln_get(c, "debian:12", "CVE-T", &got), 0);
 	assert_int_equal(got.nfixes, 1);
 	assert_int_equal(vigil_clair_notification_next(c, 7200, 0, &n), 0);
 	assert_int_equal(n.new_id, got.id);
 	assert_int_equal(n.old_id, 0);
-	assert_int_equal(vigil_clair_affected_layers(c, got.id, 0, 10, layer_names, names, &next), 0);
+	assert_int_equal(vigil_clair_affected_layers(c, got.id, 0, 10, layer_names, names, &next),
+	                 0);
 	assert_string_equal(names, "base;");
 	assert_int_equal(next, -1);
 	/* only one notification for two identical writes */
 	{
 		vigil_clair_notification n2;
-		assert_int_equal(vigil_clair_notification_next(c, 7200, n.id, &n2), VIGIL_ENOTFOUND);
+		assert_int_equal(vigil_clair_notification_next(c, 7200, n.id, &n2),
+		                 VIGIL_ENOTFOUND);
 	}
 	assert_int_equal(vigil_clair_notification_mark(c, n.name), 0);
 	assert_int_equal(vigil_clair_notification_delete(c, n.name), 0);
