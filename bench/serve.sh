@@ -27,8 +27,8 @@ rss() { awk '/VmRSS/ {print int($2/1024) " MiB"}' "/proc/$PID/status"; }
 python3 - "$API" "$WIRE/layers/debian12-dpkg.tar" <<'PY'
 import json, socket, statistics, sys, time
 port, layer = int(sys.argv[1]), sys.argv[2]
-def req(method, path, body=b""):
-    head = "%s %s HTTP/1.1\r\nHost: x\r\nContent-Length: %d\r\nConnection: close\r\n\r\n" % (method, path, len(body))
+def req(method, path, body=b"", ctype="application/json"):
+    head = "%s %s HTTP/1.1\r\nHost: x\r\nContent-Type: %s\r\nContent-Length: %d\r\nConnection: close\r\n\r\n" % (method, path, ctype, len(body))
     t = time.perf_counter()
     s = socket.create_connection(("127.0.0.1", port)); s.sendall(head.encode() + body)
     data = b""
@@ -43,7 +43,8 @@ for i in range(50):
     b = json.dumps({"Layer": {"Name": "b%d" % i, "Path": layer, "Format": "Docker"}}).encode()
     st, ms = req("POST", "/v1/layers", b); assert st == 201, st; post.append(ms)
 body = open(layer, "rb").read()
-upl = [req("POST", "/v1/layers?name=u%d" % i, body) for i in range(20)]
+upl = [req("POST", "/v1/layers?name=u%d" % i, body, "application/x-tar") for i in range(20)]
+assert all(st == 201 for st, _ in upl), upl
 known = [req("POST", "/v1/layers", json.dumps({"Layer": {"Name": "b0", "Path": layer, "Format": "Docker"}}).encode())[1] for _ in range(50)]
 req("POST", "/v1/namespaces/debian:12/vulnerabilities", json.dumps({"Vulnerability": {"Name": "CVE-B",
     "NamespaceName": "debian:12", "Severity": "High", "FixedIn": [{"Name": "openssl", "Version": "99", "VersionFormat": "dpkg"}]}}).encode())
