@@ -15,6 +15,7 @@
 #include "../store/store.h"
 #include "../../util/strmap.h"
 
+#include <pthread.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -179,18 +180,32 @@ static int exec(vigil_clair *c, const char *sql)
 	return sqlite3_exec(c->db, sql, NULL, NULL, NULL) == SQLITE_OK ? 0 : fail(c, sql);
 }
 
+/*
+ * Writers of this process take turns on a mutex before BEGIN IMMEDIATE:
+ * SQLite's busy handler would make them poll with sleeps of up to 100 ms
+ * (long tails under concurrent layer POSTs). Other processes sharing the
+ * file still meet the busy timeout.
+ */
+static pthread_mutex_t write_lock = PTHREAD_MUTEX_INITIALIZER;
+
 static int begin(vigil_clair *c)
 {
-	return exec(c, "BEGIN IMMEDIATE");
+	int err;
+
+	pthread_mutex_lock(&write_lock);
+	if ((err = exec(c, "BEGIN IMMEDIATE")) < 0)
+		pthread_mutex_unlock(&write_lock);
+	return err;
 }
 
 static int finish(vigil_clair *c, int err)
 {
-	if (err < 0) {
+	if (err < 0)
 		sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
-		return err;
-	}
-	return exec(c, "COMMIT");
+	else if ((err = exec(c, "COMMIT")) < 0)
+		sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
+	pthread_mutex_unlock(&write_lock);
+	return err;
 }
 
 static char *col_dup(sqlite3_stmt *st, int i)
