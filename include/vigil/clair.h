@@ -120,7 +120,8 @@ VIGIL_EXTERN int vigil_clair_layer_index(vigil_clair *c, const char *name, const
 
 typedef int (*vigil_clair_feature_cb)(const vigil_clair_feature *f, void *payload);
 
-/** Call `cb` for each feature of layer `id` (name, version order). Stops at a non-zero return. */
+/** Call `cb` for each feature of layer `id` (namespace, name, version order). Stops at a non-zero
+ * return. */
 VIGIL_EXTERN int vigil_clair_layer_features(vigil_clair *c, int64_t id, vigil_clair_feature_cb cb,
                                             void *payload);
 
