@@ -32,6 +32,8 @@ int cmd_inspect(int argc, char **argv, struct cli_ctx *ctx);
 int cmd_db(int argc, char **argv, struct cli_ctx *ctx);
 int cmd_scan(int argc, char **argv, struct cli_ctx *ctx);
 
+int cmd_serve(int argc, char **argv, struct cli_ctx *ctx);
+
 /** Map a vigil_code to a process exit code. */
 int cli_exit_code(int code);
 /** Print "vigil: <last error>" on stderr and return the exit code for `code`. */

@@ -19,6 +19,8 @@ static const struct {
 	{ "inspect", cmd_inspect, "List an image's OS and packages, per layer" },
 	{ "db", cmd_db, "Import vulnerability feeds and show their status" },
 	{ "scan", cmd_scan, "Find the known vulnerabilities of an image's packages" },
+
+	{ "serve", cmd_serve, "Serve the Clair v1 API (drop-in for Clair v2)" },
 };
 
 static void usage(FILE *f)

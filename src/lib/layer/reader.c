@@ -306,6 +306,8 @@ static int open_raw(struct archive **out, struct source *s, const char *name)
 	*out = NULL;
 	archive_read_support_filter_gzip(a);
 	archive_read_support_filter_zstd(a);
+	archive_read_support_filter_xz(a);
+	archive_read_support_filter_bzip2(a);
 	archive_read_support_filter_none(a);
 	archive_read_support_format_raw(a);
 	if (archive_read_open(a, s, NULL, source_read, NULL) == ARCHIVE_OK) {

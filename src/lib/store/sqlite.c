@@ -1188,3 +1188,10 @@ const struct vigil_store_ops vigil_store_sqlite_ops = {
 	.layer_entries_get = sqlite_layer_entries_get,
 	.layer_entries_put = sqlite_layer_entries_put,
 };
+
+void *vigil_store__sqlite_handle(struct vigil_store *base)
+{
+	if (!base || base->ops != &vigil_store_sqlite_ops)
+		return NULL;
+	return S(base)->db;
+}

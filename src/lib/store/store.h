@@ -367,6 +367,13 @@ int vigil_store_put_alias(struct vigil_store *s, int64_t unit, const char *vuln,
 int vigil_store_lookup_ranges(struct vigil_store *s, const char *ns, const char *package,
                               vigil_store_range_cb cb, void *payload);
 
+/**
+ * The SQLite connection behind `s` (a `sqlite3 *`), or NULL for another
+ * backend. For code that keeps its own tables in the store's database (the
+ * Clair API state, src/lib/clair/); it uses the handle on the store's thread.
+ */
+void *vigil_store__sqlite_handle(struct vigil_store *s);
+
 /** "Unknown", "Negligible", ... (Clair's spelling). Static. */
 const char *vigil_severity_name(enum vigil_severity sev);
 /** Parse a severity name on Clair's or Trivy's scale, case-insensitive. Returns 0 or

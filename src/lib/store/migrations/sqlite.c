@@ -150,6 +150,71 @@ const struct vigil_store_migration vigil_store_sqlite_migrations[] = {
 	  "  entries BLOB NOT NULL,\n"
 	  "  created_at TEXT NOT NULL\n"
 	  ");\n" },
+	{ 7, "clair api state (vigil serve)",
+	  /* What `vigil serve` keeps for the Clair v1 API (docs/internals/server.md).
+	   * Layers by their client-given Name, each with its whole feature list
+	   * (inherited ones included) and, per feature, the layer that added it:
+	   * a layer "introduces" a feature version when added_by is itself.
+	   * Children are deleted with their parent by the code (no enforced FKs). */
+	  "CREATE TABLE clair_layer (\n"
+	  "  id INTEGER PRIMARY KEY,\n"
+	  "  name TEXT NOT NULL UNIQUE,\n"
+	  "  parent_id INTEGER REFERENCES clair_layer (id) ON DELETE CASCADE,\n"
+	  "  namespace TEXT,\n"
+	  "  engine INTEGER NOT NULL,\n"
+	  "  created_at TEXT NOT NULL\n"
+	  ");\n"
+	  "CREATE INDEX clair_layer_parent ON clair_layer (parent_id);\n"
+	  "CREATE TABLE clair_layer_feature (\n"
+	  "  layer_id INTEGER NOT NULL REFERENCES clair_layer (id) ON DELETE CASCADE,\n"
+	  "  namespace TEXT NOT NULL,\n"
+	  "  name TEXT NOT NULL,\n"
+	  "  version TEXT NOT NULL,\n"
+	  "  version_format TEXT NOT NULL,\n"
+	  "  added_by INTEGER NOT NULL,\n"
+	  "  PRIMARY KEY (layer_id, namespace, name, version)\n"
+	  ") WITHOUT ROWID;\n"
+	  "CREATE INDEX clair_layer_feature_name ON clair_layer_feature (namespace, name);\n"
+	  /* Vulnerabilities written through the API. An update inserts a new row
+	   * and stamps the old one's deleted_at (Clair's versioning: the list
+	   * order is the id, notifications keep pointing at old rows). */
+	  "CREATE TABLE clair_vulnerability (\n"
+	  "  id INTEGER PRIMARY KEY,\n"
+	  "  namespace TEXT NOT NULL,\n"
+	  "  name TEXT NOT NULL,\n"
+	  "  description TEXT NOT NULL DEFAULT '',\n"
+	  "  link TEXT NOT NULL DEFAULT '',\n"
+	  "  severity INTEGER NOT NULL DEFAULT 0,\n"
+	  "  metadata TEXT,\n"
+	  "  created_at INTEGER NOT NULL,\n"
+	  "  deleted_at INTEGER\n"
+	  ");\n"
+	  "CREATE INDEX clair_vulnerability_name ON clair_vulnerability (namespace, name);\n"
+	  /* Fixed-in versions; version 'None' = every version affected. */
+	  "CREATE TABLE clair_fixedin (\n"
+	  "  vulnerability_id INTEGER NOT NULL REFERENCES clair_vulnerability (id),\n"
+	  "  namespace TEXT NOT NULL,\n"
+	  "  name TEXT NOT NULL,\n"
+	  "  version TEXT NOT NULL,\n"
+	  "  version_format TEXT NOT NULL DEFAULT '',\n"
+	  "  PRIMARY KEY (vulnerability_id, name)\n"
+	  ");\n"
+	  "CREATE INDEX clair_fixedin_feature ON clair_fixedin (namespace, name);\n"
+	  /* One per vulnerability change; times are unix seconds. */
+	  "CREATE TABLE clair_notification (\n"
+	  "  id INTEGER PRIMARY KEY,\n"
+	  "  name TEXT NOT NULL UNIQUE,\n"
+	  "  created_at INTEGER NOT NULL,\n"
+	  "  notified_at INTEGER,\n"
+	  "  deleted_at INTEGER,\n"
+	  "  old_id INTEGER,\n"
+	  "  new_id INTEGER\n"
+	  ");\n"
+	  /* Server settings that must outlive a process (the pagination key). */
+	  "CREATE TABLE clair_kv (\n"
+	  "  key TEXT PRIMARY KEY,\n"
+	  "  value TEXT NOT NULL\n"
+	  ");\n" },
 };
 
 const size_t vigil_store_sqlite_migration_count =

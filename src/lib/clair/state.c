@@ -1,0 +1,1192 @@
+/*
+ * The Clair API state in the store's SQLite database (migration 6): layers by
+ * Name with their whole feature lists, API vulnerabilities versioned by soft
+ * delete, notifications, and a key-value table. See docs/internals/server.md.
+ *
+ * Statements are prepared once per handle. Writes that touch several rows
+ * run in one transaction. PostgreSQL has no Clair tables yet: opening such a
+ * store gives VIGIL_EUNSUPPORTED.
+ */
+#include "vigil/clair.h"
+#include "vigil/alloc.h"
+#include "vigil/error.h"
+#include "vigil/version.h"
+
+#include "../store/store.h"
+#include "../../util/strmap.h"
+
+#include <pthread.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <time.h>
+
+enum q {
+	Q_PING,
+	Q_KV_GET,
+	Q_KV_INIT,
+	Q_LAYER_GET,
+	Q_LAYER_INSERT,
+	Q_LAYER_FEATURES,
+	Q_FEATURE_INSERT,
+	Q_LAYER_DEL_FEATURES,
+	Q_LAYER_DEL,
+	Q_NS_LIST,
+	Q_NS_EXISTS,
+	Q_NS_INSERT,
+	Q_VULN_GET,
+	Q_VULN_BY_ID,
+	Q_VULN_FIXES,
+	Q_VULN_LIST,
+	Q_VULN_INSERT,
+	Q_VULN_MARK_DELETED,
+	Q_FIX_INSERT,
+	Q_FIXES_FOR,
+	Q_NOTIF_INSERT,
+	Q_NOTIF_GET,
+	Q_NOTIF_DELETE,
+	Q_NOTIF_NEXT,
+	Q_NOTIF_MARK,
+	Q_INTRODUCERS,
+	Q_LAYER_NAME,
+	Q_NS_FIXES,
+	Q_KV_SET,
+	Q_COUNT
+};
+
+#define DESCENDANTS                                                                                \
+	"WITH RECURSIVE d(id) AS (SELECT id FROM clair_layer WHERE name = ?1 UNION ALL "           \
+	"SELECT l.id FROM clair_layer l JOIN d ON l.parent_id = d.id) "
+
+static const char *const q_sql[Q_COUNT] = {
+	[Q_PING] = "SELECT 1",
+	[Q_KV_GET] = "SELECT value FROM clair_kv WHERE key = ?1",
+	[Q_KV_INIT] = "INSERT INTO clair_kv (key, value) VALUES (?1, ?2) ON CONFLICT DO NOTHING",
+	[Q_LAYER_GET] = "SELECT l.id, l.name, p.name, l.namespace, l.engine FROM clair_layer l "
+	                "LEFT JOIN clair_layer p ON p.id = l.parent_id WHERE l.name = ?1",
+	[Q_LAYER_INSERT] =
+	        "INSERT INTO clair_layer (name, parent_id, namespace, engine, created_at) "
+	        "VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (name) DO NOTHING",
+	[Q_LAYER_FEATURES] =
+	        "SELECT f.namespace, f.name, f.version, f.version_format, a.name, f.added_by "
+	        "FROM clair_layer_feature f LEFT JOIN clair_layer a ON a.id = f.added_by "
+	        "WHERE f.layer_id = ?1 ORDER BY f.namespace, f.name, f.version",
+	[Q_FEATURE_INSERT] = "INSERT INTO clair_layer_feature (layer_id, namespace, name, version, "
+	                     "version_format, added_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6) "
+	                     "ON CONFLICT DO NOTHING",
+	[Q_LAYER_DEL_FEATURES] = DESCENDANTS "DELETE FROM clair_layer_feature WHERE layer_id IN "
+	                                     "(SELECT id FROM d)",
+	[Q_LAYER_DEL] = DESCENDANTS "DELETE FROM clair_layer WHERE id IN (SELECT id FROM d)",
+	[Q_NS_LIST] = "SELECT name, version_format FROM namespace ORDER BY id",
+	[Q_NS_EXISTS] = "SELECT 1 FROM namespace WHERE name = ?1",
+	[Q_NS_INSERT] = "INSERT INTO namespace (name, version_format) VALUES (?1, ?2) "
+	                "ON CONFLICT (name) DO NOTHING",
+	[Q_VULN_GET] = "SELECT id, namespace, name, description, link, severity, metadata "
+	               "FROM clair_vulnerability WHERE namespace = ?1 AND name = ?2 "
+	               "AND deleted_at IS NULL ORDER BY id DESC LIMIT 1",
+	[Q_VULN_BY_ID] = "SELECT id, namespace, name, description, link, severity, metadata "
+	                 "FROM clair_vulnerability WHERE id = ?1",
+	/* As Clair: a fix shows its namespace's version format. */
+	[Q_VULN_FIXES] = "SELECT f.name, f.namespace, COALESCE(n.version_format, ''), f.version "
+	                 "FROM clair_fixedin f LEFT JOIN namespace n ON n.name = f.namespace "
+	                 "WHERE f.vulnerability_id = ?1 ORDER BY f.name",
+	[Q_VULN_LIST] = "SELECT id, namespace, name, description, link, severity, metadata "
+	                "FROM clair_vulnerability WHERE namespace = ?1 AND deleted_at IS NULL "
+	                "AND id >= ?2 ORDER BY id LIMIT ?3",
+	[Q_VULN_INSERT] = "INSERT INTO clair_vulnerability (namespace, name, description, link, "
+	                  "severity, metadata, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+	[Q_VULN_MARK_DELETED] = "UPDATE clair_vulnerability SET deleted_at = ?2 WHERE id = ?1",
+	[Q_FIX_INSERT] = "INSERT INTO clair_fixedin (vulnerability_id, namespace, name, version, "
+	                 "version_format) VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT DO NOTHING",
+	[Q_FIXES_FOR] = "SELECT f.version, f.vulnerability_id FROM clair_fixedin f "
+	                "JOIN clair_vulnerability v ON v.id = f.vulnerability_id "
+	                "WHERE f.namespace = ?1 AND f.name = ?2 AND v.deleted_at IS NULL "
+	                "ORDER BY v.name",
+	[Q_NOTIF_INSERT] = "INSERT INTO clair_notification (name, created_at, old_id, new_id) "
+	                   "VALUES (?1, ?2, ?3, ?4)",
+	[Q_NOTIF_GET] = "SELECT id, name, created_at, notified_at, deleted_at, old_id, new_id "
+	                "FROM clair_notification WHERE name = ?1",
+	[Q_NOTIF_DELETE] = "UPDATE clair_notification SET deleted_at = COALESCE(deleted_at, ?2) "
+	                   "WHERE name = ?1",
+	[Q_NOTIF_NEXT] =
+	        "SELECT id, name, created_at, notified_at, deleted_at, old_id, new_id "
+	        "FROM clair_notification WHERE deleted_at IS NULL AND "
+	        "(notified_at IS NULL OR notified_at < ?1) AND id > ?2 ORDER BY id LIMIT 1",
+	[Q_NOTIF_MARK] = "UPDATE clair_notification SET notified_at = ?2 WHERE name = ?1",
+	[Q_INTRODUCERS] = "SELECT layer_id, version, version_format FROM clair_layer_feature "
+	                  "WHERE namespace = ?1 AND name = ?2 AND added_by = layer_id "
+	                  "AND layer_id >= ?3",
+	[Q_LAYER_NAME] = "SELECT name FROM clair_layer WHERE id = ?1",
+	[Q_KV_SET] = "INSERT INTO clair_kv (key, value) VALUES (?1, ?2) "
+	             "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+	[Q_NS_FIXES] = "SELECT f.name, f.version, f.vulnerability_id FROM clair_fixedin f "
+	               "JOIN clair_vulnerability v ON v.id = f.vulnerability_id "
+	               "WHERE f.namespace = ?1 AND v.deleted_at IS NULL ORDER BY v.name",
+};
+
+struct vigil_clair {
+	struct vigil_store *store;
+	sqlite3 *db;
+	sqlite3_stmt *q[Q_COUNT];
+};
+
+static int fail(vigil_clair *c, const char *what)
+{
+	return vigil_error_set(VIGIL_EDB, "database: %s: %s", what, sqlite3_errmsg(c->db));
+}
+
+/* Statement `id`, reset and unbound. */
+static int prep(vigil_clair *c, enum q id, sqlite3_stmt **out)
+{
+	*out = NULL;
+	if (!c->q[id] && sqlite3_prepare_v3(c->db, q_sql[id], -1, SQLITE_PREPARE_PERSISTENT,
+	                                    &c->q[id], NULL) != SQLITE_OK)
+		return fail(c, "cannot prepare a statement");
+	sqlite3_reset(c->q[id]);
+	sqlite3_clear_bindings(c->q[id]);
+	*out = c->q[id];
+	return 0;
+}
+
+static void bind_text(sqlite3_stmt *st, int i, const char *v)
+{
+	if (v)
+		sqlite3_bind_text(st, i, v, -1, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(st, i);
+}
+
+static void bind_id(sqlite3_stmt *st, int i, int64_t v)
+{
+	if (v > 0)
+		sqlite3_bind_int64(st, i, v);
+	else
+		sqlite3_bind_null(st, i);
+}
+
+/* Run a statement that returns no rows. */
+static int run(vigil_clair *c, sqlite3_stmt *st, const char *what)
+{
+	int rc = sqlite3_step(st);
+
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : fail(c, what);
+}
+
+static int exec(vigil_clair *c, const char *sql)
+{
+	return sqlite3_exec(c->db, sql, NULL, NULL, NULL) == SQLITE_OK ? 0 : fail(c, sql);
+}
+
+/*
+ * Writers of this process take turns on a mutex before BEGIN IMMEDIATE:
+ * SQLite's busy handler would make them poll with sleeps of up to 100 ms
+ * (long tails under concurrent layer POSTs). Other processes sharing the
+ * file still meet the busy timeout.
+ */
+static pthread_mutex_t write_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static int begin(vigil_clair *c)
+{
+	int err;
+
+	pthread_mutex_lock(&write_lock);
+	if ((err = exec(c, "BEGIN IMMEDIATE")) < 0)
+		pthread_mutex_unlock(&write_lock);
+	return err;
+}
+
+static int finish(vigil_clair *c, int err)
+{
+	if (err < 0)
+		sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
+	else if ((err = exec(c, "COMMIT")) < 0)
+		sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
+	pthread_mutex_unlock(&write_lock);
+	return err;
+}
+
+static char *col_dup(sqlite3_stmt *st, int i)
+{
+	const unsigned char *t = sqlite3_column_text(st, i);
+
+	return t ? vigil_strdup((const char *)t) : NULL;
+}
+
+static const char *col_str(sqlite3_stmt *st, int i)
+{
+	const unsigned char *t = sqlite3_column_text(st, i);
+
+	return t ? (const char *)t : "";
+}
+
+int vigil_clair_open(vigil_clair **out, const char *dsn)
+{
+	vigil_clair *c = vigil_calloc(1, sizeof(*c));
+	int err;
+
+	*out = NULL;
+	if ((err = vigil_store_open(&c->store, dsn, VIGIL_STORE_CREATE)) < 0)
+		goto out;
+	c->db = vigil_store__sqlite_handle(c->store);
+	if (!c->db) {
+		err = vigil_error_set(VIGIL_EUNSUPPORTED,
+		                      "the Clair API tables exist only on SQLite so far");
+		goto out;
+	}
+	*out = c;
+	c = NULL;
+out:
+	vigil_clair_free(c);
+	return err;
+}
+
+void vigil_clair_free(vigil_clair *c)
+{
+	size_t i;
+
+	if (!c)
+		return;
+	for (i = 0; i < Q_COUNT; i++)
+		sqlite3_finalize(c->q[i]);
+	vigil_store_close(c->store);
+	vigil_free(c);
+}
+
+int vigil_clair_ping(vigil_clair *c)
+{
+	sqlite3_stmt *st;
+	int err;
+
+	if ((err = prep(c, Q_PING, &st)) < 0)
+		return err;
+	return run(c, st, "ping");
+}
+
+int vigil_clair_kv_get(vigil_clair *c, const char *key, vigil_buf *out)
+{
+	sqlite3_stmt *st;
+	int err, rc;
+
+	if ((err = prep(c, Q_KV_GET, &st)) < 0)
+		return err;
+	bind_text(st, 1, key);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		vigil_buf_reset(out);
+		err = vigil_buf_puts(out, col_str(st, 0));
+	} else if (rc == SQLITE_DONE) {
+		err = vigil_error_set(VIGIL_ENOTFOUND, "no setting '%s'", key);
+	} else {
+		err = fail(c, "cannot read a setting");
+	}
+	sqlite3_reset(st);
+	return err;
+}
+
+int vigil_clair_kv_init(vigil_clair *c, const char *key, const char *value, vigil_buf *out)
+{
+	sqlite3_stmt *st;
+	int err;
+
+	if ((err = prep(c, Q_KV_INIT, &st)) < 0)
+		return err;
+	bind_text(st, 1, key);
+	bind_text(st, 2, value);
+	if ((err = run(c, st, "cannot store a setting")) < 0)
+		return err;
+	return vigil_clair_kv_get(c, key, out);
+}
+
+int vigil_clair_kv_set(vigil_clair *c, const char *key, const char *value)
+{
+	sqlite3_stmt *st;
+	int err;
+
+	if ((err = prep(c, Q_KV_SET, &st)) < 0)
+		return err;
+	bind_text(st, 1, key);
+	bind_text(st, 2, value);
+	return run(c, st, "cannot store a setting");
+}
+
+/* ---- layers ---------------------------------------------------------------- */
+
+void vigil_clair_layer_release(vigil_clair_layer *l)
+{
+	if (!l)
+		return;
+	vigil_free(l->name);
+	vigil_free(l->parent);
+	vigil_free(l->namespace_name);
+	memset(l, 0, sizeof(*l));
+}
+
+int vigil_clair_layer_get(vigil_clair *c, const char *name, vigil_clair_layer *out)
+{
+	sqlite3_stmt *st;
+	int err, rc;
+
+	memset(out, 0, sizeof(*out));
+	if ((err = prep(c, Q_LAYER_GET, &st)) < 0)
+		return err;
+	bind_text(st, 1, name);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		out->id = sqlite3_column_int64(st, 0);
+		out->name = col_dup(st, 1);
+		out->parent = col_dup(st, 2);
+		out->namespace_name = col_dup(st, 3);
+		out->engine = sqlite3_column_int(st, 4);
+	} else if (rc == SQLITE_DONE) {
+		err = vigil_error_set(VIGIL_ENOTFOUND, "layer '%s' not found", name);
+	} else {
+		err = fail(c, "cannot read a layer");
+	}
+	sqlite3_reset(st);
+	return err;
+}
+
+/* A feature list owning its strings. */
+struct flist {
+	vigil_clair_feature *items;
+	size_t n, cap;
+};
+
+static void flist_add(struct flist *l, const vigil_clair_feature *f)
+{
+	vigil_clair_feature *d;
+
+	l->items = vigil_array_grow(l->items, &l->cap, l->n + 1, sizeof(*l->items));
+	d = &l->items[l->n++];
+	d->name = vigil_strdup(f->name);
+	d->version = vigil_strdup(f->version);
+	d->namespace_name = vigil_strdup(f->namespace_name ? f->namespace_name : "");
+	d->version_format = vigil_strdup(f->version_format ? f->version_format : "");
+	d->added_by = NULL;
+	d->added_by_id = f->added_by_id;
+}
+
+static void flist_release(struct flist *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++) {
+		vigil_free((char *)l->items[i].name);
+		vigil_free((char *)l->items[i].version);
+		vigil_free((char *)l->items[i].namespace_name);
+		vigil_free((char *)l->items[i].version_format);
+	}
+	vigil_free(l->items);
+	memset(l, 0, sizeof(*l));
+}
+
+static int collect(const vigil_clair_feature *f, void *payload)
+{
+	flist_add(payload, f);
+	return 0;
+}
+
+int vigil_clair_layer_features(vigil_clair *c, int64_t id, vigil_clair_feature_cb cb, void *payload)
+{
+	sqlite3_stmt *st;
+	int err, rc;
+
+	if ((err = prep(c, Q_LAYER_FEATURES, &st)) < 0)
+		return err;
+	sqlite3_bind_int64(st, 1, id);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		vigil_clair_feature f;
+		f.namespace_name = col_str(st, 0);
+		f.name = col_str(st, 1);
+		f.version = col_str(st, 2);
+		f.version_format = col_str(st, 3);
+		f.added_by = col_str(st, 4);
+		f.added_by_id = sqlite3_column_int64(st, 5);
+		if ((err = cb(&f, payload)) != 0)
+			break;
+	}
+	if (err == 0 && rc != SQLITE_DONE)
+		err = fail(c, "cannot read a layer's features");
+	sqlite3_reset(st);
+	return err;
+}
+
+static void key_of(vigil_buf *k, const char *name, const char *version)
+{
+	vigil_buf_reset(k);
+	(void)vigil_buf_printf(k, "%s:%s", name, version);
+}
+
+/*
+ * The stored features of a new layer: its own (each keeping the parent's
+ * namespace and adder when the parent has the same name and version), else
+ * the parent's. *unsupported = 1 when a feature has no namespace.
+ */
+static void build_features(struct flist *out, const struct flist *parent,
+                           const vigil_clair_analysis *a, const char *ns, int *unsupported)
+{
+	struct vigil_strmap seen = VIGIL_STRMAP_INIT;
+	vigil_buf k = VIGIL_BUF_INIT;
+	size_t i, n = a ? vigil_clair_analysis_count(a) : 0;
+
+	*unsupported = 0;
+	if (n == 0) {
+		for (i = 0; i < parent->n; i++)
+			flist_add(out, &parent->items[i]);
+		return;
+	}
+	for (i = 0; i < parent->n; i++) {
+		key_of(&k, parent->items[i].name, parent->items[i].version);
+		vigil_strmap_put(&seen, k.ptr, &parent->items[i]);
+	}
+	for (i = 0; i < n; i++) {
+		vigil_clair_feature f = *vigil_clair_analysis_feature(a, i);
+		const vigil_clair_feature *p;
+
+		key_of(&k, f.name, f.version);
+		p = vigil_strmap_get(&seen, k.ptr);
+		if (p) {
+			f.namespace_name = p->namespace_name;
+			f.added_by_id = p->added_by_id;
+		} else {
+			if (!ns)
+				*unsupported = 1;
+			f.namespace_name = ns ? ns : "";
+			f.added_by_id = 0; /* this layer */
+		}
+		flist_add(out, &f);
+	}
+	vigil_strmap_release(&seen);
+	vigil_buf_release(&k);
+}
+
+static void now_rfc3339(char *out, size_t n)
+{
+	time_t t = time(NULL);
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	strftime(out, n, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+static int insert_namespace(vigil_clair *c, const char *ns, const char *format)
+{
+	sqlite3_stmt *st;
+	int err;
+
+	if ((err = prep(c, Q_NS_INSERT, &st)) < 0)
+		return err;
+	bind_text(st, 1, ns);
+	bind_text(st, 2, format ? format : "");
+	return run(c, st, "cannot insert a namespace");
+}
+
+static int insert_layer(vigil_clair *c, const char *name, int64_t parent, const char *ns,
+                        const struct flist *fl, const char *format)
+{
+	char now[32];
+	sqlite3_stmt *st;
+	int64_t id;
+	size_t i;
+	int err;
+
+	now_rfc3339(now, sizeof(now));
+	if (ns && (err = insert_namespace(c, ns, format)) < 0)
+		return err;
+	if ((err = prep(c, Q_LAYER_INSERT, &st)) < 0)
+		return err;
+	bind_text(st, 1, name);
+	bind_id(st, 2, parent);
+	bind_text(st, 3, ns);
+	sqlite3_bind_int(st, 4, VIGIL_CLAIR_ENGINE);
+	bind_text(st, 5, now);
+	if ((err = run(c, st, "cannot insert a layer")) < 0)
+		return err;
+	if (sqlite3_changes(c->db) == 0)
+		return 0; /* a concurrent POST of the same name won: fine, as Clair */
+	id = sqlite3_last_insert_rowid(c->db);
+	for (i = 0; i < fl->n; i++) {
+		const vigil_clair_feature *f = &fl->items[i];
+		if ((err = prep(c, Q_FEATURE_INSERT, &st)) < 0)
+			return err;
+		sqlite3_bind_int64(st, 1, id);
+		bind_text(st, 2, f->namespace_name);
+		bind_text(st, 3, f->name);
+		bind_text(st, 4, f->version);
+		bind_text(st, 5, f->version_format);
+		sqlite3_bind_int64(st, 6, f->added_by_id ? f->added_by_id : id);
+		if ((err = run(c, st, "cannot insert a feature")) < 0)
+			return err;
+	}
+	return 0;
+}
+
+int vigil_clair_layer_index(vigil_clair *c, const char *name, const char *parent,
+                            const vigil_clair_analysis *a)
+{
+	vigil_clair_layer have, par;
+	struct flist pf = { 0 }, fl = { 0 };
+	const char *ns;
+	int err, unsupported;
+
+	memset(&par, 0, sizeof(par));
+	err = vigil_clair_layer_get(c, name, &have);
+	vigil_clair_layer_release(&have);
+	if (err != VIGIL_ENOTFOUND)
+		return err; /* stored already (0), or a database error */
+	vigil_error_clear();
+	if (parent && *parent) {
+		if ((err = vigil_clair_layer_get(c, parent, &par)) < 0)
+			goto out;
+		if ((err = vigil_clair_layer_features(c, par.id, collect, &pf)) < 0)
+			goto out;
+	}
+	ns = a ? vigil_clair_analysis_namespace(a) : NULL;
+	if (!ns)
+		ns = par.namespace_name;
+	build_features(&fl, &pf, a, ns, &unsupported);
+	if (unsupported) {
+		err = vigil_error_set(VIGIL_EUNSUPPORTED,
+		                      "layer '%s': packages found but no OS namespace", name);
+		goto out;
+	}
+	if ((err = begin(c)) < 0)
+		goto out;
+	err = finish(c, insert_layer(c, name, par.id, ns, &fl,
+	                             a && vigil_clair_analysis_namespace(a)
+	                                     ? vigil_clair_analysis_format(a)
+	                                     : (fl.n ? fl.items[0].version_format : "")));
+out:
+	flist_release(&pf);
+	flist_release(&fl);
+	vigil_clair_layer_release(&par);
+	return err;
+}
+
+int vigil_clair_layer_delete(vigil_clair *c, const char *name)
+{
+	vigil_clair_layer l;
+	sqlite3_stmt *st;
+	int err;
+
+	if ((err = vigil_clair_layer_get(c, name, &l)) < 0)
+		return err;
+	vigil_clair_layer_release(&l);
+	if ((err = begin(c)) < 0)
+		return err;
+	if ((err = prep(c, Q_LAYER_DEL_FEATURES, &st)) == 0) {
+		bind_text(st, 1, name);
+		err = run(c, st, "cannot delete a layer's features");
+	}
+	if (err == 0 && (err = prep(c, Q_LAYER_DEL, &st)) == 0) {
+		bind_text(st, 1, name);
+		err = run(c, st, "cannot delete a layer");
+	}
+	return finish(c, err);
+}
+
+int vigil_clair_namespaces(vigil_clair *c, vigil_clair_namespace_cb cb, void *payload)
+{
+	sqlite3_stmt *st;
+	int err, rc;
+
+	if ((err = prep(c, Q_NS_LIST, &st)) < 0)
+		return err;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		if ((err = cb(col_str(st, 0), col_str(st, 1), payload)) != 0)
+			break;
+	if (err == 0 && rc != SQLITE_DONE)
+		err = fail(c, "cannot list namespaces");
+	sqlite3_reset(st);
+	return err;
+}
+
+int vigil_clair_namespace_exists(vigil_clair *c, const char *ns, int *out)
+{
+	sqlite3_stmt *st;
+	int err, rc;
+
+	if ((err = prep(c, Q_NS_EXISTS, &st)) < 0)
+		return err;
+	bind_text(st, 1, ns);
+	rc = sqlite3_step(st);
+	*out = rc == SQLITE_ROW;
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : fail(c, "cannot read a namespace");
+}
+
+/* ---- vulnerabilities --------------------------------------------------------- */
+
+void vigil_clair_vuln_add_fix(vigil_clair_vuln *v, const char *name, const char *ns,
+                              const char *format, const char *version)
+{
+	vigil_clair_fix *f;
+
+	v->fixes = vigil_realloc(v->fixes, (v->nfixes + 1) * sizeof(*v->fixes));
+	f = &v->fixes[v->nfixes++];
+	f->name = vigil_strdup(name ? name : "");
+	f->namespace_name = vigil_strdup(ns ? ns : "");
+	f->version_format = vigil_strdup(format ? format : "");
+	f->version = vigil_strdup(version ? version : "");
+}
+
+void vigil_clair_vuln_release(vigil_clair_vuln *v)
+{
+	size_t i;
+
+	if (!v)
+		return;
+	for (i = 0; i < v->nfixes; i++) {
+		vigil_free(v->fixes[i].name);
+		vigil_free(v->fixes[i].namespace_name);
+		vigil_free(v->fixes[i].version_format);
+		vigil_free(v->fixes[i].version);
+	}
+	vigil_free(v->fixes);
+	vigil_free(v->namespace_name);
+	vigil_free(v->name);
+	vigil_free(v->description);
+	vigil_free(v->link);
+	vigil_free(v->metadata);
+	memset(v, 0, sizeof(*v));
+}
+
+static void read_vuln_row(sqlite3_stmt *st, vigil_clair_vuln *v)
+{
+	int sev = sqlite3_column_int(st, 5);
+
+	v->id = sqlite3_column_int64(st, 0);
+	v->namespace_name = col_dup(st, 1);
+	v->name = col_dup(st, 2);
+	v->description = col_dup(st, 3);
+	v->link = col_dup(st, 4);
+	v->severity = sev >= 0 && sev < VIGIL_SEVERITY_COUNT ? (vigil_severity)sev : 0;
+	v->metadata = col_dup(st, 6);
+}
+
+static int read_fixes(vigil_clair *c, vigil_clair_vuln *v)
+{
+	sqlite3_stmt *st;
+	int err, rc;
+
+	if ((err = prep(c, Q_VULN_FIXES, &st)) < 0)
+		return err;
+	sqlite3_bind_int64(st, 1, v->id);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		vigil_clair_vuln_add_fix(v, col_str(st, 0), col_str(st, 1), col_str(st, 2),
+		                         col_str(st, 3));
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : fail(c, "cannot read fixes");
+}
+
+/* One vulnerability row from a prepared, bound statement, with its fixes. */
+static int vuln_one(vigil_clair *c, sqlite3_stmt *st, vigil_clair_vuln *out, const char *what)
+{
+	int rc = sqlite3_step(st);
+
+	if (rc == SQLITE_ROW)
+		read_vuln_row(st, out);
+	sqlite3_reset(st);
+	if (rc == SQLITE_DONE)
+		return vigil_error_set(VIGIL_ENOTFOUND, "vulnerability %s not found", what);
+	if (rc != SQLITE_ROW)
+		return fail(c, "cannot read a vulnerability");
+	return read_fixes(c, out);
+}
+
+int vigil_clair_vuln_get(vigil_clair *c, const char *ns, const char *name, vigil_clair_vuln *out)
+{
+	sqlite3_stmt *st;
+	int err;
+
+	memset(out, 0, sizeof(*out));
+	if ((err = prep(c, Q_VULN_GET, &st)) < 0)
+		return err;
+	bind_text(st, 1, ns);
+	bind_text(st, 2, name);
+	if ((err = vuln_one(c, st, out, name)) < 0)
+		vigil_clair_vuln_release(out);
+	return err;
+}
+
+int vigil_clair_vuln_by_id(vigil_clair *c, int64_t id, vigil_clair_vuln *out)
+{
+	sqlite3_stmt *st;
+	int err;
+
+	memset(out, 0, sizeof(*out));
+	if ((err = prep(c, Q_VULN_BY_ID, &st)) < 0)
+		return err;
+	sqlite3_bind_int64(st, 1, id);
+	if ((err = vuln_one(c, st, out, "row")) < 0)
+		vigil_clair_vuln_release(out);
+	return err;
+}
+
+int vigil_clair_vuln_list(vigil_clair *c, const char *ns, int64_t from, int limit,
+                          vigil_clair_vuln_cb cb, void *payload, int64_t *next)
+{
+	sqlite3_stmt *st;
+	int err, rc, n = 0;
+
+	*next = -1;
+	if ((err = prep(c, Q_VULN_LIST, &st)) < 0)
+		return err;
+	bind_text(st, 1, ns);
+	sqlite3_bind_int64(st, 2, from);
+	sqlite3_bind_int64(st, 3, (int64_t)limit + 1);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		vigil_clair_vuln v;
+		if (n++ == limit) {
+			*next = sqlite3_column_int64(st, 0);
+			break;
+		}
+		memset(&v, 0, sizeof(v));
+		read_vuln_row(st, &v);
+		err = cb(&v, payload);
+		vigil_clair_vuln_release(&v);
+		if (err)
+			break;
+	}
+	if (err == 0 && rc != SQLITE_DONE && rc != SQLITE_ROW)
+		err = fail(c, "cannot list vulnerabilities");
+	sqlite3_reset(st);
+	return err;
+}
+
+static void new_uuid(char out[37])
+{
+	unsigned char b[16];
+	size_t i, o = 0;
+
+	if (getrandom(b, sizeof(b), 0) != (ssize_t)sizeof(b)) {
+		for (i = 0; i < sizeof(b); i++) /* no entropy source: unique enough */
+			b[i] = (unsigned char)(rand() ^ (int)time(NULL));
+	}
+	b[6] = (unsigned char)((b[6] & 0x0f) | 0x40);
+	b[8] = (unsigned char)((b[8] & 0x3f) | 0x80);
+	for (i = 0; i < 16; i++) {
+		if (i == 4 || i == 6 || i == 8 || i == 10)
+			out[o++] = '-';
+		snprintf(out + o, 3, "%02x", b[i]);
+		o += 2;
+	}
+	out[o] = '\0';
+}
+
+static int notify(vigil_clair *c, int64_t old_id, int64_t new_id)
+{
+	char name[37];
+	sqlite3_stmt *st;
+	int err;
+
+	new_uuid(name);
+	if ((err = prep(c, Q_NOTIF_INSERT, &st)) < 0)
+		return err;
+	bind_text(st, 1, name);
+	sqlite3_bind_int64(st, 2, (int64_t)time(NULL));
+	bind_id(st, 3, old_id);
+	bind_id(st, 4, new_id);
+	return run(c, st, "cannot insert a notification");
+}
+
+static int str_eq(const char *a, const char *b)
+{
+	return strcmp(a ? a : "", b ? b : "") == 0;
+}
+
+static int fix_find(const vigil_clair_vuln *v, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < v->nfixes; i++)
+		if (strcmp(v->fixes[i].name, name) == 0)
+			return (int)i;
+	return -1;
+}
+
+/* The fixes a write leaves: Clair's diff keyed by feature name. */
+static void merged_fixes(vigil_clair_vuln *out, const vigil_clair_vuln *old,
+                         const vigil_clair_vuln *in, int mode)
+{
+	size_t i;
+
+	for (i = 0; old && i < old->nfixes; i++) {
+		const vigil_clair_fix *f = &old->fixes[i];
+		int j = fix_find(in, f->name);
+		if (mode == VIGIL_CLAIR_DELETE_FIXES && j >= 0)
+			continue;
+		if (mode == VIGIL_CLAIR_MERGE_FIXES && j >= 0)
+			f = &in->fixes[j];
+		vigil_clair_vuln_add_fix(out, f->name, f->namespace_name, f->version_format,
+		                         f->version);
+	}
+	if (mode != VIGIL_CLAIR_MERGE_FIXES)
+		return;
+	for (i = 0; i < in->nfixes; i++) {
+		const vigil_clair_fix *f = &in->fixes[i];
+		if (fix_find(out, f->name) < 0)
+			vigil_clair_vuln_add_fix(out, f->name, f->namespace_name, f->version_format,
+			                         f->version);
+	}
+}
+
+static int same_vuln(const vigil_clair_vuln *a, const vigil_clair_vuln *b)
+{
+	size_t i;
+
+	if (!str_eq(a->description, b->description) || !str_eq(a->link, b->link) ||
+	    a->severity != b->severity || !str_eq(a->metadata, b->metadata) ||
+	    a->nfixes != b->nfixes)
+		return 0;
+	for (i = 0; i < a->nfixes; i++) {
+		int j = fix_find(b, a->fixes[i].name);
+		if (j < 0 || !str_eq(a->fixes[i].version, b->fixes[j].version))
+			return 0;
+	}
+	return 1;
+}
+
+static int insert_vuln(vigil_clair *c, const vigil_clair_vuln *v, int64_t *id)
+{
+	sqlite3_stmt *st;
+	size_t i;
+	int err;
+
+	if ((err = insert_namespace(c, v->namespace_name, "")) < 0)
+		return err;
+	if ((err = prep(c, Q_VULN_INSERT, &st)) < 0)
+		return err;
+	bind_text(st, 1, v->namespace_name);
+	bind_text(st, 2, v->name);
+	bind_text(st, 3, v->description ? v->description : "");
+	bind_text(st, 4, v->link ? v->link : "");
+	sqlite3_bind_int(st, 5, (int)v->severity);
+	bind_text(st, 6, v->metadata);
+	sqlite3_bind_int64(st, 7, (int64_t)time(NULL));
+	if ((err = run(c, st, "cannot insert a vulnerability")) < 0)
+		return err;
+	*id = sqlite3_last_insert_rowid(c->db);
+	for (i = 0; i < v->nfixes; i++) {
+		const vigil_clair_fix *f = &v->fixes[i];
+		if ((err = prep(c, Q_FIX_INSERT, &st)) < 0)
+			return err;
+		sqlite3_bind_int64(st, 1, *id);
+		bind_text(st, 2, f->namespace_name[0] ? f->namespace_name : v->namespace_name);
+		bind_text(st, 3, f->name);
+		bind_text(st, 4, f->version);
+		bind_text(st, 5, f->version_format);
+		if ((err = run(c, st, "cannot insert a fix")) < 0)
+			return err;
+	}
+	return 0;
+}
+
+static int mark_deleted(vigil_clair *c, int64_t id)
+{
+	sqlite3_stmt *st;
+	int err;
+
+	if ((err = prep(c, Q_VULN_MARK_DELETED, &st)) < 0)
+		return err;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int64(st, 2, (int64_t)time(NULL));
+	return run(c, st, "cannot delete a vulnerability");
+}
+
+static int write_locked(vigil_clair *c, const vigil_clair_vuln *in, int mode)
+{
+	vigil_clair_vuln old, nv;
+	int64_t id = 0;
+	int err, have;
+
+	memset(&nv, 0, sizeof(nv));
+	err = vigil_clair_vuln_get(c, in->namespace_name, in->name, &old);
+	if (err < 0 && err != VIGIL_ENOTFOUND)
+		return err;
+	have = err == 0;
+	nv.namespace_name = in->namespace_name;
+	nv.name = in->name;
+	nv.description =
+	        have && mode == VIGIL_CLAIR_DELETE_FIXES ? old.description : in->description;
+	nv.link = have && mode == VIGIL_CLAIR_DELETE_FIXES ? old.link : in->link;
+	nv.severity = have && mode == VIGIL_CLAIR_DELETE_FIXES ? old.severity : in->severity;
+	nv.metadata = have && mode == VIGIL_CLAIR_DELETE_FIXES ? old.metadata : in->metadata;
+	merged_fixes(&nv, have ? &old : NULL, in, mode);
+	err = 0;
+	if (have && same_vuln(&old, &nv))
+		goto out;
+	if (have && (err = mark_deleted(c, old.id)) < 0)
+		goto out;
+	if ((err = insert_vuln(c, &nv, &id)) < 0)
+		goto out;
+	err = notify(c, have ? old.id : 0, id);
+out:
+	nv.namespace_name = nv.name = nv.description = nv.link = nv.metadata = NULL;
+	vigil_clair_vuln_release(&nv);
+	if (have)
+		vigil_clair_vuln_release(&old);
+	return err;
+}
+
+int vigil_clair_vuln_write(vigil_clair *c, const vigil_clair_vuln *v, int mode)
+{
+	int err;
+
+	if ((err = begin(c)) < 0)
+		return err;
+	return finish(c, write_locked(c, v, mode));
+}
+
+int vigil_clair_vuln_delete(vigil_clair *c, const char *ns, const char *name)
+{
+	vigil_clair_vuln old;
+	int err;
+
+	if ((err = begin(c)) < 0)
+		return err;
+	if ((err = vigil_clair_vuln_get(c, ns, name, &old)) == 0) {
+		if ((err = mark_deleted(c, old.id)) == 0)
+			err = notify(c, old.id, 0);
+		vigil_clair_vuln_release(&old);
+	}
+	return finish(c, err);
+}
+
+int vigil_clair_fixes_for(vigil_clair *c, const char *ns, const char *feature,
+                          vigil_clair_fix_cb cb, void *payload)
+{
+	sqlite3_stmt *st;
+	int err, rc;
+
+	if ((err = prep(c, Q_FIXES_FOR, &st)) < 0)
+		return err;
+	bind_text(st, 1, ns);
+	bind_text(st, 2, feature);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		vigil_clair_fix_match m = { col_str(st, 0), sqlite3_column_int64(st, 1) };
+		if ((err = cb(&m, payload)) != 0)
+			break;
+	}
+	if (err == 0 && rc != SQLITE_DONE)
+		err = fail(c, "cannot read fixes");
+	sqlite3_reset(st);
+	return err;
+}
+
+int vigil_clair_namespace_fixes(vigil_clair *c, const char *ns,
+                                int (*cb)(const char *feature, const vigil_clair_fix_match *m,
+                                          void *payload),
+                                void *payload)
+{
+	sqlite3_stmt *st;
+	int err, rc;
+
+	if ((err = prep(c, Q_NS_FIXES, &st)) < 0)
+		return err;
+	bind_text(st, 1, ns);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		vigil_clair_fix_match m = { col_str(st, 1), sqlite3_column_int64(st, 2) };
+		if ((err = cb(col_str(st, 0), &m, payload)) != 0)
+			break;
+	}
+	if (err == 0 && rc != SQLITE_DONE)
+		err = fail(c, "cannot read fixes");
+	sqlite3_reset(st);
+	return err;
+}
+
+int vigil_clair_feed_covers(vigil_clair *c, const char *ns, int *out)
+{
+	return vigil_store_namespace_known(c->store, ns, out);
+}
+
+struct feed_ctx {
+	vigil_clair_feed_cb cb;
+	void *payload;
+};
+
+static int feed_record(const struct vigil_store_record *r, void *payload)
+{
+	struct feed_ctx *fc = payload;
+	vigil_clair_feed_record o = { r->vuln, (int)r->status, r->fixed_version, r->description,
+		                      r->link, r->severity,    r->metadata };
+
+	return fc->cb(&o, fc->payload);
+}
+
+int vigil_clair_feed_records(vigil_clair *c, const char *ns, const char *package,
+                             vigil_clair_feed_cb cb, void *payload)
+{
+	struct feed_ctx fc = { cb, payload };
+
+	return vigil_store_lookup(c->store, ns, package, feed_record, &fc);
+}
+
+/* ---- notifications ----------------------------------------------------------- */
+
+void vigil_clair_notification_release(vigil_clair_notification *n)
+{
+	if (!n)
+		return;
+	vigil_free(n->name);
+	memset(n, 0, sizeof(*n));
+}
+
+static int notif_one(vigil_clair *c, sqlite3_stmt *st, vigil_clair_notification *out)
+{
+	int rc = sqlite3_step(st);
+
+	if (rc == SQLITE_ROW) {
+		out->id = sqlite3_column_int64(st, 0);
+		out->name = col_dup(st, 1);
+		out->created = sqlite3_column_int64(st, 2);
+		out->notified = sqlite3_column_int64(st, 3);
+		out->deleted = sqlite3_column_int64(st, 4);
+		out->old_id = sqlite3_column_int64(st, 5);
+		out->new_id = sqlite3_column_int64(st, 6);
+	}
+	sqlite3_reset(st);
+	if (rc == SQLITE_DONE)
+		return vigil_error_set(VIGIL_ENOTFOUND, "notification not found");
+	return rc == SQLITE_ROW ? 0 : fail(c, "cannot read a notification");
+}
+
+int vigil_clair_notification_get(vigil_clair *c, const char *name, vigil_clair_notification *out)
+{
+	sqlite3_stmt *st;
+	int err;
+
+	memset(out, 0, sizeof(*out));
+	if ((err = prep(c, Q_NOTIF_GET, &st)) < 0)
+		return err;
+	bind_text(st, 1, name);
+	return notif_one(c, st, out);
+}
+
+int vigil_clair_notification_delete(vigil_clair *c, const char *name)
+{
+	sqlite3_stmt *st;
+	int err;
+
+	if ((err = prep(c, Q_NOTIF_DELETE, &st)) < 0)
+		return err;
+	bind_text(st, 1, name);
+	sqlite3_bind_int64(st, 2, (int64_t)time(NULL));
+	if ((err = run(c, st, "cannot delete a notification")) < 0)
+		return err;
+	if (sqlite3_changes(c->db) == 0)
+		return vigil_error_set(VIGIL_ENOTFOUND, "notification '%s' not found", name);
+	return 0;
+}
+
+int vigil_clair_notification_next(vigil_clair *c, int64_t renotify, int64_t after,
+                                  vigil_clair_notification *out)
+{
+	sqlite3_stmt *st;
+	int err;
+
+	memset(out, 0, sizeof(*out));
+	if ((err = prep(c, Q_NOTIF_NEXT, &st)) < 0)
+		return err;
+	sqlite3_bind_int64(st, 1, (int64_t)time(NULL) - renotify);
+	sqlite3_bind_int64(st, 2, after);
+	return notif_one(c, st, out);
+}
+
+int vigil_clair_notification_mark(vigil_clair *c, const char *name)
+{
+	sqlite3_stmt *st;
+	int err;
+
+	if ((err = prep(c, Q_NOTIF_MARK, &st)) < 0)
+		return err;
+	bind_text(st, 1, name);
+	sqlite3_bind_int64(st, 2, (int64_t)time(NULL));
+	return run(c, st, "cannot mark a notification");
+}
+
+static int id_cmp(const void *pa, const void *pb)
+{
+	int64_t a = *(const int64_t *)pa, b = *(const int64_t *)pb;
+
+	return a < b ? -1 : a > b;
+}
+
+/* Append to *ids the layers at or after `from` introducing a version `fix` affects. */
+static int introducers(vigil_clair *c, const vigil_clair_vuln *v, const vigil_clair_fix *fix,
+                       int64_t from, int64_t **ids, size_t *n, size_t *cap)
+{
+	sqlite3_stmt *st;
+	int err, rc;
+
+	if ((err = prep(c, Q_INTRODUCERS, &st)) < 0)
+		return err;
+	bind_text(st, 1, fix->namespace_name[0] ? fix->namespace_name : v->namespace_name);
+	bind_text(st, 2, fix->name);
+	sqlite3_bind_int64(st, 3, from);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *installed = col_str(st, 1);
+		vigil_version_format fmt = vigil_version_format_from_name(col_str(st, 2));
+		if (strcmp(fix->version, "None") != 0 &&
+		    vigil_version_cmp(fmt, installed, fix->version) >= 0)
+			continue;
+		*ids = vigil_array_grow(*ids, cap, *n + 1, sizeof(**ids));
+		(*ids)[(*n)++] = sqlite3_column_int64(st, 0);
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : fail(c, "cannot read layer features");
+}
+
+static int layer_name(vigil_clair *c, int64_t id, vigil_buf *out)
+{
+	sqlite3_stmt *st;
+	int err, rc;
+
+	if ((err = prep(c, Q_LAYER_NAME, &st)) < 0)
+		return err;
+	sqlite3_bind_int64(st, 1, id);
+	rc = sqlite3_step(st);
+	vigil_buf_reset(out);
+	if (rc == SQLITE_ROW)
+		err = vigil_buf_puts(out, col_str(st, 0));
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? err : fail(c, "cannot read a layer");
+}
+
+int vigil_clair_affected_layers(vigil_clair *c, int64_t vuln_id, int64_t from, int limit,
+                                vigil_clair_layer_cb cb, void *payload, int64_t *next)
+{
+	vigil_clair_vuln v;
+	vigil_buf name = VIGIL_BUF_INIT;
+	int64_t *ids = NULL;
+	size_t n = 0, cap = 0, i, shown = 0;
+	int err;
+
+	*next = -1;
+	if ((err = vigil_clair_vuln_by_id(c, vuln_id, &v)) < 0)
+		return err;
+	for (i = 0; i < v.nfixes && err == 0; i++)
+		err = introducers(c, &v, &v.fixes[i], from, &ids, &n, &cap);
+	if (n)
+		qsort(ids, n, sizeof(*ids), id_cmp);
+	for (i = 0; i < n && err == 0; i++) {
+		if (i > 0 && ids[i] == ids[i - 1])
+			continue;
+		if (limit < 0 || shown == (size_t)limit) {
+			if (limit > 0)
+				*next = ids[i];
+			break;
+		}
+		shown++;
+		if ((err = layer_name(c, ids[i], &name)) == 0 && name.len)
+			err = cb(ids[i], name.ptr, payload);
+	}
+	vigil_free(ids);
+	vigil_buf_release(&name);
+	vigil_clair_vuln_release(&v);
+	return err;
+}

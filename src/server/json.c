@@ -1,0 +1,406 @@
+/*
+ * JSON for the API. Requests: a syntax pass that fails with the texts Go's
+ * encoding/json gives (clients and the wire harness see them: "EOF",
+ * "unexpected EOF", "invalid character 'h' looking for beginning of value"),
+ * then jansson builds the value; members are matched as Go does (exact
+ * name, else case-insensitive). Responses: written by hand in Clair's field
+ * order, strings escaped as Go escapes them (<, > and & as \u003c...).
+ */
+#include "server.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#define MAX_DEPTH 512
+
+struct scan {
+	const unsigned char *p, *end;
+	const char *err; /* static text when failed */
+	char msg[96];
+	int depth;
+};
+
+static int failc(struct scan *s, const char *ctx)
+{
+	if (s->p >= s->end) {
+		s->err = "unexpected EOF";
+		return -1;
+	}
+	unsigned char c = *s->p;
+	if (c == '\'')
+		snprintf(s->msg, sizeof(s->msg), "invalid character '\\'' %s", ctx);
+	else if (c == '"')
+		snprintf(s->msg, sizeof(s->msg), "invalid character '\"' %s", ctx);
+	else if (c >= 0x20 && c < 0x7f)
+		snprintf(s->msg, sizeof(s->msg), "invalid character '%c' %s", c, ctx);
+	else if (c == '\n')
+		snprintf(s->msg, sizeof(s->msg), "invalid character '\\n' %s", ctx);
+	else if (c == '\t')
+		snprintf(s->msg, sizeof(s->msg), "invalid character '\\t' %s", ctx);
+	else if (c == '\r')
+		snprintf(s->msg, sizeof(s->msg), "invalid character '\\r' %s", ctx);
+	else if (c < 0x20)
+		snprintf(s->msg, sizeof(s->msg), "invalid character '\\x%02x' %s", c, ctx);
+	else
+		snprintf(s->msg, sizeof(s->msg), "invalid character %s", ctx);
+	s->err = s->msg;
+	return -1;
+}
+
+static void ws(struct scan *s)
+{
+	while (s->p < s->end && (*s->p == ' ' || *s->p == '\t' || *s->p == '\n' || *s->p == '\r'))
+		s->p++;
+}
+
+static int value(struct scan *s);
+
+static int string(struct scan *s)
+{
+	s->p++; /* the opening quote */
+	while (s->p < s->end) {
+		unsigned char c = *s->p;
+		if (c == '"') {
+			s->p++;
+			return 0;
+		}
+		if (c < 0x20)
+			return failc(s, "in string literal");
+		if (c == '\\') {
+			s->p++;
+			if (s->p >= s->end)
+				break;
+			if (*s->p == 'u') {
+				int i;
+				s->p++;
+				for (i = 0; i < 4; i++, s->p++)
+					if (s->p >= s->end || !isxdigit(*s->p))
+						return failc(s,
+						             "in \\u hexadecimal character escape");
+				continue;
+			}
+			if (!strchr("\"\\/bfnrt", *s->p))
+				return failc(s, "in string escape code");
+		}
+		s->p++;
+	}
+	s->err = "unexpected EOF";
+	return -1;
+}
+
+static int digits(struct scan *s)
+{
+	if (s->p >= s->end || !isdigit(*s->p))
+		return failc(s, "in numeric literal");
+	while (s->p < s->end && isdigit(*s->p))
+		s->p++;
+	return 0;
+}
+
+static int number(struct scan *s)
+{
+	if (*s->p == '-')
+		s->p++;
+	if (s->p < s->end && *s->p == '0')
+		s->p++;
+	else if (digits(s) < 0)
+		return -1;
+	if (s->p < s->end && *s->p == '.') {
+		s->p++;
+		if (digits(s) < 0)
+			return -1;
+	}
+	if (s->p < s->end && (*s->p == 'e' || *s->p == 'E')) {
+		s->p++;
+		if (s->p < s->end && (*s->p == '+' || *s->p == '-'))
+			s->p++;
+		if (digits(s) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int literal(struct scan *s, const char *lit)
+{
+	char ctx[48];
+	size_t i;
+
+	for (i = 0; lit[i]; i++, s->p++) {
+		if (s->p >= s->end || *s->p != (unsigned char)lit[i]) {
+			snprintf(ctx, sizeof(ctx), "in literal %s (expecting '%c')", lit, lit[i]);
+			return failc(s, ctx);
+		}
+	}
+	return 0;
+}
+
+static int object(struct scan *s)
+{
+	s->p++;
+	ws(s);
+	if (s->p < s->end && *s->p == '}') {
+		s->p++;
+		return 0;
+	}
+	for (;;) {
+		ws(s);
+		if (s->p >= s->end || *s->p != '"')
+			return failc(s, "looking for beginning of object key string");
+		if (string(s) < 0)
+			return -1;
+		ws(s);
+		if (s->p >= s->end || *s->p != ':')
+			return failc(s, "after object key");
+		s->p++;
+		if (value(s) < 0)
+			return -1;
+		ws(s);
+		if (s->p < s->end && *s->p == ',') {
+			s->p++;
+			continue;
+		}
+		if (s->p < s->end && *s->p == '}') {
+			s->p++;
+			return 0;
+		}
+		return failc(s, "after object key:value pair");
+	}
+}
+
+static int array(struct scan *s)
+{
+	s->p++;
+	ws(s);
+	if (s->p < s->end && *s->p == ']') {
+		s->p++;
+		return 0;
+	}
+	for (;;) {
+		if (value(s) < 0)
+			return -1;
+		ws(s);
+		if (s->p < s->end && *s->p == ',') {
+			s->p++;
+			continue;
+		}
+		if (s->p < s->end && *s->p == ']') {
+			s->p++;
+			return 0;
+		}
+		return failc(s, "after array element");
+	}
+}
+
+static int value(struct scan *s)
+{
+	int err;
+
+	ws(s);
+	if (s->p >= s->end)
+		return failc(s, "");
+	if (++s->depth > MAX_DEPTH) {
+		s->err = "exceeded max depth";
+		return -1;
+	}
+	switch (*s->p) {
+	case '{':
+		err = object(s);
+		break;
+	case '[':
+		err = array(s);
+		break;
+	case '"':
+		err = string(s);
+		break;
+	case 't':
+		err = literal(s, "true");
+		break;
+	case 'f':
+		err = literal(s, "false");
+		break;
+	case 'n':
+		err = literal(s, "null");
+		break;
+	default:
+		if (*s->p == '-' || isdigit(*s->p))
+			err = number(s);
+		else
+			err = failc(s, "looking for beginning of value");
+	}
+	s->depth--;
+	return err;
+}
+
+int json_parse_body(json_t **out, const char *body, size_t len)
+{
+	struct scan s = { (const unsigned char *)body, (const unsigned char *)body + len, NULL, "",
+		          0 };
+	json_error_t je;
+
+	*out = NULL;
+	ws(&s);
+	if (s.p >= s.end)
+		return vigil_error_set(VIGIL_EINVALID, "EOF");
+	if (value(&s) < 0)
+		return vigil_error_set(VIGIL_EINVALID, "%s", s.err);
+	/* Go's Decoder reads one value; what follows it is not looked at. */
+	*out = json_loadb(body, (size_t)((const char *)s.p - body),
+	                  JSON_DECODE_ANY | JSON_ALLOW_NUL, &je);
+	if (!*out)
+		return vigil_error_set(VIGIL_EINVALID, "%s", je.text);
+	return 0;
+}
+
+json_t *json_member(json_t *o, const char *name)
+{
+	const char *k;
+	json_t *v, *exact;
+
+	if (!json_is_object(o))
+		return NULL;
+	if ((exact = json_object_get(o, name)) != NULL)
+		return exact;
+	json_object_foreach(o, k, v)
+	{
+		if (strcasecmp(k, name) == 0)
+			return v;
+	}
+	return NULL;
+}
+
+static const char *kind(json_t *v)
+{
+	switch (json_typeof(v)) {
+	case JSON_OBJECT:
+		return "object";
+	case JSON_ARRAY:
+		return "array";
+	case JSON_STRING:
+		return "string";
+	case JSON_INTEGER:
+	case JSON_REAL:
+		return "number";
+	case JSON_TRUE:
+	case JSON_FALSE:
+		return "bool";
+	default:
+		return "null";
+	}
+}
+
+static int type_error(json_t *v, const char *where, const char *name, const char *type)
+{
+	return vigil_error_set(VIGIL_EINVALID,
+	                       "json: cannot unmarshal %s into Go struct field %s.%s of type %s",
+	                       kind(v), where, name, type);
+}
+
+int json_get_string(json_t *o, const char *name, const char *where, const char **out)
+{
+	json_t *v = json_member(o, name);
+
+	*out = NULL;
+	if (!v || json_is_null(v))
+		return 0;
+	if (!json_is_string(v))
+		return type_error(v, where, name, "string");
+	*out = json_string_value(v);
+	return 0;
+}
+
+int json_get_object(json_t *o, const char *name, const char *where, json_t **out)
+{
+	json_t *v = json_member(o, name);
+
+	*out = NULL;
+	if (!v || json_is_null(v))
+		return 0;
+	if (!json_is_object(v))
+		return type_error(v, where, name, "object");
+	*out = v;
+	return 0;
+}
+
+int json_get_array(json_t *o, const char *name, const char *where, json_t **out)
+{
+	json_t *v = json_member(o, name);
+
+	*out = NULL;
+	if (!v || json_is_null(v))
+		return 0;
+	if (!json_is_array(v))
+		return type_error(v, where, name, "array");
+	*out = v;
+	return 0;
+}
+
+void json_str(vigil_buf *b, const char *s)
+{
+	static const char hex[] = "0123456789abcdef";
+	const unsigned char *p = (const unsigned char *)(s ? s : "");
+	const unsigned char *run = p;
+
+	(void)vigil_buf_putc(b, '"');
+	for (; *p; p++) {
+		unsigned char c = *p;
+		const char *esc = NULL;
+		char u[7];
+		if (c >= 0x20 && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&' &&
+		    !(c == 0xe2 && p[1] == 0x80 && (p[2] == 0xa8 || p[2] == 0xa9)))
+			continue;
+		(void)vigil_buf_add(b, run, (size_t)(p - run));
+		switch (c) {
+		case '"':
+			esc = "\\\"";
+			break;
+		case '\\':
+			esc = "\\\\";
+			break;
+		case '\n':
+			esc = "\\n";
+			break;
+		case '\r':
+			esc = "\\r";
+			break;
+		case '\t':
+			esc = "\\t";
+			break;
+		case 0xe2: /* U+2028, U+2029 */
+			esc = p[2] == 0xa8 ? "\\u2028" : "\\u2029";
+			p += 2;
+			break;
+		default:
+			u[0] = '\\';
+			u[1] = 'u';
+			u[2] = '0';
+			u[3] = '0';
+			u[4] = hex[c >> 4];
+			u[5] = hex[c & 15];
+			u[6] = '\0';
+			esc = u;
+		}
+		(void)vigil_buf_puts(b, esc);
+		run = p + 1;
+	}
+	(void)vigil_buf_add(b, run, (size_t)(p - run));
+	(void)vigil_buf_putc(b, '"');
+}
+
+void json_key(vigil_buf *b, int *first, const char *key)
+{
+	if (!*first)
+		(void)vigil_buf_putc(b, ',');
+	*first = 0;
+	json_str(b, key);
+	(void)vigil_buf_putc(b, ':');
+}
+
+void json_kv_opt(vigil_buf *b, int *first, const char *key, const char *value)
+{
+	if (!value || !*value)
+		return;
+	json_key(b, first, key);
+	json_str(b, value);
+}

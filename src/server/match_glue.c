@@ -1,0 +1,338 @@
+/*
+ * Which vulnerabilities affect a feature, for GET /v1/layers/:name?vulnerabilities.
+ *
+ * Kept in this one file so the real matcher (src/lib/match) can replace it.
+ * Clair's rule, applied to two sources:
+ *   - vulnerabilities written through the API: a fixed-in statement for
+ *     (namespace, feature name) affects the feature when its version is
+ *     "None" or the installed version is lower (the feature's version format);
+ *   - feed records (vigil db import/update) for (namespace, feature name):
+ *     "fixed in V" when installed < V, "no fix" always, "not affected" never.
+ * One entry per vulnerability ID, the API's first; for several feed
+ * records of one ID the lowest fixed version above the installed one wins.
+ */
+#include "server.h"
+#include "../util/strmap.h"
+
+#include <stdio.h>
+#include <string.h>
+
+struct hit {
+	char *id;
+	char *fixed_by;  /* "" = no fix */
+	int64_t vuln_id; /* API row, else 0 */
+	/* feed record details */
+	char *description, *link, *metadata;
+	vigil_severity severity;
+};
+
+struct hits {
+	struct hit *items;
+	size_t n, cap;
+	const vigil_clair_feature *f;
+	vigil_version_format fmt;
+};
+
+/* The API fixes of one namespace, by feature name, and whether feeds cover it. */
+struct fixlist {
+	struct fixitem {
+		char *version;
+		int64_t vuln_id;
+	} * items;
+	size_t n, cap;
+};
+
+struct ns_cache {
+	char *ns;
+	int feed_known;
+	struct vigil_strmap fixes; /* name -> struct fixlist * */
+	struct fixlist **lists;
+	size_t nlists;
+};
+
+struct match_ctx {
+	vigil_clair *db;
+	struct ns_cache *ns;
+	size_t nns;
+	struct vigil_strmap vulns; /* vulnerability row id -> vigil_clair_vuln * */
+	vigil_clair_vuln **vlist;
+	size_t nv;
+};
+
+struct match_ctx *match_new(vigil_clair *db)
+{
+	struct match_ctx *m = vigil_calloc(1, sizeof(*m));
+
+	m->db = db;
+	return m;
+}
+
+void match_free(struct match_ctx *m)
+{
+	size_t i, j, k;
+
+	if (!m)
+		return;
+	for (i = 0; i < m->nns; i++) {
+		struct ns_cache *c = &m->ns[i];
+		for (j = 0; j < c->nlists; j++) {
+			for (k = 0; k < c->lists[j]->n; k++)
+				vigil_free(c->lists[j]->items[k].version);
+			vigil_free(c->lists[j]->items);
+			vigil_free(c->lists[j]);
+		}
+		vigil_free(c->lists);
+		vigil_strmap_release(&c->fixes);
+		vigil_free(c->ns);
+	}
+	vigil_free(m->ns);
+	for (i = 0; i < m->nv; i++) {
+		vigil_clair_vuln_release(m->vlist[i]);
+		vigil_free(m->vlist[i]);
+	}
+	vigil_free(m->vlist);
+	vigil_strmap_release(&m->vulns);
+	vigil_free(m);
+}
+
+static int cache_fix(const char *feature, const vigil_clair_fix_match *fm, void *payload)
+{
+	struct ns_cache *c = payload;
+	struct fixlist *l = vigil_strmap_get(&c->fixes, feature);
+
+	if (!l) {
+		l = vigil_calloc(1, sizeof(*l));
+		vigil_strmap_put(&c->fixes, feature, l);
+		c->lists = vigil_realloc(c->lists, (c->nlists + 1) * sizeof(*c->lists));
+		c->lists[c->nlists++] = l;
+	}
+	l->items = vigil_array_grow(l->items, &l->cap, l->n + 1, sizeof(*l->items));
+	l->items[l->n].version = vigil_strdup(fm->version);
+	l->items[l->n].vuln_id = fm->vuln_id;
+	l->n++;
+	return 0;
+}
+
+static int ns_get(struct match_ctx *m, const char *ns, struct ns_cache **out)
+{
+	struct ns_cache *c;
+	size_t i;
+	int err;
+
+	for (i = 0; i < m->nns; i++)
+		if (strcmp(m->ns[i].ns, ns) == 0) {
+			*out = &m->ns[i];
+			return 0;
+		}
+	m->ns = vigil_realloc(m->ns, (m->nns + 1) * sizeof(*m->ns));
+	c = &m->ns[m->nns++];
+	memset(c, 0, sizeof(*c));
+	c->ns = vigil_strdup(ns);
+	if ((err = vigil_clair_feed_covers(m->db, ns, &c->feed_known)) < 0)
+		return err;
+	if ((err = vigil_clair_namespace_fixes(m->db, ns, cache_fix, c)) < 0)
+		return err;
+	*out = c;
+	return 0;
+}
+
+/* Vulnerability row `id`, loaded once per request. Borrowed from m. */
+static int vuln_get(struct match_ctx *m, int64_t id, const vigil_clair_vuln **out)
+{
+	char key[32];
+	vigil_clair_vuln *v;
+	int err;
+
+	snprintf(key, sizeof(key), "%lld", (long long)id);
+	if ((v = vigil_strmap_get(&m->vulns, key)) != NULL) {
+		*out = v;
+		return 0;
+	}
+	v = vigil_calloc(1, sizeof(*v));
+	if ((err = vigil_clair_vuln_by_id(m->db, id, v)) < 0) {
+		vigil_free(v);
+		return err;
+	}
+	vigil_strmap_put(&m->vulns, key, v);
+	m->vlist = vigil_realloc(m->vlist, (m->nv + 1) * sizeof(*m->vlist));
+	m->vlist[m->nv++] = v;
+	*out = v;
+	return 0;
+}
+
+static struct hit *find(struct hits *h, const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < h->n; i++)
+		if (strcmp(h->items[i].id, id) == 0)
+			return &h->items[i];
+	return NULL;
+}
+
+static struct hit *add(struct hits *h, const char *id)
+{
+	struct hit *x;
+
+	h->items = vigil_array_grow(h->items, &h->cap, h->n + 1, sizeof(*h->items));
+	x = &h->items[h->n++];
+	memset(x, 0, sizeof(*x));
+	x->id = vigil_strdup(id);
+	return x;
+}
+
+static int affects(struct hits *h, const char *fixed)
+{
+	return vigil_version_cmp(h->fmt, h->f->version, fixed) < 0;
+}
+
+static void api_hits(struct match_ctx *m, struct hits *h, const struct fixlist *l)
+{
+	size_t i;
+
+	for (i = 0; l && i < l->n; i++) {
+		const vigil_clair_vuln *v;
+		int none = strcmp(l->items[i].version, "None") == 0;
+		struct hit *x;
+		if (!none && !affects(h, l->items[i].version))
+			continue;
+		if (vuln_get(m, l->items[i].vuln_id, &v) < 0 || find(h, v->name))
+			continue;
+		x = add(h, v->name);
+		x->vuln_id = l->items[i].vuln_id;
+		x->fixed_by = vigil_strdup(none ? "" : l->items[i].version);
+	}
+}
+
+static int on_record(const vigil_clair_feed_record *rec, void *payload)
+{
+	struct hits *h = payload;
+	struct hit *x;
+	const char *fixed = "";
+
+	if (rec->status == 2)
+		return 0;
+	if (rec->status == 0) {
+		if (!affects(h, rec->fixed_version))
+			return 0;
+		fixed = rec->fixed_version;
+	}
+	x = find(h, rec->vuln);
+	if (x) {
+		if (x->vuln_id == 0 && x->fixed_by[0] && fixed[0] &&
+		    vigil_version_cmp(h->fmt, fixed, x->fixed_by) < 0) {
+			vigil_free(x->fixed_by);
+			x->fixed_by = vigil_strdup(fixed);
+		}
+		return 0;
+	}
+	x = add(h, rec->vuln);
+	x->fixed_by = vigil_strdup(fixed);
+	x->description = vigil_strdup(rec->description ? rec->description : "");
+	x->link = vigil_strdup(rec->link ? rec->link : "");
+	x->metadata = rec->metadata ? vigil_strdup(rec->metadata) : NULL;
+	x->severity = rec->severity;
+	return 0;
+}
+
+static void metadata_json(vigil_buf *b, int *first, const char *m)
+{
+	size_t n;
+
+	if (!m)
+		return;
+	while (*m == ' ' || *m == '\n')
+		m++;
+	n = strlen(m);
+	if (n < 2 || *m != '{' || strcmp(m, "{}") == 0)
+		return;
+	json_key(b, first, "Metadata");
+	(void)vigil_buf_puts(b, m);
+}
+
+void fix_json(vigil_buf *b, const vigil_clair_fix *f)
+{
+	int first = 1;
+
+	(void)vigil_buf_putc(b, '{');
+	json_kv_opt(b, &first, "Name", f->name);
+	json_kv_opt(b, &first, "NamespaceName", f->namespace_name);
+	json_kv_opt(b, &first, "VersionFormat", f->version_format);
+	json_kv_opt(b, &first, "Version", f->version);
+	(void)vigil_buf_putc(b, '}');
+}
+
+void vuln_json(vigil_buf *b, const vigil_clair_vuln *v, int with_fixes, const char *fixed_by)
+{
+	int first = 1;
+	size_t i;
+
+	(void)vigil_buf_putc(b, '{');
+	json_kv_opt(b, &first, "Name", v->name);
+	json_kv_opt(b, &first, "NamespaceName", v->namespace_name);
+	json_kv_opt(b, &first, "Description", v->description);
+	json_kv_opt(b, &first, "Link", v->link);
+	json_kv_opt(b, &first, "Severity", vigil_severity_name(v->severity));
+	metadata_json(b, &first, v->metadata);
+	json_kv_opt(b, &first, "FixedBy", fixed_by);
+	if (with_fixes && v->nfixes) {
+		json_key(b, &first, "FixedIn");
+		(void)vigil_buf_putc(b, '[');
+		for (i = 0; i < v->nfixes; i++) {
+			if (i)
+				(void)vigil_buf_putc(b, ',');
+			fix_json(b, &v->fixes[i]);
+		}
+		(void)vigil_buf_putc(b, ']');
+	}
+	(void)vigil_buf_putc(b, '}');
+}
+
+int match_feature_vulns(struct match_ctx *m, const vigil_clair_feature *f, vigil_buf *out)
+{
+	struct hits h = { NULL, 0, 0, f, vigil_version_format_from_name(f->version_format) };
+	struct ns_cache *c;
+	size_t i;
+	int err;
+
+	if (h.fmt == VIGIL_VERSION_UNKNOWN)
+		h.fmt = VIGIL_VERSION_DPKG;
+	if ((err = ns_get(m, f->namespace_name, &c)) < 0)
+		return err;
+	api_hits(m, &h, vigil_strmap_get(&c->fixes, f->name));
+	if (c->feed_known)
+		err = vigil_clair_feed_records(m->db, f->namespace_name, f->name, on_record, &h);
+	if (err == 0 && h.n) {
+		(void)vigil_buf_puts(out, ",\"Vulnerabilities\":[");
+		for (i = 0; i < h.n && err == 0; i++) {
+			struct hit *x = &h.items[i];
+			const vigil_clair_vuln *av;
+			vigil_clair_vuln v;
+			if (i)
+				(void)vigil_buf_putc(out, ',');
+			if (x->vuln_id) {
+				if ((err = vuln_get(m, x->vuln_id, &av)) == 0)
+					vuln_json(out, av, 0, x->fixed_by);
+			} else {
+				memset(&v, 0, sizeof(v));
+				v.name = x->id;
+				v.namespace_name = (char *)f->namespace_name;
+				v.description = x->description;
+				v.link = x->link;
+				v.severity = x->severity;
+				v.metadata = x->metadata;
+				vuln_json(out, &v, 0, x->fixed_by);
+			}
+		}
+		(void)vigil_buf_putc(out, ']');
+	}
+	for (i = 0; i < h.n; i++) {
+		vigil_free(h.items[i].id);
+		vigil_free(h.items[i].fixed_by);
+		vigil_free(h.items[i].description);
+		vigil_free(h.items[i].link);
+		vigil_free(h.items[i].metadata);
+	}
+	vigil_free(h.items);
+	return err;
+}

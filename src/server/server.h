@@ -1,0 +1,231 @@
+/*
+ * `vigil serve`: a Clair v1 API server (docs/internals/server.md).
+ *
+ * server.c     config, listeners, signals, logging, the DB handle pool
+ * routes.c     the route table and Clair's routing rules (404/405 texts)
+ * api_*.c      the handlers, one file per resource
+ * json.c       request parsing (Go's error texts) and response writing
+ * fetch.c      a layer's bytes: http(s) URL, local path, or the request body
+ * token.c      pagination tokens (signed, 1 h, keyed by paginationkey)
+ * match_glue.c which vulnerabilities affect a feature (API and feed data)
+ * health.c metrics.c notifier.c
+ *
+ * The server uses only include/vigil/ and src/util/.
+ */
+#ifndef VIGIL_SERVER_H
+#define VIGIL_SERVER_H
+
+#include "vigil/vigil.h"
+#include "vigil/clair.h"
+
+#include <jansson.h>
+#include <microhttpd.h>
+#include <pthread.h>
+#include <stdint.h>
+
+/* Settings from config.yaml (Clair's keys and defaults) and the command line. */
+struct server_config {
+	char *db_type;   /* "sqlite" or "pgsql" */
+	char *db_source; /* SQLite path or PostgreSQL DSN; NULL = the default path */
+	long cachesize;
+	char *bind; /* listen address; NULL = all interfaces */
+	int port, healthport;
+	int64_t timeout_ms;
+	char *paginationkey;
+	char *cafile, *certfile, *keyfile;
+	int allowlocalpath;
+	int64_t updater_interval_ms;
+	int notifier_attempts;
+	int64_t renotify_ms;
+	int64_t notifier_poll_ms; /* vigil: how often the notifier looks for work */
+	char *notifier_endpoint;
+	uint64_t max_body;       /* JSON request bodies (Clair: 1 MiB) */
+	uint64_t max_layer_body; /* layer bytes in the request body */
+	uint64_t max_file_size;  /* one kept file of a layer */
+	int max_connections;
+	int pool_size; /* database handles */
+};
+
+struct metrics;
+
+struct server {
+	struct server_config cfg;
+	struct MHD_Daemon *api, *health;
+	/* database handles, borrowed per request */
+	pthread_mutex_t pool_lock;
+	pthread_cond_t pool_cond;
+	vigil_clair **pool;
+	size_t pool_free;
+	unsigned char token_key[32];
+	struct metrics *metrics;
+	const char *dsn; /* the store (NULL: the default path) */
+	pthread_t updater;
+	int updater_running;
+	/* notifier */
+	pthread_t notifier;
+	int notifier_running;
+	pthread_mutex_t notify_lock;
+	pthread_cond_t notify_cond;
+	int notify_kick;
+	int stopping;
+	/* layer jobs still running after their request timed out */
+	int jobs;
+	pthread_cond_t jobs_cond;
+};
+
+/* A response being built by a handler. */
+struct response {
+	int status;
+	vigil_buf body;
+	const char *content_type; /* NULL: none */
+	int server_header;        /* send "Server: clair" */
+	int gzip_ok;              /* compress if the client accepts gzip */
+	const char *location;
+};
+
+/* One request, as handlers see it. */
+struct request {
+	struct server *srv;
+	struct MHD_Connection *conn;
+	const char *method;
+	const char *path;      /* decoded, "/v1" removed */
+	const char *params[3]; /* path parameters in route order */
+	const char *body;
+	size_t body_len;
+	int body_too_big;
+	vigil_buf *body_buf; /* the connection's body buffer (a job may take it over) */
+	const char *content_type;
+	const char *route; /* metrics label */
+	struct response resp;
+	vigil_clair *db; /* borrowed from the pool for the request; NULL until db_get() */
+};
+
+typedef void (*handler_fn)(struct request *r);
+
+/* server.c */
+vigil_clair *server_db_get(struct server *s);
+void server_db_put(struct server *s, vigil_clair *c);
+/** The request's handle (borrowed lazily). */
+vigil_clair *req_db(struct request *r);
+void server_log(vigil_log_level level, const char *event, const char *fields_fmt, ...)
+        VIGIL_PRINTF(3, 4);
+/** 1 once SIGTERM arrived: long work (downloads) gives up. */
+int server_stopping(struct server *s);
+/** Wait (up to `ms`) until no layer job runs. */
+void server_wait_jobs(struct server *s, int64_t ms);
+/** Wake the notifier: a vulnerability changed. */
+void server_notify_kick(struct server *s);
+int server_main(int argc, char **argv, const char *db_override);
+
+/* routes.c */
+/** Dispatch a main-port request; fills r->resp. */
+void routes_dispatch(struct request *r, const char *url);
+/** Dispatch a health-port request. */
+void routes_dispatch_health(struct request *r, const char *url);
+
+/* json.c */
+/** Append `s` as a JSON string (Go's escaping). */
+void json_str(vigil_buf *b, const char *s);
+/** Append ,"key": (with the comma when `*first` is 0). */
+void json_key(vigil_buf *b, int *first, const char *key);
+/** Append ,"key":"value" unless value is NULL or "". */
+void json_kv_opt(vigil_buf *b, int *first, const char *key, const char *value);
+/**
+ * Parse the request body as Go's json.Decoder would: 0 and *out, or
+ * VIGIL_EINVALID with Go's message ("EOF", "unexpected EOF", "invalid
+ * character 'h' looking for beginning of value").
+ */
+int json_parse_body(json_t **out, const char *body, size_t len);
+/** Member `name` of object `o`, matched as Go does (exact, else case-insensitive). */
+json_t *json_member(json_t *o, const char *name);
+/**
+ * The string member `name` of `o` into *out (NULL when absent or null).
+ * VIGIL_EINVALID with Go's type error otherwise (`where` = "LayerEnvelope.Layer").
+ */
+int json_get_string(json_t *o, const char *name, const char *where, const char **out);
+/** Member `name` must be an object (or absent/null): *out or NULL. */
+int json_get_object(json_t *o, const char *name, const char *where, json_t **out);
+int json_get_array(json_t *o, const char *name, const char *where, json_t **out);
+
+/* responses (api_common in routes.c) */
+void resp_json(struct request *r, int status); /* body already in r->resp.body */
+/** The one place where a vigil_code becomes an HTTP status and Clair's envelope. */
+void resp_error(struct request *r, int code, const char *message);
+/** The error of the last failed call (vigil_error_last()). */
+void resp_fail(struct request *r, int code);
+void resp_empty(struct request *r, int status);
+void resp_text(struct request *r, int status, const char *ctype, const char *text);
+/** 1 when the query has `name` (with or without a value). */
+int req_has_arg(struct request *r, const char *name);
+const char *req_arg(struct request *r, const char *name);
+/**
+ * Clair's `limit`: 0 and *out, or 400 written to r (missing, not an
+ * integer). Negative values are returned; callers decide.
+ */
+int req_limit(struct request *r, int *out);
+
+/* token.c */
+void token_make(struct server *s, const char *payload, vigil_buf *out);
+/** 0 and the payload in `out`, or VIGIL_EINVALID (tampered, foreign, expired). */
+int token_open(struct server *s, const char *token, vigil_buf *out);
+/** Decode the configured key (URL-safe base64 of 32 bytes). Returns 0 or VIGIL_EINVALID. */
+int token_key_decode(unsigned char key[32], const char *b64);
+void token_key_encode(const unsigned char key[32], vigil_buf *out);
+
+/* fetch.c */
+/**
+ * Analyse the layer at `path` (http(s) URL with `headers`, a JSON object, or
+ * a local file when allowed) or, when `body` is not NULL, those bytes.
+ * Returns 0 and *out; VIGIL_ENOTFOUND / VIGIL_ENET with "could not find layer..."
+ * messages; VIGIL_EINVALID/ETOOBIG from the analysis.
+ */
+int fetch_analyze(struct server *s, vigil_clair_analysis **out, const char *name, const char *path,
+                  json_t *headers, const char *body, size_t body_len, int *fetch_failed);
+
+/* match_glue.c */
+struct match_ctx;
+/** A matcher for one request (caches each namespace's API fixes). */
+struct match_ctx *match_new(vigil_clair *db);
+void match_free(struct match_ctx *m);
+/** Append ,"Vulnerabilities":[...] for the feature when some affect it. */
+int match_feature_vulns(struct match_ctx *m, const vigil_clair_feature *f, vigil_buf *out);
+/** Append a vulnerability object (Clair's field order). */
+void vuln_json(vigil_buf *b, const vigil_clair_vuln *v, int with_fixes, const char *fixed_by);
+void fix_json(vigil_buf *b, const vigil_clair_fix *f);
+
+/* handlers */
+void api_layer_post(struct request *r);
+void api_layer_get(struct request *r);
+void api_layer_delete(struct request *r);
+void api_namespaces(struct request *r);
+void api_vulns_list(struct request *r);
+void api_vuln_post(struct request *r);
+void api_vuln_get(struct request *r);
+void api_vuln_put(struct request *r);
+void api_vuln_delete(struct request *r);
+void api_fixes_get(struct request *r);
+void api_fix_put(struct request *r);
+void api_fix_delete(struct request *r);
+void api_notification_get(struct request *r);
+void api_notification_delete(struct request *r);
+void api_metrics(struct request *r);
+void api_health(struct request *r);
+
+/* metrics.c */
+struct metrics *metrics_new(void);
+void metrics_free(struct metrics *m);
+void metrics_request(struct metrics *m, const char *route, int status, double ms);
+void metrics_layer(struct metrics *m, int ok);
+void metrics_db_error(struct metrics *m);
+void metrics_notification(struct metrics *m, int ok);
+void metrics_write(struct metrics *m, vigil_buf *out);
+
+/* updater.c */
+int updater_start(struct server *s);
+void updater_stop(struct server *s);
+
+/* notifier.c */
+int notifier_start(struct server *s);
+void notifier_stop(struct server *s);
+
+#endif

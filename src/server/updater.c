@@ -1,0 +1,123 @@
+/*
+ * The updater: every clair.updater.interval (Clair's default 1h; 0 turns it
+ * off), `vigil db update` of every feed on the server's store
+ * (include/vigil/db.h: conditional fetches, one transaction per feed, a
+ * failed feed keeps its data). The time of the last fully successful run is
+ * kept in the store (`updater/last`), so a restart does not update again
+ * before it is due. Not yet: a lock so that only one of several instances
+ * sharing a store runs it (each runs its own; the conditional fetches make
+ * the extra runs cheap).
+ */
+#include "server.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+
+static void report(const vigil_db_update_report *r, void *payload)
+{
+	vigil_buf f = VIGIL_BUF_INIT, m = VIGIL_BUF_INIT;
+
+	json_str(&f, r->feed);
+	json_str(&m, r->message);
+	if (r->outcome == VIGIL_DB_UPDATE_FAILED)
+		server_log(VIGIL_LOG_WARN, "feed update failed", "\"feed\":%s,\"error\":%s", f.ptr,
+		           m.ptr);
+	else if (r->outcome == VIGIL_DB_UPDATE_UPDATED)
+		server_log(VIGIL_LOG_INFO, "feed updated",
+		           "\"feed\":%s,\"changed\":%u,\"records\":%llu", f.ptr, r->changed,
+		           (unsigned long long)r->records);
+	vigil_buf_release(&f);
+	vigil_buf_release(&m);
+}
+
+static int64_t last_run(struct server *s)
+{
+	vigil_buf b = VIGIL_BUF_INIT;
+	vigil_clair *db = server_db_get(s);
+	int64_t t = 0;
+
+	if (vigil_clair_kv_get(db, "updater/last", &b) == 0)
+		t = strtoll(b.ptr, NULL, 10);
+	server_db_put(s, db);
+	vigil_buf_release(&b);
+	return t;
+}
+
+static void run_once(struct server *s)
+{
+	vigil_db_update_opts opts = VIGIL_DB_UPDATE_OPTS_INIT;
+	vigil_db *db = NULL;
+	char now[32];
+	int err;
+
+	server_log(VIGIL_LOG_INFO, "updating feeds", NULL);
+	if ((err = vigil_db_open(&db, s->dsn, VIGIL_DB_CREATE)) == 0)
+		err = vigil_db_update(db, &opts, report, s);
+	vigil_db_free(db);
+	if (err < 0) {
+		vigil_buf m = VIGIL_BUF_INIT;
+		json_str(&m, vigil_error_last());
+		server_log(VIGIL_LOG_WARN, "feed update incomplete", "\"error\":%s", m.ptr);
+		vigil_buf_release(&m);
+		return;
+	}
+	snprintf(now, sizeof(now), "%lld", (long long)time(NULL));
+	{
+		vigil_clair *c = server_db_get(s);
+		(void)vigil_clair_kv_set(c, "updater/last", now);
+		server_db_put(s, c);
+	}
+	server_log(VIGIL_LOG_INFO, "feeds updated", NULL);
+}
+
+/* Sleep until `until` (unix s) or the server stops. Returns 1 when stopping. */
+static int sleep_until(struct server *s, int64_t until)
+{
+	struct timespec ts = { (time_t)until, 0 };
+	int stop;
+
+	pthread_mutex_lock(&s->notify_lock);
+	while (!s->stopping && time(NULL) < until)
+		if (pthread_cond_timedwait(&s->notify_cond, &s->notify_lock, &ts) != 0)
+			break;
+	stop = s->stopping;
+	pthread_mutex_unlock(&s->notify_lock);
+	return stop;
+}
+
+static void *updater_main(void *arg)
+{
+	struct server *s = arg;
+	int64_t interval = s->cfg.updater_interval_ms / 1000;
+
+	if (interval < 1)
+		interval = 1;
+	while (!server_stopping(s)) {
+		int64_t due = last_run(s) + interval;
+		if (time(NULL) >= due) {
+			run_once(s);
+			due = time(NULL) + (last_run(s) + interval > time(NULL) ? interval : 60);
+		}
+		if (sleep_until(s, due))
+			break;
+	}
+	return NULL;
+}
+
+int updater_start(struct server *s)
+{
+	if (s->cfg.updater_interval_ms <= 0)
+		return 0;
+	if (pthread_create(&s->updater, NULL, updater_main, s) != 0)
+		return vigil_error_set(VIGIL_ERROR, "cannot start the updater thread");
+	s->updater_running = 1;
+	return 0;
+}
+
+void updater_stop(struct server *s)
+{
+	if (s->updater_running)
+		pthread_join(s->updater, NULL);
+	s->updater_running = 0;
+}

@@ -1,0 +1,270 @@
+/* Unit tests for the Clair API state (include/vigil/clair.h): layer analysis
+ * as Clair does it (435 features from the wire harness's Debian layer),
+ * inheritance from a parent, vulnerability writes with Clair's FixedIn diff,
+ * notifications and the layers they name, deletes. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "vigil/vigil.h"
+#include "vigil/clair.h"
+
+static char dir[] = "/tmp/vigil-clair-test.XXXXXX";
+static char path[300];
+
+struct mem {
+	const char *p;
+	size_t n;
+	int done;
+};
+
+static ssize_t mem_read(void *payload, const void **buf)
+{
+	struct mem *m = payload;
+
+	if (m->done)
+		return 0;
+	m->done = 1;
+	*buf = m->p;
+	return (ssize_t)m->n;
+}
+
+static char *slurp(const char *name, size_t *n)
+{
+	char p[512];
+	const char *shared = getenv("VIGIL_SHARED");
+	FILE *f;
+	char *data;
+	long len;
+
+	snprintf(p, sizeof(p), "%s/spec/clair-wire/layers/%s", shared ? shared : "../shared", name);
+	f = fopen(p, "rb");
+	if (!f)
+		return NULL;
+	fseek(f, 0, SEEK_END);
+	len = ftell(f);
+	fseek(f, 0, SEEK_SET);
+	data = malloc((size_t)len);
+	*n = fread(data, 1, (size_t)len, f);
+	fclose(f);
+	return data;
+}
+
+static vigil_clair_analysis *analyze(const char *name)
+{
+	vigil_clair_analysis *a = NULL;
+	size_t n = 0;
+	char *data = slurp(name, &n);
+	struct mem m = { data, n, 0 };
+
+	if (!data)
+		return NULL;
+	assert_int_equal(vigil_clair_analyze(&a, mem_read, &m, name, 0), 0);
+	free(data);
+	return a;
+}
+
+static int count_cb(const vigil_clair_feature *f, void *payload)
+{
+	(*(int *)payload)++;
+	return 0;
+}
+
+struct added {
+	int by_self, by_base;
+	int64_t self;
+};
+
+static int added_cb(const vigil_clair_feature *f, void *payload)
+{
+	struct added *a = payload;
+
+	if (f->added_by_id == a->self)
+		a->by_self++;
+	else if (strcmp(f->added_by, "base") == 0)
+		a->by_base++;
+	return 0;
+}
+
+static int layer_names(int64_t id, const char *name, void *payload)
+{
+	strcat(payload, name);
+	strcat(payload, ";");
+	return 0;
+}
+
+static void test_layers_and_notifications(void **state)
+{
+	vigil_clair *c = NULL;
+	vigil_clair_analysis *base, *child, *garbage_ok;
+	vigil_clair_layer l;
+	vigil_clair_vuln v, got;
+	vigil_clair_notification n;
+	struct added ad = { 0, 0, 0 };
+	char names[256] = "";
+	int64_t next;
+	int count = 0;
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s/clair.db", dir);
+	base = analyze("debian12-dpkg.tar");
+	if (!base)
+		skip();
+	assert_int_equal(vigil_clair_open(&c, path), 0);
+	assert_string_equal(vigil_clair_analysis_namespace(base), "debian:12");
+	assert_int_equal(vigil_clair_analysis_count(base), 435);
+
+	/* unknown parent, then the base and a child */
+	assert_int_equal(vigil_clair_layer_index(c, "orphan", "nope", base), VIGIL_ENOTFOUND);
+	assert_int_equal(vigil_clair_layer_index(c, "base", NULL, base), 0);
+	assert_int_equal(vigil_clair_layer_index(c, "base", NULL, base), 0); /* again: no-op */
+	child = analyze("child.tar");
+	assert_null(vigil_clair_analysis_namespace(child));
+	assert_int_equal(vigil_clair_layer_index(c, "child", "base", child), 0);
+	assert_int_equal(vigil_clair_layer_get(c, "child", &l), 0);
+	assert_string_equal(l.namespace_name, "debian:12");
+	assert_string_equal(l.parent, "base");
+	ad.self = l.id;
+	assert_int_equal(vigil_clair_layer_features(c, l.id, added_cb, &ad), 0);
+	assert_int_equal(ad.by_base, 435);
+	assert_int_equal(ad.by_self, 1);
+	vigil_clair_layer_release(&l);
+
+	/* packages without a namespace and no parent */
+	garbage_ok = analyze("nons.tar");
+	assert_int_equal(vigil_clair_layer_index(c, "nons", NULL, garbage_ok), VIGIL_EUNSUPPORTED);
+
+	/* a vulnerability on openssl: a notification naming only the base */
+	memset(&v, 0, sizeof(v));
+	v.namespace_name = "debian:12";
+	v.name = "CVE-T";
+	v.severity = VIGIL_SEVERITY_HIGH;
+	vigil_clair_vuln_add_fix(&v, "openssl", "debian:12", "dpkg", "99.0");
+	assert_int_equal(vigil_clair_vuln_write(c, &v, VIGIL_CLAIR_MERGE_FIXES), 0);
+	assert_int_equal(vigil_clair_vuln_write(c, &v, VIGIL_CLAIR_MERGE_FIXES),
+	                 0); /* same: no-op */
+	assert_int_equal(vigil_clair_vuln_get(c, "debian:12", "CVE-T", &got), 0);
+	assert_int_equal(got.nfixes, 1);
+	assert_int_equal(vigil_clair_notification_next(c, 7200, 0, &n), 0);
+	assert_int_equal(n.new_id, got.id);
+	assert_int_equal(n.old_id, 0);
+	assert_int_equal(vigil_clair_affected_layers(c, got.id, 0, 10, layer_names, names, &next),
+	                 0);
+	assert_string_equal(names, "base;");
+	assert_int_equal(next, -1);
+	/* only one notification for two identical writes */
+	{
+		vigil_clair_notification n2;
+		assert_int_equal(vigil_clair_notification_next(c, 7200, n.id, &n2),
+		                 VIGIL_ENOTFOUND);
+	}
+	assert_int_equal(vigil_clair_notification_mark(c, n.name), 0);
+	assert_int_equal(vigil_clair_notification_delete(c, n.name), 0);
+	assert_int_equal(vigil_clair_notification_delete(c, n.name), 0); /* idempotent */
+	assert_int_equal(vigil_clair_notification_delete(c, "nope"), VIGIL_ENOTFOUND);
+	vigil_clair_notification_release(&n);
+	vigil_clair_vuln_release(&got);
+
+	/* a POST update merges fixes by name; the old row is kept for notifications */
+	{
+		vigil_clair_vuln u;
+		memset(&u, 0, sizeof(u));
+		u.namespace_name = "debian:12";
+		u.name = "CVE-T";
+		u.severity = VIGIL_SEVERITY_CRITICAL;
+		vigil_clair_vuln_add_fix(&u, "bash", "debian:12", "dpkg", "None");
+		assert_int_equal(vigil_clair_vuln_write(c, &u, VIGIL_CLAIR_MERGE_FIXES), 0);
+		assert_int_equal(vigil_clair_vuln_get(c, "debian:12", "CVE-T", &got), 0);
+		assert_int_equal(got.nfixes, 2);
+		assert_int_equal(got.severity, VIGIL_SEVERITY_CRITICAL);
+		vigil_clair_vuln_release(&got);
+		u.nfixes = 1;
+		vigil_free(u.fixes[0].name);
+		vigil_free(u.fixes[0].namespace_name);
+		vigil_free(u.fixes[0].version_format);
+		vigil_free(u.fixes[0].version);
+		vigil_free(u.fixes);
+		u.fixes = NULL;
+		u.nfixes = 0;
+	}
+	assert_int_equal(vigil_clair_vuln_delete(c, "debian:12", "CVE-T"), 0);
+	assert_int_equal(vigil_clair_vuln_delete(c, "debian:12", "CVE-T"), VIGIL_ENOTFOUND);
+
+	/* deleting the base takes the child */
+	assert_int_equal(vigil_clair_layer_delete(c, "base"), 0);
+	assert_int_equal(vigil_clair_layer_get(c, "child", &l), VIGIL_ENOTFOUND);
+	assert_int_equal(vigil_clair_layer_delete(c, "base"), VIGIL_ENOTFOUND);
+	assert_int_equal(vigil_clair_layer_features(c, ad.self, count_cb, &count), 0);
+	assert_int_equal(count, 0);
+
+	{
+		vigil_clair_fix *f = v.fixes;
+		vigil_free(f[0].name);
+		vigil_free(f[0].namespace_name);
+		vigil_free(f[0].version_format);
+		vigil_free(f[0].version);
+		vigil_free(f);
+	}
+	vigil_clair_analysis_free(base);
+	vigil_clair_analysis_free(child);
+	vigil_clair_analysis_free(garbage_ok);
+	vigil_clair_free(c);
+}
+
+static void test_garbage(void **state)
+{
+	vigil_clair_analysis *a = NULL;
+	size_t n = 0;
+	char *data = slurp("garbage.bin", &n);
+	struct mem m = { data, n, 0 };
+
+	(void)state;
+	if (!data)
+		skip();
+	assert_int_equal(vigil_clair_analyze(&a, mem_read, &m, "garbage", 0), VIGIL_EINVALID);
+	assert_null(a);
+	free(data);
+}
+
+static void test_kv(void **state)
+{
+	vigil_clair *c = NULL;
+	vigil_buf b = VIGIL_BUF_INIT;
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s/kv.db", dir);
+	assert_int_equal(vigil_clair_open(&c, path), 0);
+	assert_int_equal(vigil_clair_kv_get(c, "k", &b), VIGIL_ENOTFOUND);
+	assert_int_equal(vigil_clair_kv_init(c, "k", "one", &b), 0);
+	assert_string_equal(b.ptr, "one");
+	assert_int_equal(vigil_clair_kv_init(c, "k", "two", &b), 0); /* first writer wins */
+	assert_string_equal(b.ptr, "one");
+	assert_int_equal(vigil_clair_ping(c), 0);
+	vigil_buf_release(&b);
+	vigil_clair_free(c);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_layers_and_notifications),
+		cmocka_unit_test(test_garbage),
+		cmocka_unit_test(test_kv),
+	};
+	char cmd[128];
+	int rc;
+
+	if (!mkdtemp(dir))
+		return 1;
+	rc = cmocka_run_group_tests(tests, NULL, NULL);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	if (system(cmd) != 0)
+		rc = rc ? rc : 1;
+	return rc;
+}
