@@ -1407,29 +1407,6 @@ static int pg_namespace_known(struct vigil_store *base, const char *ns, int *out
 	return 0;
 }
 
-/* Natural order: "alpine:v3.9" before "alpine:v3.10" (as the SQLite backend). */
-static int natural_cmp(const void *pa, const void *pb)
-{
-	const char *a = *(const char *const *)pa, *b = *(const char *const *)pb;
-
-	while (*a && *b) {
-		if (*a >= '0' && *a <= '9' && *b >= '0' && *b <= '9') {
-			char *ea, *eb;
-			unsigned long long x = strtoull(a, &ea, 10), y = strtoull(b, &eb, 10);
-			if (x != y)
-				return x < y ? -1 : 1;
-			a = ea;
-			b = eb;
-			continue;
-		}
-		if (*a != *b)
-			return (unsigned char)*a < (unsigned char)*b ? -1 : 1;
-		a++;
-		b++;
-	}
-	return (unsigned char)*a - (unsigned char)*b;
-}
-
 static int status_namespaces(struct pg_store *s, const char *feed_id,
                              struct vigil_store_feed_status *f)
 {
@@ -1445,7 +1422,7 @@ static int status_namespaces(struct pg_store *s, const char *feed_id,
 		f->namespaces[f->nnamespaces++] = vigil_strdup(text_or_empty(res, i, 0));
 	PQclear(res);
 	if (f->nnamespaces > 1)
-		qsort(f->namespaces, f->nnamespaces, sizeof(char *), natural_cmp);
+		qsort(f->namespaces, f->nnamespaces, sizeof(char *), vigil_store__natural_cmp);
 	return 0;
 }
 

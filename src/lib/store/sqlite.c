@@ -899,29 +899,6 @@ static int sqlite_namespace_known(struct vigil_store *base, const char *ns, int 
 	return 0;
 }
 
-/* Natural order: "alpine:v3.9" before "alpine:v3.10". */
-static int natural_cmp(const void *pa, const void *pb)
-{
-	const char *a = *(const char *const *)pa, *b = *(const char *const *)pb;
-
-	while (*a && *b) {
-		if (*a >= '0' && *a <= '9' && *b >= '0' && *b <= '9') {
-			char *ea, *eb;
-			unsigned long long x = strtoull(a, &ea, 10), y = strtoull(b, &eb, 10);
-			if (x != y)
-				return x < y ? -1 : 1;
-			a = ea;
-			b = eb;
-			continue;
-		}
-		if (*a != *b)
-			return (unsigned char)*a < (unsigned char)*b ? -1 : 1;
-		a++;
-		b++;
-	}
-	return (unsigned char)*a - (unsigned char)*b;
-}
-
 static int status_namespaces(struct sqlite_store *s, int64_t feed_id,
                              struct vigil_store_feed_status *f)
 {
@@ -941,7 +918,7 @@ static int status_namespaces(struct sqlite_store *s, int64_t feed_id,
 	if (rc != SQLITE_DONE)
 		return db_fail(s, "cannot read a feed's namespaces");
 	if (f->nnamespaces > 1)
-		qsort(f->namespaces, f->nnamespaces, sizeof(char *), natural_cmp);
+		qsort(f->namespaces, f->nnamespaces, sizeof(char *), vigil_store__natural_cmp);
 	return 0;
 }
 

@@ -402,4 +402,10 @@ int vigil_store_layer_entries_get(struct vigil_store *s, const char *diff_id, co
 int vigil_store_layer_entries_put(struct vigil_store *s, const char *diff_id, const char *engine,
                                   const void *blob, size_t len);
 
+/**
+ * qsort() comparator of two `const char *` in natural order, numbers by value
+ * ("alpine:v3.9" before "alpine:v3.10"): how both backends order namespaces.
+ */
+int vigil_store__natural_cmp(const void *a, const void *b);
+
 #endif
