@@ -10,7 +10,7 @@ libpq-dev libmicrohttpd-dev libxml2-dev libssl-dev libzstd-dev zlib1g-dev
 libcmocka-dev
 clang libclang-rt-14-dev
 zstd gzip xz-utils bzip2 tar rpm dpkg jq time python3 python3-yaml sqlite3
-chromium fonts-dejavu-core nodejs
+chromium fonts-dejavu-core nodejs wrk
 postgresql"
 # postgresql: the server the PostgreSQL store tests start (tests/e2e/lib/pg.sh);
 # installing it starts no cluster we use.
