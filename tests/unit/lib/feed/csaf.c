@@ -17,83 +17,13 @@
 #include "vigil/vigil.h"
 #include "lib/feed/feed.h"
 #include "lib/store/store.h"
+#include "helpers/feedtest.h"
 
 extern const struct vigil_feed vigil_feed_csaf;
 
-static char dir[] = "/tmp/vigil-csaf-test.XXXXXX";
-static struct vigil_store *store;
-
-static const char *fixture(const char *name)
-{
-	static char path[1024];
-	const char *fx = getenv("VIGIL_FIXTURES");
-
-	if (!fx)
-		fail_msg("VIGIL_FIXTURES is not set (run through ctest)");
-	snprintf(path, sizeof(path), "%s/feed/%s", fx, name);
-	return path;
-}
-
-static const char *shared(const char *rel)
-{
-	static char path[1024];
-	const char *sh = getenv("VIGIL_SHARED") ? getenv("VIGIL_SHARED") : "/work/shared";
-
-	snprintf(path, sizeof(path), "%s/%s", sh, rel);
-	return path;
-}
-
-static const char *write_file(const char *name, const char *data)
-{
-	static char path[512];
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	f = fopen(path, "wb");
-	assert_non_null(f);
-	assert_int_equal(fwrite(data, 1, strlen(data), f), strlen(data));
-	fclose(f);
-	return path;
-}
-
-static int setup(void **state)
-{
-	static int n;
-	char path[512];
-
-	(void)state;
-	snprintf(path, sizeof(path), "%s/db%d.sqlite", dir, n++);
-	return vigil_store_open(&store, path, VIGIL_STORE_CREATE);
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	vigil_store_close(store);
-	store = NULL;
-	return 0;
-}
-
-static int import(const char *const *paths, size_t n, struct vigil_feed_run *out)
-{
-	struct vigil_feed_run run;
-	size_t i;
-	int err;
-
-	assert_int_equal(vigil_feed_run_begin(&run, &vigil_feed_csaf, store), 0);
-	for (i = 0, err = 0; i < n && !err; i++)
-		err = vigil_feed_run_file(&run, paths[i]);
-	if (!err)
-		err = vigil_feed_run_commit(&run);
-	if (out)
-		*out = run;
-	vigil_feed_run_release(&run);
-	return err;
-}
-
 static int import1(const char *path)
 {
-	return import(&path, 1, NULL);
+	return feedtest_import(&vigil_feed_csaf, &path, 1, NULL);
 }
 
 static int collect(const struct vigil_store_record *r, void *payload)
@@ -107,7 +37,7 @@ static const char *lookup(const char *ns, const char *pkg)
 	static vigil_buf b = VIGIL_BUF_INIT;
 
 	vigil_buf_reset(&b);
-	assert_int_equal(vigil_store_lookup(store, ns, pkg, collect, &b), 0);
+	assert_int_equal(vigil_store_lookup(feedtest_store, ns, pkg, collect, &b), 0);
 	return b.ptr;
 }
 
@@ -148,12 +78,12 @@ static void check_small(void)
 	assert_string_equal(lookup("rhel:8", "zlib"), "");
 	assert_string_equal(lookup("rhel:9", "cri-tools"), "");
 	assert_string_equal(lookup("rhel:9", "openssl.src"), "");
-	assert_int_equal(vigil_store_lookup(store, "rhel:9", "openssl", first_details, &b), 0);
+	assert_int_equal(vigil_store_lookup(feedtest_store, "rhel:9", "openssl", first_details, &b), 0);
 	assert_string_equal(b.ptr, "A flaw in openssl.|https://access.redhat.com/security/cve/"
 	                           "CVE-2099-0001|{\"RedHat\":{\"CVSSv3\":{\"Score\":7.5,\"Vectors\":"
 	                           "\"CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:N/A:N\"}}}");
 	vigil_buf_release(&b);
-	assert_int_equal(vigil_store_status(store, &st), 0);
+	assert_int_equal(vigil_store_status(feedtest_store, &st), 0);
 	assert_int_equal(st.nfeeds, 1);
 	assert_string_equal(st.feeds[0].name, "csaf");
 	assert_int_equal(st.feeds[0].vulnerabilities, 2);
@@ -167,10 +97,10 @@ static void check_small(void)
 static void test_small(void **state)
 {
 	struct vigil_feed_run run;
-	const char *p = fixture("csaf-small.json");
+	const char *p = feedtest_fixture("csaf-small.json");
 
 	(void)state;
-	if (import(&p, 1, &run) != 0)
+	if (feedtest_import(&vigil_feed_csaf, &p, 1, &run) != 0)
 		fail_msg("import: %s", vigil_error_last());
 	assert_int_equal(run.files, 1);
 	assert_int_equal(run.records, 11);
@@ -188,11 +118,11 @@ static void test_deleted(void **state)
 	struct vigil_store_status st;
 
 	(void)state;
-	assert_int_equal(import1(fixture("csaf-small.json")), 0);
-	assert_int_equal(import1(write_file("del.json", deleted)), 0);
-	assert_int_equal(import1(write_file("empty.json", empty)), 0);
+	assert_int_equal(import1(feedtest_fixture("csaf-small.json")), 0);
+	assert_int_equal(import1(feedtest_write("del.json", deleted)), 0);
+	assert_int_equal(import1(feedtest_write("empty.json", empty)), 0);
 	assert_string_equal(lookup("rhel:9", "openssl"), "");
-	assert_int_equal(vigil_store_status(store, &st), 0);
+	assert_int_equal(vigil_store_status(feedtest_store, &st), 0);
 	assert_int_equal(st.feeds[0].records, 0);
 	assert_int_equal(st.feeds[0].vulnerabilities, 0);
 	vigil_store_status_release(&st);
@@ -226,11 +156,11 @@ static void test_bad_input_keeps_data(void **state)
 	size_t i;
 
 	(void)state;
-	assert_int_equal(import1(fixture("csaf-small.json")), 0);
+	assert_int_equal(import1(feedtest_fixture("csaf-small.json")), 0);
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		paths[0] = fixture("csaf-small.json");
-		paths[1] = write_file(bad[i].name, bad[i].data);
-		assert_true(import(paths, 2, NULL) < 0);
+		paths[0] = feedtest_fixture("csaf-small.json");
+		paths[1] = feedtest_write(bad[i].name, bad[i].data);
+		assert_true(feedtest_import(&vigil_feed_csaf, paths, 2, NULL) < 0);
 		assert_non_null(strstr(vigil_error_last(), bad[i].name));
 		if (!strstr(vigil_error_last(), bad[i].want))
 			fail_msg("%s: '%s' lacks '%s'", bad[i].name, vigil_error_last(),
@@ -256,10 +186,10 @@ static void test_odd_shapes(void **state)
 	        "\"threats\":[{\"category\":\"impact\",\"details\":\"Important\",\"product_ids\":"
 	        "[\"p:b\",5]}]}]}";
 	struct vigil_feed_run run;
-	const char *p = write_file("odd.json", odd);
+	const char *p = feedtest_write("odd.json", odd);
 
 	(void)state;
-	if (import(&p, 1, &run) != 0)
+	if (feedtest_import(&vigil_feed_csaf, &p, 1, &run) != 0)
 		fail_msg("import: %s", vigil_error_last());
 	assert_string_equal(lookup("rhel:7", "b"), "CVE-2099-7 1  High;");
 	assert_string_equal(lookup("rhel:7", "x"), "");
@@ -275,7 +205,7 @@ static void test_probe(void **state)
 	vigil_buf head = VIGIL_BUF_INIT;
 
 	(void)state;
-	assert_int_equal(vigil_feed_read(&head, fixture("csaf-small.json"), 4096, 0), 0);
+	assert_int_equal(vigil_feed_read(&head, feedtest_fixture("csaf-small.json"), 4096, 0), 0);
 	assert_true(vigil_feed_probe("x", head.ptr, head.len) == &vigil_feed_csaf);
 	assert_false(vigil_feed_probe("x", osv, sizeof(osv) - 1) == &vigil_feed_csaf);
 	assert_null(vigil_feed_probe("x", del, sizeof(del) - 1));
@@ -461,15 +391,15 @@ static void test_real_documents(void **state)
 	                 0);
 	for (i = 0; i < n; i++) {
 		snprintf(rel, sizeof(rel), "vulndata/redhat/samples/%s", files[i]);
-		paths[i] = strdup(shared(rel));
+		paths[i] = strdup(feedtest_shared(rel));
 		if (!(f = fopen(paths[i], "r")))
 			fail_msg("missing shared data '%s'", paths[i]);
 		fclose(f);
 		count_file(&c, paths[i]);
 	}
-	if (import(paths, n, NULL) != 0)
+	if (feedtest_import(&vigil_feed_csaf, paths, n, NULL) != 0)
 		fail_msg("import: %s", vigil_error_last());
-	assert_int_equal(vigil_store_status(store, &st), 0);
+	assert_int_equal(vigil_store_status(feedtest_store, &st), 0);
 	assert_int_equal(st.feeds[0].records, set_count(&c.records));
 	assert_int_equal(st.feeds[0].vulnerabilities, set_count(&c.ids));
 	assert_int_equal(st.feeds[0].nnamespaces, set_count(&c.nss));
@@ -487,22 +417,17 @@ static void test_real_documents(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_small, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_deleted, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_bad_input_keeps_data, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_odd_shapes, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_small, feedtest_setup, feedtest_teardown),
+		cmocka_unit_test_setup_teardown(test_deleted, feedtest_setup, feedtest_teardown),
+		cmocka_unit_test_setup_teardown(test_bad_input_keeps_data, feedtest_setup, feedtest_teardown),
+		cmocka_unit_test_setup_teardown(test_odd_shapes, feedtest_setup, feedtest_teardown),
 		cmocka_unit_test(test_probe),
-		cmocka_unit_test_setup_teardown(test_real_documents, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_real_documents, feedtest_setup, feedtest_teardown),
 	};
-	char cmd[300];
 	int rc;
 
 	vigil_log_set_sink(NULL, NULL);
-	if (!mkdtemp(dir))
-		return 1;
 	rc = cmocka_run_group_tests(tests, NULL, NULL);
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	if (system(cmd) != 0)
-		rc = rc ? rc : 1;
+	feedtest_cleanup();
 	return rc;
 }

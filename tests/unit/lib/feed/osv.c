@@ -18,83 +18,13 @@
 #include "vigil/vigil.h"
 #include "lib/feed/feed.h"
 #include "lib/store/store.h"
+#include "helpers/feedtest.h"
 
 extern const struct vigil_feed vigil_feed_osv;
 
-static char dir[] = "/tmp/vigil-osv-test.XXXXXX";
-static struct vigil_store *store;
-
-static const char *fixture(const char *name)
-{
-	static char path[1024];
-	const char *fx = getenv("VIGIL_FIXTURES");
-
-	if (!fx)
-		fail_msg("VIGIL_FIXTURES is not set (run through ctest)");
-	snprintf(path, sizeof(path), "%s/feed/%s", fx, name);
-	return path;
-}
-
-static const char *shared(const char *rel)
-{
-	static char path[1024];
-	const char *sh = getenv("VIGIL_SHARED") ? getenv("VIGIL_SHARED") : "/work/shared";
-
-	snprintf(path, sizeof(path), "%s/%s", sh, rel);
-	return path;
-}
-
-static const char *write_file(const char *name, const char *data)
-{
-	static char path[512];
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	f = fopen(path, "wb");
-	assert_non_null(f);
-	assert_int_equal(fwrite(data, 1, strlen(data), f), strlen(data));
-	fclose(f);
-	return path;
-}
-
-static int setup(void **state)
-{
-	static int n;
-	char path[512];
-
-	(void)state;
-	snprintf(path, sizeof(path), "%s/db%d.sqlite", dir, n++);
-	return vigil_store_open(&store, path, VIGIL_STORE_CREATE);
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	vigil_store_close(store);
-	store = NULL;
-	return 0;
-}
-
-static int import(const char *const *paths, size_t n, struct vigil_feed_run *out)
-{
-	struct vigil_feed_run run;
-	size_t i;
-	int err;
-
-	assert_int_equal(vigil_feed_run_begin(&run, &vigil_feed_osv, store), 0);
-	for (i = 0, err = 0; i < n && !err; i++)
-		err = vigil_feed_run_file(&run, paths[i]);
-	if (!err)
-		err = vigil_feed_run_commit(&run);
-	if (out)
-		*out = run;
-	vigil_feed_run_release(&run);
-	return err;
-}
-
 static int import1(const char *path)
 {
-	return import(&path, 1, NULL);
+	return feedtest_import(&vigil_feed_osv, &path, 1, NULL);
 }
 
 static int collect(const struct vigil_store_range *r, void *payload)
@@ -108,7 +38,7 @@ static const char *lookup(const char *ns, const char *pkg)
 	static vigil_buf b = VIGIL_BUF_INIT;
 
 	vigil_buf_reset(&b);
-	assert_int_equal(vigil_store_lookup_ranges(store, ns, pkg, collect, &b), 0);
+	assert_int_equal(vigil_store_lookup_ranges(feedtest_store, ns, pkg, collect, &b), 0);
 	return b.ptr;
 }
 
@@ -135,7 +65,7 @@ static void check_small(void)
 	                    "Medium;");
 	assert_string_equal(lookup("debian:12", "openssl"), "");
 	assert_string_equal(lookup("npm", "nothing"), "");
-	assert_int_equal(vigil_store_lookup_ranges(store, "pypi", "examplepkg", details, &b), 0);
+	assert_int_equal(vigil_store_lookup_ranges(feedtest_store, "pypi", "examplepkg", details, &b), 0);
 	assert_string_equal(b.ptr, "Longer words about the test flaw.|https://example.com/advisory|"
 	                           "{\"Aliases\":[\"CVE-2099-1111\",\"GO-2099-0001\"],"
 	                           "\"Summary\":\"A test flaw\",\"Published\":\"2024-01-01T00:00:00Z\","
@@ -146,9 +76,9 @@ static void check_small(void)
 	                           "\"https://example.com/advisory\"]}");
 	vigil_buf_release(&b);
 	/* The affected table holds nothing for OSV: an OS matcher never sees these. */
-	assert_int_equal(vigil_store_namespace_known(store, "go", &known), 0);
+	assert_int_equal(vigil_store_namespace_known(feedtest_store, "go", &known), 0);
 	assert_int_equal(known, 1);
-	assert_int_equal(vigil_store_status(store, &st), 0);
+	assert_int_equal(vigil_store_status(feedtest_store, &st), 0);
 	assert_int_equal(st.nfeeds, 1);
 	assert_string_equal(st.feeds[0].name, "osv");
 	assert_int_equal(st.feeds[0].vulnerabilities, 1);
@@ -160,19 +90,19 @@ static void check_small(void)
 static void test_small(void **state)
 {
 	struct vigil_feed_run run;
-	const char *p = fixture("osv-small.json");
+	const char *p = feedtest_fixture("osv-small.json");
 
 	(void)state;
-	if (import(&p, 1, &run) != 0)
+	if (feedtest_import(&vigil_feed_osv, &p, 1, &run) != 0)
 		fail_msg("import: %s", vigil_error_last());
 	assert_int_equal(run.records, 3);
 	assert_int_equal(run.skipped, 9);
 	check_small();
 	/* The same record again (another copy in the same run) changes nothing. */
 	{
-		const char *two[2] = { fixture("osv-small.json"), NULL };
-		two[1] = write_file("copy.json", "{\"id\":\"GHSA-test-0001\",\"affected\":[]}");
-		assert_int_equal(import(two, 2, NULL), 0);
+		const char *two[2] = { feedtest_fixture("osv-small.json"), NULL };
+		two[1] = feedtest_write("copy.json", "{\"id\":\"GHSA-test-0001\",\"affected\":[]}");
+		assert_int_equal(feedtest_import(&vigil_feed_osv, two, 2, NULL), 0);
 		check_small();
 	}
 }
@@ -189,12 +119,12 @@ static void test_withdrawn(void **state)
 	struct vigil_store_status st;
 
 	(void)state;
-	assert_int_equal(import1(fixture("osv-small.json")), 0);
-	assert_int_equal(import1(write_file("past.json", past)), 0);
-	assert_int_equal(import1(write_file("future.json", future)), 0);
+	assert_int_equal(import1(feedtest_fixture("osv-small.json")), 0);
+	assert_int_equal(import1(feedtest_write("past.json", past)), 0);
+	assert_int_equal(import1(feedtest_write("future.json", future)), 0);
 	assert_string_equal(lookup("go", "example.com/mod"), "");
 	assert_string_equal(lookup("go", "m"), "GO-9 0 [] [\"1.0.0\"] Unknown;");
-	assert_int_equal(vigil_store_status(store, &st), 0);
+	assert_int_equal(vigil_store_status(feedtest_store, &st), 0);
 	assert_int_equal(st.feeds[0].records, 1);
 	assert_int_equal(st.feeds[0].vulnerabilities, 1);
 	vigil_store_status_release(&st);
@@ -216,11 +146,11 @@ static void test_bad_input_keeps_data(void **state)
 	size_t i;
 
 	(void)state;
-	assert_int_equal(import1(fixture("osv-small.json")), 0);
+	assert_int_equal(import1(feedtest_fixture("osv-small.json")), 0);
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		paths[0] = fixture("osv-small.json");
-		paths[1] = write_file(bad[i].name, bad[i].data);
-		assert_true(import(paths, 2, NULL) < 0);
+		paths[0] = feedtest_fixture("osv-small.json");
+		paths[1] = feedtest_write(bad[i].name, bad[i].data);
+		assert_true(feedtest_import(&vigil_feed_osv, paths, 2, NULL) < 0);
 		assert_non_null(strstr(vigil_error_last(), bad[i].name));
 		if (!strstr(vigil_error_last(), bad[i].want))
 			fail_msg("%s: '%s' lacks '%s'", bad[i].name, vigil_error_last(),
@@ -228,8 +158,8 @@ static void test_bad_input_keeps_data(void **state)
 		check_small();
 	}
 	/* The deliberately broken PyPI record of trivy-db's tests. */
-	paths[1] = shared("vulndata/osv/samples/trivy-db/sad/vuln-list/osv/python/PYSEC-2005-1.json");
-	assert_true(import(paths, 2, NULL) < 0);
+	paths[1] = feedtest_shared("vulndata/osv/samples/trivy-db/sad/vuln-list/osv/python/PYSEC-2005-1.json");
+	assert_true(feedtest_import(&vigil_feed_osv, paths, 2, NULL) < 0);
 	assert_non_null(strstr(vigil_error_last(), "malformed JSON at line"));
 	check_small();
 }
@@ -242,10 +172,10 @@ static void test_probe(void **state)
 	vigil_buf head = VIGIL_BUF_INIT;
 
 	(void)state;
-	assert_int_equal(vigil_feed_read(&head, fixture("osv-small.json"), 4096, 0), 0);
+	assert_int_equal(vigil_feed_read(&head, feedtest_fixture("osv-small.json"), 4096, 0), 0);
 	assert_true(vigil_feed_probe("x", head.ptr, head.len) == &vigil_feed_osv);
 	assert_int_equal(vigil_feed_read(&head,
-	                                 shared("vulndata/osv/golang-vulndb/examples/GO-2022-0969.json"),
+	                                 feedtest_shared("vulndata/osv/golang-vulndb/examples/GO-2022-0969.json"),
 	                                 4096, 0),
 	                 0);
 	assert_true(vigil_feed_probe("x", head.ptr, head.len) == &vigil_feed_osv);
@@ -338,9 +268,9 @@ static void test_go_vulndb(void **state)
 	DIR *d;
 
 	(void)state;
-	snprintf(base, sizeof(base), "%s/go", dir);
+	snprintf(base, sizeof(base), "%s/go", feedtest_dir());
 	snprintf(cmd, sizeof(cmd), "mkdir -p '%s' && tar -xJf '%s' -C '%s'", base,
-	         shared("vulndata/osv/golang-vulndb/osv.tar.xz"), base);
+	         feedtest_shared("vulndata/osv/golang-vulndb/osv.tar.xz"), base);
 	if (system(cmd) != 0)
 		fail_msg("cannot extract the Go vulndb: %s", cmd);
 	snprintf(base + strlen(base), sizeof(base) - strlen(base), "/osv");
@@ -356,11 +286,11 @@ static void test_go_vulndb(void **state)
 	}
 	closedir(d);
 	assert_true(n >= 4291);
-	if (import(paths, n, &run) != 0)
+	if (feedtest_import(&vigil_feed_osv, paths, n, &run) != 0)
 		fail_msg("import: %s", vigil_error_last());
 	assert_int_equal(run.files, n);
 	assert_int_equal(run.skipped, 0);
-	assert_int_equal(vigil_store_status(store, &st), 0);
+	assert_int_equal(vigil_store_status(feedtest_store, &st), 0);
 	assert_int_equal(st.feeds[0].records, set_count(&records));
 	assert_int_equal(st.feeds[0].vulnerabilities, set_count(&ids));
 	assert_int_equal(st.feeds[0].nnamespaces, set_count(&nss));
@@ -379,21 +309,16 @@ static void test_go_vulndb(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_small, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_withdrawn, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_bad_input_keeps_data, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_small, feedtest_setup, feedtest_teardown),
+		cmocka_unit_test_setup_teardown(test_withdrawn, feedtest_setup, feedtest_teardown),
+		cmocka_unit_test_setup_teardown(test_bad_input_keeps_data, feedtest_setup, feedtest_teardown),
 		cmocka_unit_test(test_probe),
-		cmocka_unit_test_setup_teardown(test_go_vulndb, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_go_vulndb, feedtest_setup, feedtest_teardown),
 	};
-	char cmd[300];
 	int rc;
 
 	vigil_log_set_sink(NULL, NULL);
-	if (!mkdtemp(dir))
-		return 1;
 	rc = cmocka_run_group_tests(tests, NULL, NULL);
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	if (system(cmd) != 0)
-		rc = rc ? rc : 1;
+	feedtest_cleanup();
 	return rc;
 }
