@@ -53,7 +53,7 @@ const char *feedtest_shared(const char *rel)
 	return path;
 }
 
-const char *feedtest_write(const char *name, const char *data)
+const char *feedtest_write_bytes(const char *name, const char *data, size_t len)
 {
 	static char path[512];
 	FILE *f;
@@ -61,9 +61,14 @@ const char *feedtest_write(const char *name, const char *data)
 	snprintf(path, sizeof(path), "%s/%s", feedtest_dir(), name);
 	f = fopen(path, "wb");
 	assert_non_null(f);
-	assert_int_equal(fwrite(data, 1, strlen(data), f), strlen(data));
+	assert_int_equal(fwrite(data, 1, len, f), len);
 	fclose(f);
 	return path;
+}
+
+const char *feedtest_write(const char *name, const char *data)
+{
+	return feedtest_write_bytes(name, data, strlen(data));
 }
 
 int feedtest_setup(void **state)

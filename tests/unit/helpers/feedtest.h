@@ -20,7 +20,9 @@ void feedtest_cleanup(void);
 const char *feedtest_fixture(const char *name);
 /** "$VIGIL_SHARED/<rel>" (static buffer), /work/shared by default. */
 const char *feedtest_shared(const char *rel);
-/** Write `data` to <scratch>/<name>; its path (static buffer). */
+/** Write data[0..len) to <scratch>/<name>; its path (static buffer). */
+const char *feedtest_write_bytes(const char *name, const char *data, size_t len);
+/** feedtest_write_bytes() of a C string. */
 const char *feedtest_write(const char *name, const char *data);
 
 /** cmocka setup: a fresh store in the scratch directory. */

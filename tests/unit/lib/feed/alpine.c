@@ -15,11 +15,10 @@
 #include "vigil/vigil.h"
 #include "lib/feed/feed.h"
 #include "lib/store/store.h"
+#include "helpers/feedtest.h"
 
 extern const struct vigil_feed vigil_feed_alpine;
 
-static char dir[] = "/tmp/vigil-alpine-test.XXXXXX";
-static struct vigil_store *store;
 
 static const char small_json[] =
         "{\"distroversion\": \"v3.18\", \"reponame\": \"main\", \"archs\": [\"x86_64\"],\n"
@@ -57,58 +56,9 @@ static const char small_yaml[] = "---\n"
                                  "        2-r0: ['  ', [7], CVE-1]\n"
                                  "        3-r0:\n";
 
-static const char *write_file(const char *name, const char *data, size_t len)
-{
-	static char path[512];
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	f = fopen(path, "wb");
-	assert_non_null(f);
-	assert_int_equal(fwrite(data, 1, len, f), len);
-	fclose(f);
-	return path;
-}
-
-static int setup(void **state)
-{
-	static int n;
-	char path[512];
-
-	(void)state;
-	snprintf(path, sizeof(path), "%s/db%d.sqlite", dir, n++);
-	return vigil_store_open(&store, path, VIGIL_STORE_CREATE);
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	vigil_store_close(store);
-	store = NULL;
-	return 0;
-}
-
-/* Import `paths` as one alpine run; returns the run's result. */
-static int import(const char *const *paths, size_t n, struct vigil_feed_run *out)
-{
-	struct vigil_feed_run run;
-	size_t i;
-	int err;
-
-	assert_int_equal(vigil_feed_run_begin(&run, &vigil_feed_alpine, store), 0);
-	for (i = 0, err = 0; i < n && !err; i++)
-		err = vigil_feed_run_file(&run, paths[i]);
-	if (!err)
-		err = vigil_feed_run_commit(&run);
-	if (out)
-		*out = run;
-	vigil_feed_run_release(&run);
-	return err;
-}
-
 static int import1(const char *path)
 {
-	return import(&path, 1, NULL);
+	return feedtest_import(&vigil_feed_alpine, &path, 1, NULL);
 }
 
 static int collect(const struct vigil_store_record *r, void *payload)
@@ -121,7 +71,7 @@ static const char *lookup(const char *ns, const char *pkg)
 	static vigil_buf b = VIGIL_BUF_INIT;
 
 	vigil_buf_reset(&b);
-	assert_int_equal(vigil_store_lookup(store, ns, pkg, collect, &b), 0);
+	assert_int_equal(vigil_store_lookup(feedtest_store, ns, pkg, collect, &b), 0);
 	return b.ptr;
 }
 
@@ -136,9 +86,9 @@ static void check_small(void)
 	                    "CVE-2023-5678 0 3.0.9-r0;CVE-2023-5678 0 3.1.4-r1;");
 	assert_string_equal(lookup("alpine:v3.18", "musl"), "");
 	assert_string_equal(lookup("alpine:v3.18", "odd"), "CVE-1 0 2-r0;");
-	assert_int_equal(vigil_store_namespace_known(store, "alpine:v3.18", &known), 0);
+	assert_int_equal(vigil_store_namespace_known(feedtest_store, "alpine:v3.18", &known), 0);
 	assert_int_equal(known, 1);
-	assert_int_equal(vigil_store_status(store, &st), 0);
+	assert_int_equal(vigil_store_status(feedtest_store, &st), 0);
 	assert_int_equal(st.nfeeds, 1);
 	assert_string_equal(st.feeds[0].name, "alpine");
 	assert_string_equal(st.feeds[0].source, "https://secdb.alpinelinux.org/");
@@ -151,10 +101,10 @@ static void check_small(void)
 static void test_small_json(void **state)
 {
 	struct vigil_feed_run run;
-	const char *p = write_file("small.json", small_json, sizeof(small_json) - 1);
+	const char *p = feedtest_write_bytes("small.json", small_json, sizeof(small_json) - 1);
 
 	(void)state;
-	assert_int_equal(import(&p, 1, &run), 0);
+	assert_int_equal(feedtest_import(&vigil_feed_alpine, &p, 1, &run), 0);
 	assert_int_equal(run.files, 1);
 	assert_int_equal(run.records, 5);
 	assert_int_equal(run.skipped, 3); /* {} list, blank item, non-string item */
@@ -164,10 +114,10 @@ static void test_small_json(void **state)
 static void test_small_yaml(void **state)
 {
 	struct vigil_feed_run run;
-	const char *p = write_file("small.yaml", small_yaml, sizeof(small_yaml) - 1);
+	const char *p = feedtest_write_bytes("small.yaml", small_yaml, sizeof(small_yaml) - 1);
 
 	(void)state;
-	assert_int_equal(import(&p, 1, &run), 0);
+	assert_int_equal(feedtest_import(&vigil_feed_alpine, &p, 1, &run), 0);
 	assert_int_equal(run.records, 5);
 	assert_int_equal(run.skipped, 3);
 	check_small();
@@ -183,15 +133,15 @@ static void test_edge_and_empty_packages(void **state)
 	int known = 0;
 
 	(void)state;
-	assert_int_equal(import1(write_file("e.json", edge, sizeof(edge) - 1)), 0);
-	assert_int_equal(import1(write_file("n.yaml", none, sizeof(none) - 1)), 0);
-	assert_int_equal(import1(write_file("o.json", obj, sizeof(obj) - 1)), 0);
-	assert_int_equal(import1(write_file("o.yaml", yobj, sizeof(yobj) - 1)), 0);
-	assert_int_equal(vigil_store_namespace_known(store, "alpine:v3.5", &known), 0);
+	assert_int_equal(import1(feedtest_write_bytes("e.json", edge, sizeof(edge) - 1)), 0);
+	assert_int_equal(import1(feedtest_write_bytes("n.yaml", none, sizeof(none) - 1)), 0);
+	assert_int_equal(import1(feedtest_write_bytes("o.json", obj, sizeof(obj) - 1)), 0);
+	assert_int_equal(import1(feedtest_write_bytes("o.yaml", yobj, sizeof(yobj) - 1)), 0);
+	assert_int_equal(vigil_store_namespace_known(feedtest_store, "alpine:v3.5", &known), 0);
 	assert_int_equal(known, 1);
-	assert_int_equal(vigil_store_namespace_known(store, "alpine:edge", &known), 0);
+	assert_int_equal(vigil_store_namespace_known(feedtest_store, "alpine:edge", &known), 0);
 	assert_int_equal(known, 1);
-	assert_int_equal(vigil_store_namespace_known(store, "alpine:v3.3", &known), 0);
+	assert_int_equal(vigil_store_namespace_known(feedtest_store, "alpine:v3.3", &known), 0);
 	assert_int_equal(known, 1);
 }
 
@@ -218,7 +168,7 @@ static void test_bad_input_keeps_data(void **state)
 		{ "scalar.yaml", "just words\n", "not an Alpine secdb document" },
 		{ "empty.json", "", "empty file" },
 	};
-	const char *p = write_file("good.json", small_json, sizeof(small_json) - 1);
+	const char *p = feedtest_write_bytes("good.json", small_json, sizeof(small_json) - 1);
 	const char *paths[2];
 	size_t i;
 	char name[64];
@@ -226,10 +176,10 @@ static void test_bad_input_keeps_data(void **state)
 	(void)state;
 	assert_int_equal(import1(p), 0);
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		paths[0] = write_file("again.json", small_json, sizeof(small_json) - 1);
+		paths[0] = feedtest_write_bytes("again.json", small_json, sizeof(small_json) - 1);
 		snprintf(name, sizeof(name), "%s", bad[i].name);
-		paths[1] = write_file(name, bad[i].data, strlen(bad[i].data));
-		assert_true(import(paths, 2, NULL) < 0);
+		paths[1] = feedtest_write_bytes(name, bad[i].data, strlen(bad[i].data));
+		assert_true(feedtest_import(&vigil_feed_alpine, paths, 2, NULL) < 0);
 		assert_non_null(strstr(vigil_error_last(), bad[i].name));
 		if (!strstr(vigil_error_last(), bad[i].want))
 			fail_msg("%s: '%s' lacks '%s'", bad[i].name, vigil_error_last(),
@@ -370,9 +320,9 @@ static void test_real_secdb_json(void **state)
 	}
 	closedir(d);
 	assert_true(n >= 41);
-	if (import(paths, n, NULL) != 0)
+	if (feedtest_import(&vigil_feed_alpine, paths, n, NULL) != 0)
 		fail_msg("import: %s", vigil_error_last());
-	assert_int_equal(vigil_store_status(store, &st), 0);
+	assert_int_equal(vigil_store_status(feedtest_store, &st), 0);
 	assert_int_equal(st.feeds[0].records, set_count(&records));
 	assert_int_equal(st.feeds[0].vulnerabilities, set_count(&ids));
 	assert_int_equal(st.feeds[0].nnamespaces, set_count(&nss));
@@ -396,7 +346,7 @@ static void test_real_secdb_yaml(void **state)
 	snprintf(path, sizeof(path), "%s/vulndata/alpine/secdb-yaml/v3.11/main.yaml", shared);
 	if (import1(p) != 0)
 		fail_msg("import: %s", vigil_error_last());
-	assert_int_equal(vigil_store_status(store, &st), 0);
+	assert_int_equal(vigil_store_status(feedtest_store, &st), 0);
 	assert_true(st.feeds[0].records > 1000);
 	assert_string_equal(st.feeds[0].namespaces[0], "alpine:v3.11");
 	vigil_store_status_release(&st);
@@ -406,23 +356,18 @@ static void test_real_secdb_yaml(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_small_json, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_small_yaml, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_edge_and_empty_packages, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_bad_input_keeps_data, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_small_json, feedtest_setup, feedtest_teardown),
+		cmocka_unit_test_setup_teardown(test_small_yaml, feedtest_setup, feedtest_teardown),
+		cmocka_unit_test_setup_teardown(test_edge_and_empty_packages, feedtest_setup, feedtest_teardown),
+		cmocka_unit_test_setup_teardown(test_bad_input_keeps_data, feedtest_setup, feedtest_teardown),
 		cmocka_unit_test(test_probe),
-		cmocka_unit_test_setup_teardown(test_real_secdb_json, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_real_secdb_yaml, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_real_secdb_json, feedtest_setup, feedtest_teardown),
+		cmocka_unit_test_setup_teardown(test_real_secdb_yaml, feedtest_setup, feedtest_teardown),
 	};
-	char cmd[300];
 	int rc;
 
 	vigil_log_set_sink(NULL, NULL);
-	if (!mkdtemp(dir))
-		return 1;
 	rc = cmocka_run_group_tests(tests, NULL, NULL);
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	if (system(cmd) != 0)
-		rc = rc ? rc : 1;
+	feedtest_cleanup();
 	return rc;
 }

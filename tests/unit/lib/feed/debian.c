@@ -16,13 +16,12 @@
 #include "vigil/vigil.h"
 #include "lib/feed/feed.h"
 #include "lib/store/store.h"
+#include "helpers/feedtest.h"
 #include "lib/limits.h"
 
 extern const struct vigil_feed vigil_feed_debian;
 extern const struct vigil_feed vigil_feed_alpine;
 
-static char dir[] = "/tmp/vigil-debian-test.XXXXXX";
-static struct vigil_store *store;
 
 static const char small_dsa[] = "[29 Mar 2023] DSA-5380-1 foo - security update\n"
                                 "\t{CVE-2023-0001 CVE-2023-0002}\n"
@@ -104,63 +103,14 @@ static const char small_json[] =
         "\"resolved\", \"fixed_version\": \"1:\", \"urgency\": \"low\"}}}}\n"
         "}\n";
 
-static const char *write_file(const char *name, const char *data, size_t len)
-{
-	static char path[512];
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	f = fopen(path, "wb");
-	assert_non_null(f);
-	assert_int_equal(fwrite(data, 1, len, f), len);
-	fclose(f);
-	return path;
-}
-
 static const char *write_str(const char *name, const char *data)
 {
-	return write_file(name, data, strlen(data));
-}
-
-static int setup(void **state)
-{
-	static int n;
-	char path[512];
-
-	(void)state;
-	snprintf(path, sizeof(path), "%s/db%d.sqlite", dir, n++);
-	return vigil_store_open(&store, path, VIGIL_STORE_CREATE);
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	vigil_store_close(store);
-	store = NULL;
-	return 0;
-}
-
-/* Import `paths` as one debian run; returns the run's result. */
-static int import(const char *const *paths, size_t n, struct vigil_feed_run *out)
-{
-	struct vigil_feed_run run;
-	size_t i;
-	int err;
-
-	assert_int_equal(vigil_feed_run_begin(&run, &vigil_feed_debian, store), 0);
-	for (i = 0, err = 0; i < n && !err; i++)
-		err = vigil_feed_run_file(&run, paths[i]);
-	if (!err)
-		err = vigil_feed_run_commit(&run);
-	if (out)
-		*out = run;
-	vigil_feed_run_release(&run);
-	return err;
+	return feedtest_write_bytes(name, data, strlen(data));
 }
 
 static int import1(const char *path)
 {
-	return import(&path, 1, NULL);
+	return feedtest_import(&vigil_feed_debian, &path, 1, NULL);
 }
 
 /* "ID status fixed;" per record; with details "ID status fixed sev desc unit;". */
@@ -180,7 +130,7 @@ static const char *lookup_with(const char *ns, const char *pkg, vigil_store_reco
 	static vigil_buf b = VIGIL_BUF_INIT;
 
 	vigil_buf_reset(&b);
-	assert_int_equal(vigil_store_lookup(store, ns, pkg, cb, &b), 0);
+	assert_int_equal(vigil_store_lookup(feedtest_store, ns, pkg, cb, &b), 0);
 	return b.ptr ? b.ptr : "";
 }
 
@@ -193,7 +143,7 @@ static int known(const char *ns)
 {
 	int k = -1;
 
-	assert_int_equal(vigil_store_namespace_known(store, ns, &k), 0);
+	assert_int_equal(vigil_store_namespace_known(feedtest_store, ns, &k), 0);
 	return k;
 }
 
@@ -220,7 +170,7 @@ static void check_dsa(void)
 
 	check_dsa_lookups();
 	assert_int_equal(known("debian:10"), 0); /* only an <end-of-life> line */
-	assert_int_equal(vigil_store_status(store, &st), 0);
+	assert_int_equal(vigil_store_status(feedtest_store, &st), 0);
 	assert_int_equal(st.nfeeds, 1);
 	assert_string_equal(st.feeds[0].name, "debian");
 	assert_string_equal(st.feeds[0].source, "https://security-tracker.debian.org/tracker/");
@@ -236,7 +186,7 @@ static void test_dsa_list(void **state)
 	const char *p = write_str("DSA-list", small_dsa);
 
 	(void)state;
-	assert_int_equal(import(&p, 1, &run), 0);
+	assert_int_equal(feedtest_import(&vigil_feed_debian, &p, 1, &run), 0);
 	assert_int_equal(run.files, 1);
 	assert_int_equal(run.records, 5);
 	/* woody, broken header, '{' without '}', fix without version, bad version,
@@ -262,7 +212,7 @@ static void test_units_by_kind(void **state)
 	paths[0] = vigil_strdup(write_str("dsa", small_dsa));
 	paths[1] = vigil_strdup(write_str("dla", dla));
 	paths[2] = vigil_strdup(write_str("dtsa", dtsa));
-	assert_int_equal(import(paths, 3, NULL), 0);
+	assert_int_equal(feedtest_import(&vigil_feed_debian, paths, 3, NULL), 0);
 	assert_string_equal(lookup_with("debian:10", "foo", collect_all),
 	                    "CVE-2023-0001 0 1.0-1+deb10u1 0  DLA/list;");
 	assert_string_equal(lookup_with("debian:4", "kismet", collect_all),
@@ -286,7 +236,7 @@ static void test_cve_list(void **state)
 	const char *p = write_str("CVE-list", small_cve);
 
 	(void)state;
-	assert_int_equal(import(&p, 1, &run), 0);
+	assert_int_equal(feedtest_import(&vigil_feed_debian, &p, 1, &run), 0);
 	assert_int_equal(run.records, 8);
 	assert_int_equal(run.skipped, 3); /* <frobbed>, the XXXX entry, the bogus header */
 	assert_string_equal(lookup("debian:unstable", "foo"), "CVE-2023-0001 0 1.3-1;");
@@ -328,7 +278,7 @@ static void test_json(void **state)
 	const char *p = write_str("export.json", small_json);
 
 	(void)state;
-	assert_int_equal(import(&p, 1, &run), 0);
+	assert_int_equal(feedtest_import(&vigil_feed_debian, &p, 1, &run), 0);
 	assert_int_equal(run.records, 7);
 	/* woody, jessie without fixed_version, wheezy's status, trixie not an object,
 	 * CVE-2023-0004 not an object, CVE-2023-0005 without releases, baz's list,
@@ -347,7 +297,7 @@ static void test_json_and_lists(void **state)
 	(void)state;
 	paths[0] = vigil_strdup(write_str("dsa", small_dsa));
 	paths[1] = vigil_strdup(write_str("export.json", small_json));
-	assert_int_equal(import(paths, 2, NULL), 0);
+	assert_int_equal(feedtest_import(&vigil_feed_debian, paths, 2, NULL), 0);
 	assert_string_equal(lookup_with("debian:11", "foo", collect_all),
 	                    "CVE-2023-0001 0 1.2-1+deb11u1 0  DSA/list;"
 	                    "CVE-2023-0001 2  1 d1 json;"
@@ -390,8 +340,8 @@ static void test_bad_input_keeps_data(void **state)
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		paths[0] = vigil_strdup(write_str("again.list", small_dsa));
 		len = strcmp(bad[i].name, "nul.list") == 0 ? 35 : strlen(bad[i].data);
-		paths[1] = write_file(bad[i].name, bad[i].data, len);
-		assert_true(import(paths, 2, NULL) < 0);
+		paths[1] = feedtest_write_bytes(bad[i].name, bad[i].data, len);
+		assert_true(feedtest_import(&vigil_feed_debian, paths, 2, NULL) < 0);
 		vigil_free((void *)paths[0]);
 		assert_non_null(strstr(vigil_error_last(), bad[i].name));
 		if (!strstr(vigil_error_last(), bad[i].want))
@@ -437,7 +387,7 @@ static void test_prefixes(void **state)
 	(void)state;
 	for (i = 0; i < 3; i++) {
 		for (n = 1; n < strlen(inputs[i]); n += 7) {
-			int err = import1(write_file("prefix", inputs[i], n));
+			int err = import1(feedtest_write_bytes("prefix", inputs[i], n));
 			assert_true(err == 0 || err == VIGIL_EINVALID);
 		}
 	}
@@ -503,7 +453,7 @@ static void test_release_table(void **state)
 			snprintf(list, sizeof(list), "[01 Jan 2020] DSA-1-1 p - x\n\t[%s] - p 1\n",
 			         codename);
 			assert_int_equal(import1(write_str("rel", list)), 0);
-			assert_int_equal(vigil_store_status(store, &st), 0);
+			assert_int_equal(vigil_store_status(feedtest_store, &st), 0);
 			assert_int_equal(st.feeds[0].records, 1);
 			vigil_store_status_release(&st);
 		}
@@ -638,10 +588,10 @@ static void test_real_lists(void **state)
 		paths[i] = buf[i];
 		count_list(paths[i], &c);
 	}
-	if (import(paths, 3, &run) != 0)
+	if (feedtest_import(&vigil_feed_debian, paths, 3, &run) != 0)
 		fail_msg("import: %s", vigil_error_last());
 	assert_int_equal(run.files, 3);
-	assert_int_equal(vigil_store_status(store, &st), 0);
+	assert_int_equal(vigil_store_status(feedtest_store, &st), 0);
 	assert_int_equal(st.feeds[0].records, set_count(&c.records));
 	assert_int_equal(st.feeds[0].vulnerabilities, set_count(&c.ids));
 	assert_int_equal(st.feeds[0].nnamespaces, set_count(&c.nss));
@@ -706,9 +656,9 @@ static void test_real_json_samples(void **state)
 		paths[i] = buf[i];
 		count_json(paths[i], &c);
 	}
-	if (import(paths, 3, NULL) != 0)
+	if (feedtest_import(&vigil_feed_debian, paths, 3, NULL) != 0)
 		fail_msg("import: %s", vigil_error_last());
-	assert_int_equal(vigil_store_status(store, &st), 0);
+	assert_int_equal(vigil_store_status(feedtest_store, &st), 0);
 	assert_int_equal(st.feeds[0].records, set_count(&c.records));
 	assert_int_equal(st.feeds[0].vulnerabilities, set_count(&c.ids));
 	assert_int_equal(st.feeds[0].nnamespaces, set_count(&c.nss));
@@ -729,11 +679,11 @@ static void test_streamed_chunks(void **state)
 	vigil_feed_set_memory_max(0);
 	vigil_feed_set_chunk_max(1);
 	test_json(state);
-	teardown(state);
-	setup(state);
+	feedtest_teardown(state);
+	feedtest_setup(state);
 	test_bad_input_keeps_data(state);
-	teardown(state);
-	setup(state);
+	feedtest_teardown(state);
+	feedtest_setup(state);
 	test_cve_list(state);
 	vigil_feed_set_chunk_max(0);
 	vigil_feed_set_memory_max(VIGIL_FEED_MEMORY_MAX);
@@ -769,14 +719,14 @@ static void test_streamed_big_json(void **state)
 	}
 	assert_int_equal(vigil_buf_puts(&b, "\n}\n"), 0);
 	assert_true(b.len > 4 << 20);
-	path = vigil_strdup(write_file("big.json", b.ptr, b.len));
+	path = vigil_strdup(feedtest_write_bytes("big.json", b.ptr, b.len));
 	vigil_feed_set_memory_max(1 << 20);
 	p = path;
-	if (import(&p, 1, &run) != 0)
+	if (feedtest_import(&vigil_feed_debian, &p, 1, &run) != 0)
 		fail_msg("import: %s", vigil_error_last());
 	assert_int_equal(run.records, NPKG * NID);
 	assert_true(vigil_feed_peak_buffer() <= 2 << 20);
-	assert_int_equal(vigil_store_status(store, &st), 0);
+	assert_int_equal(vigil_store_status(feedtest_store, &st), 0);
 	assert_int_equal(st.feeds[0].records, NPKG * NID);
 	vigil_store_status_release(&st);
 	assert_string_equal(lookup("debian:12", "pkg2999"),
@@ -786,9 +736,9 @@ static void test_streamed_big_json(void **state)
 	bad_line = 2 + NPKG - 10;
 	p = strstr(b.ptr, "\"pkg2990\"");
 	((char *)p)[strlen("\"pkg2990\": {\"CVE-2024-11960\": {\"description\"")] = ';';
-	write_file("big.json", b.ptr, b.len);
+	feedtest_write_bytes("big.json", b.ptr, b.len);
 	p = path;
-	assert_true(import(&p, 1, NULL) < 0);
+	assert_true(feedtest_import(&vigil_feed_debian, &p, 1, NULL) < 0);
 	{
 		char want[128];
 		snprintf(want, sizeof(want), "malformed JSON at line %zu, column 45:", bad_line);
@@ -806,29 +756,24 @@ static void test_streamed_big_json(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_dsa_list, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_units_by_kind, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_cve_list, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_json, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_json_and_lists, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_bad_input_keeps_data, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_dsa_list, feedtest_setup, feedtest_teardown),
+		cmocka_unit_test_setup_teardown(test_units_by_kind, feedtest_setup, feedtest_teardown),
+		cmocka_unit_test_setup_teardown(test_cve_list, feedtest_setup, feedtest_teardown),
+		cmocka_unit_test_setup_teardown(test_json, feedtest_setup, feedtest_teardown),
+		cmocka_unit_test_setup_teardown(test_json_and_lists, feedtest_setup, feedtest_teardown),
+		cmocka_unit_test_setup_teardown(test_bad_input_keeps_data, feedtest_setup, feedtest_teardown),
 		cmocka_unit_test(test_probe),
-		cmocka_unit_test_setup_teardown(test_prefixes, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_release_table, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_real_lists, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_real_json_samples, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_streamed_chunks, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_streamed_big_json, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_prefixes, feedtest_setup, feedtest_teardown),
+		cmocka_unit_test_setup_teardown(test_release_table, feedtest_setup, feedtest_teardown),
+		cmocka_unit_test_setup_teardown(test_real_lists, feedtest_setup, feedtest_teardown),
+		cmocka_unit_test_setup_teardown(test_real_json_samples, feedtest_setup, feedtest_teardown),
+		cmocka_unit_test_setup_teardown(test_streamed_chunks, feedtest_setup, feedtest_teardown),
+		cmocka_unit_test_setup_teardown(test_streamed_big_json, feedtest_setup, feedtest_teardown),
 	};
-	char cmd[300];
 	int rc;
 
 	vigil_log_set_sink(NULL, NULL);
-	if (!mkdtemp(dir))
-		return 1;
 	rc = cmocka_run_group_tests(tests, NULL, NULL);
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	if (system(cmd) != 0)
-		rc = rc ? rc : 1;
+	feedtest_cleanup();
 	return rc;
 }

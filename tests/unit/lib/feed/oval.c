@@ -14,12 +14,11 @@
 #include "vigil/vigil.h"
 #include "lib/feed/feed.h"
 #include "lib/store/store.h"
+#include "helpers/feedtest.h"
 #include "lib/limits.h"
 
 extern const struct vigil_feed vigil_feed_oval;
 
-static char dir[] = "/tmp/vigil-oval-test.XXXXXX";
-static struct vigil_store *store;
 
 #define HEAD                                                                                       \
 	"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"                                             \
@@ -236,54 +235,6 @@ static const char oracle[] =
         "</states>\n"
         "</oval_definitions>\n";
 
-static const char *write_file(const char *name, const char *data, size_t len)
-{
-	static char path[512];
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	f = fopen(path, "wb");
-	assert_non_null(f);
-	assert_int_equal(fwrite(data, 1, len, f), len);
-	fclose(f);
-	return path;
-}
-
-static int setup(void **state)
-{
-	static int n;
-	char path[512];
-
-	(void)state;
-	snprintf(path, sizeof(path), "%s/db%d.sqlite", dir, n++);
-	return vigil_store_open(&store, path, VIGIL_STORE_CREATE);
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	vigil_store_close(store);
-	store = NULL;
-	return 0;
-}
-
-static int import(const char *const *paths, size_t n, struct vigil_feed_run *out)
-{
-	struct vigil_feed_run run;
-	size_t i;
-	int err;
-
-	assert_int_equal(vigil_feed_run_begin(&run, &vigil_feed_oval, store), 0);
-	for (i = 0, err = 0; i < n && !err; i++)
-		err = vigil_feed_run_file(&run, paths[i]);
-	if (!err)
-		err = vigil_feed_run_commit(&run);
-	if (out)
-		*out = run;
-	vigil_feed_run_release(&run);
-	return err;
-}
-
 static int collect(const struct vigil_store_record *r, void *payload)
 {
 	return vigil_buf_printf(payload, "%s %s [%s] %s;", r->vuln, r->fixed_version, r->arch,
@@ -295,7 +246,7 @@ static const char *lookup(const char *ns, const char *pkg)
 	static vigil_buf b = VIGIL_BUF_INIT;
 
 	vigil_buf_reset(&b);
-	assert_int_equal(vigil_store_lookup(store, ns, pkg, collect, &b), 0);
+	assert_int_equal(vigil_store_lookup(feedtest_store, ns, pkg, collect, &b), 0);
 	return b.ptr;
 }
 
@@ -321,9 +272,9 @@ static void check_rhel(void)
 	/* The title's advisory id; release from the CPE; Moderate -> Medium. */
 	assert_string_equal(lookup("rhel:9", "qux"),
 	                    "CVE-2024-5 3.0-1.el9 [] Medium;RHSA-2024:0003 3.0-1.el9 [] Critical;");
-	assert_int_equal(vigil_store_namespace_known(store, "rhel:9", &known), 0);
+	assert_int_equal(vigil_store_namespace_known(feedtest_store, "rhel:9", &known), 0);
 	assert_int_equal(known, 1);
-	assert_int_equal(vigil_store_status(store, &st), 0);
+	assert_int_equal(vigil_store_status(feedtest_store, &st), 0);
 	assert_int_equal(st.nfeeds, 1);
 	assert_string_equal(st.feeds[0].name, "oval");
 	assert_int_equal(st.feeds[0].vulnerabilities, 5);
@@ -336,10 +287,10 @@ static void check_rhel(void)
 static void test_rhel_rules(void **state)
 {
 	struct vigil_feed_run run;
-	const char *p = write_file("rhel.xml", rhel, sizeof(rhel) - 1);
+	const char *p = feedtest_write_bytes("rhel.xml", rhel, sizeof(rhel) - 1);
 
 	(void)state;
-	if (import(&p, 1, &run) != 0)
+	if (feedtest_import(&vigil_feed_oval, &p, 1, &run) != 0)
 		fail_msg("import: %s", vigil_error_last());
 	/* foo, libfoo, bar x 2 IDs; baz x 3; qux x 2 definitions */
 	assert_int_equal(run.records, 11);
@@ -350,15 +301,15 @@ static void test_rhel_rules(void **state)
 
 static void test_oracle_releases(void **state)
 {
-	const char *p = write_file("ol.xml", oracle, sizeof(oracle) - 1);
+	const char *p = feedtest_write_bytes("ol.xml", oracle, sizeof(oracle) - 1);
 	struct vigil_store_status st;
 
 	(void)state;
-	if (import(&p, 1, NULL) != 0)
+	if (feedtest_import(&vigil_feed_oval, &p, 1, NULL) != 0)
 		fail_msg("import: %s", vigil_error_last());
 	assert_string_equal(lookup("ol:7", "zed"), "ELSA-2024-0001 1.0-1.el7 [] High;");
 	assert_string_equal(lookup("ol:8", "zed"), "ELSA-2024-0001 1.0-1.el8 [aarch64] High;");
-	assert_int_equal(vigil_store_status(store, &st), 0);
+	assert_int_equal(vigil_store_status(feedtest_store, &st), 0);
 	assert_int_equal(st.feeds[0].nnamespaces, 2);
 	vigil_store_status_release(&st);
 }
@@ -387,12 +338,12 @@ static void test_bad_input_keeps_data(void **state)
 	size_t i;
 
 	(void)state;
-	paths[0] = write_file("good.xml", rhel, sizeof(rhel) - 1);
-	assert_int_equal(import(paths, 1, NULL), 0);
+	paths[0] = feedtest_write_bytes("good.xml", rhel, sizeof(rhel) - 1);
+	assert_int_equal(feedtest_import(&vigil_feed_oval, paths, 1, NULL), 0);
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		paths[0] = write_file("again.xml", rhel, sizeof(rhel) - 1);
-		paths[1] = write_file(bad[i].name, bad[i].data, strlen(bad[i].data));
-		assert_true(import(paths, 2, NULL) < 0);
+		paths[0] = feedtest_write_bytes("again.xml", rhel, sizeof(rhel) - 1);
+		paths[1] = feedtest_write_bytes(bad[i].name, bad[i].data, strlen(bad[i].data));
+		assert_true(feedtest_import(&vigil_feed_oval, paths, 2, NULL) < 0);
 		assert_non_null(strstr(vigil_error_last(), bad[i].name));
 		assert_null(strchr(vigil_error_last(), '\n'));
 		if (!strstr(vigil_error_last(), bad[i].want))
@@ -409,13 +360,13 @@ static void test_units(void **state)
 	struct vigil_store_status st;
 
 	(void)state;
-	p = write_file("rhel.xml", rhel, sizeof(rhel) - 1);
-	assert_int_equal(import(&p, 1, NULL), 0);
-	p = write_file("rhel.xml", oracle, sizeof(oracle) - 1);
-	assert_int_equal(import(&p, 1, NULL), 0);
-	p = write_file("rhel.xml", rhel, sizeof(rhel) - 1);
-	assert_int_equal(import(&p, 1, NULL), 0);
-	assert_int_equal(vigil_store_status(store, &st), 0);
+	p = feedtest_write_bytes("rhel.xml", rhel, sizeof(rhel) - 1);
+	assert_int_equal(feedtest_import(&vigil_feed_oval, &p, 1, NULL), 0);
+	p = feedtest_write_bytes("rhel.xml", oracle, sizeof(oracle) - 1);
+	assert_int_equal(feedtest_import(&vigil_feed_oval, &p, 1, NULL), 0);
+	p = feedtest_write_bytes("rhel.xml", rhel, sizeof(rhel) - 1);
+	assert_int_equal(feedtest_import(&vigil_feed_oval, &p, 1, NULL), 0);
+	assert_int_equal(vigil_store_status(feedtest_store, &st), 0);
 	/* rhel:9/rhel.xml replaced, ol/rhel.xml kept */
 	assert_int_equal(st.feeds[0].records, 9 + 2);
 	vigil_store_status_release(&st);
@@ -498,11 +449,11 @@ static void test_real_rocky(void **state)
 	for (i = 0; i < nrefs; i++)
 		unresolved += !bsearch(&refs[i], ids, nids, sizeof(*ids), str_cmp);
 	assert_int_equal(vigil_feed_probe(path, data.ptr, 4096) == &vigil_feed_oval, 1);
-	if (import(&p, 1, &run) != 0)
+	if (feedtest_import(&vigil_feed_oval, &p, 1, &run) != 0)
 		fail_msg("import: %s", vigil_error_last());
 	assert_int_equal(run.skipped, unresolved);
 	assert_true(unresolved >= 1);
-	assert_int_equal(vigil_store_status(store, &st), 0);
+	assert_int_equal(vigil_store_status(feedtest_store, &st), 0);
 	assert_int_equal(st.feeds[0].vulnerabilities, ndefs);
 	assert_int_equal(ndefs, 175);
 	assert_true(st.feeds[0].records > 2000);
@@ -524,8 +475,8 @@ static void test_streamed_chunks(void **state)
 	vigil_feed_set_memory_max(0);
 	vigil_feed_set_chunk_max(1);
 	test_rhel_rules(state);
-	teardown(state);
-	setup(state);
+	feedtest_teardown(state);
+	feedtest_setup(state);
 	test_bad_input_keeps_data(state);
 	vigil_feed_set_chunk_max(0);
 	vigil_feed_set_memory_max(VIGIL_FEED_MEMORY_MAX);
@@ -599,23 +550,23 @@ static void test_streamed_big(void **state)
 		                 0);
 	assert_int_equal(vigil_buf_puts(&b, "</states>\n</oval_definitions>\n"), 0);
 	assert_true(b.len > 4 << 20);
-	path = vigil_strdup(write_file("big.xml", b.ptr, b.len));
+	path = vigil_strdup(feedtest_write_bytes("big.xml", b.ptr, b.len));
 	vigil_feed_set_memory_max(1 << 20);
 	p = path;
-	if (import(&p, 1, &run) != 0)
+	if (feedtest_import(&vigil_feed_oval, &p, 1, &run) != 0)
 		fail_msg("import: %s", vigil_error_last());
 	assert_int_equal(run.records, N);
 	assert_true(vigil_feed_peak_buffer() <= 2 << 20);
-	assert_int_equal(vigil_store_status(store, &st), 0);
+	assert_int_equal(vigil_store_status(feedtest_store, &st), 0);
 	assert_int_equal(st.feeds[0].records, N);
 	assert_string_equal(st.feeds[0].namespaces[0], "rhel:9");
 	vigil_store_status_release(&st);
 	assert_string_equal(lookup("rhel:9", "p5999"), "CVE-2024-5999 1.5999-1 [] Unknown;");
 	/* Cut in the middle of the tests: the line of the error, data kept. */
 	b.len = (size_t)(strstr(b.ptr, "id=\"oval:t:tst:3000\"") - b.ptr);
-	write_file("big.xml", b.ptr, b.len);
+	feedtest_write_bytes("big.xml", b.ptr, b.len);
 	p = path;
-	assert_true(import(&p, 1, NULL) < 0);
+	assert_true(feedtest_import(&vigil_feed_oval, &p, 1, NULL) < 0);
 	snprintf(want, sizeof(want), "malformed XML at line %d", 10 + 2 * N + 3000);
 	if (!strstr(vigil_error_last(), want))
 		fail_msg("'%s' lacks '%s'", vigil_error_last(), want);
@@ -628,24 +579,19 @@ static void test_streamed_big(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_rhel_rules, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_oracle_releases, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_bad_input_keeps_data, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_units, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_probe, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_real_rocky, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_streamed_chunks, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_streamed_big, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_rhel_rules, feedtest_setup, feedtest_teardown),
+		cmocka_unit_test_setup_teardown(test_oracle_releases, feedtest_setup, feedtest_teardown),
+		cmocka_unit_test_setup_teardown(test_bad_input_keeps_data, feedtest_setup, feedtest_teardown),
+		cmocka_unit_test_setup_teardown(test_units, feedtest_setup, feedtest_teardown),
+		cmocka_unit_test_setup_teardown(test_probe, feedtest_setup, feedtest_teardown),
+		cmocka_unit_test_setup_teardown(test_real_rocky, feedtest_setup, feedtest_teardown),
+		cmocka_unit_test_setup_teardown(test_streamed_chunks, feedtest_setup, feedtest_teardown),
+		cmocka_unit_test_setup_teardown(test_streamed_big, feedtest_setup, feedtest_teardown),
 	};
-	char cmd[300];
 	int rc;
 
 	vigil_log_set_sink(NULL, NULL);
-	if (!mkdtemp(dir))
-		return 1;
 	rc = cmocka_run_group_tests(tests, NULL, NULL);
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	if (system(cmd) != 0)
-		rc = rc ? rc : 1;
+	feedtest_cleanup();
 	return rc;
 }

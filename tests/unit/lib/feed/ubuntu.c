@@ -14,12 +14,11 @@
 #include "vigil/vigil.h"
 #include "lib/feed/feed.h"
 #include "lib/store/store.h"
+#include "helpers/feedtest.h"
 
 extern const struct vigil_feed vigil_feed_ubuntu;
 extern const struct vigil_feed vigil_feed_ubuntu_oval;
 
-static char dir[] = "/tmp/vigil-ubuntu-test.XXXXXX";
-static struct vigil_store *store;
 
 static const char small[] = "PublicDateAtUSN: 2020-01-01\n"
                             "Candidate: CVE-2020-1000\n"
@@ -129,58 +128,9 @@ static const char oval[] =
         "</variables>\n"
         "</oval_definitions>\n";
 
-static const char *write_file(const char *name, const char *data, size_t len)
-{
-	static char path[512];
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	f = fopen(path, "wb");
-	assert_non_null(f);
-	assert_int_equal(fwrite(data, 1, len, f), len);
-	fclose(f);
-	return path;
-}
-
-static int setup(void **state)
-{
-	static int n;
-	char path[512];
-
-	(void)state;
-	snprintf(path, sizeof(path), "%s/db%d.sqlite", dir, n++);
-	return vigil_store_open(&store, path, VIGIL_STORE_CREATE);
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	vigil_store_close(store);
-	store = NULL;
-	return 0;
-}
-
-static int import(const struct vigil_feed *feed, const char *const *paths, size_t n,
-                  struct vigil_feed_run *out)
-{
-	struct vigil_feed_run run;
-	size_t i;
-	int err;
-
-	assert_int_equal(vigil_feed_run_begin(&run, feed, store), 0);
-	for (i = 0, err = 0; i < n && !err; i++)
-		err = vigil_feed_run_file(&run, paths[i]);
-	if (!err)
-		err = vigil_feed_run_commit(&run);
-	if (out)
-		*out = run;
-	vigil_feed_run_release(&run);
-	return err;
-}
-
 static int import1(const struct vigil_feed *feed, const char *path)
 {
-	return import(feed, &path, 1, NULL);
+	return feedtest_import(feed, &path, 1, NULL);
 }
 
 static int collect(const struct vigil_store_record *r, void *payload)
@@ -194,7 +144,7 @@ static const char *lookup(const char *ns, const char *pkg)
 	static vigil_buf b = VIGIL_BUF_INIT;
 
 	vigil_buf_reset(&b);
-	assert_int_equal(vigil_store_lookup(store, ns, pkg, collect, &b), 0);
+	assert_int_equal(vigil_store_lookup(feedtest_store, ns, pkg, collect, &b), 0);
 	return b.ptr;
 }
 
@@ -222,12 +172,12 @@ static void check_small(void)
 	assert_string_equal(lookup("ubuntu:14.04", "bar"), "");
 	assert_string_equal(lookup("ubuntu:17.10", "bar"), ""); /* a comment */
 	assert_string_equal(lookup("ubuntu:18.04", "bar"), "");
-	assert_int_equal(vigil_store_lookup(store, "ubuntu:19.10", "foo", details, &b), 0);
+	assert_int_equal(vigil_store_lookup(feedtest_store, "ubuntu:19.10", "foo", details, &b), 0);
 	assert_string_equal(b.ptr, "https://ubuntu.com/security/CVE-2020-1000|"
 	                           "First line of the description,\nsecond line.\n\n"
 	                           "A second paragraph.");
 	vigil_buf_release(&b);
-	assert_int_equal(vigil_store_status(store, &st), 0);
+	assert_int_equal(vigil_store_status(feedtest_store, &st), 0);
 	assert_int_equal(st.nfeeds, 1);
 	assert_string_equal(st.feeds[0].name, "ubuntu");
 	assert_int_equal(st.feeds[0].vulnerabilities, 1);
@@ -240,10 +190,10 @@ static void check_small(void)
 static void test_tracker_rules(void **state)
 {
 	struct vigil_feed_run run;
-	const char *p = write_file("CVE-2020-1000", small, sizeof(small) - 1);
+	const char *p = feedtest_write_bytes("CVE-2020-1000", small, sizeof(small) - 1);
 
 	(void)state;
-	assert_int_equal(import(&vigil_feed_ubuntu, &p, 1, &run), 0);
+	assert_int_equal(feedtest_import(&vigil_feed_ubuntu, &p, 1, &run), 0);
 	assert_int_equal(run.files, 1);
 	assert_int_equal(run.records, 8);
 	assert_int_equal(run.skipped, 2); /* released (was needed), gnarly_ */
@@ -262,9 +212,9 @@ static void test_tracker_replace(void **state)
 	                         "bionic_foo: released (2.0)\nfocal_foo: not-affected\n";
 
 	(void)state;
-	assert_int_equal(import1(&vigil_feed_ubuntu, write_file("CVE-2021-1", v1, strlen(v1))), 0);
+	assert_int_equal(import1(&vigil_feed_ubuntu, feedtest_write_bytes("CVE-2021-1", v1, strlen(v1))), 0);
 	assert_string_equal(lookup("ubuntu:18.04", "foo"), "CVE-2021-1 1  Low;");
-	assert_int_equal(import1(&vigil_feed_ubuntu, write_file("CVE-2021-1", v2, strlen(v2))), 0);
+	assert_int_equal(import1(&vigil_feed_ubuntu, feedtest_write_bytes("CVE-2021-1", v2, strlen(v2))), 0);
 	assert_string_equal(lookup("ubuntu:18.04", "foo"), "CVE-2021-1 0 2.0 High;");
 	assert_string_equal(lookup("ubuntu:20.04", "foo"), "");
 }
@@ -278,7 +228,7 @@ static void test_tracker_severity(void **state)
 	                        "focal_d: needed\nbionic_d: needed\nfocal_e: needed\n";
 
 	(void)state;
-	assert_int_equal(import1(&vigil_feed_ubuntu, write_file("CVE-2021-2", f, strlen(f))), 0);
+	assert_int_equal(import1(&vigil_feed_ubuntu, feedtest_write_bytes("CVE-2021-2", f, strlen(f))), 0);
 	assert_string_equal(lookup("ubuntu:20.04", "a"), "CVE-2021-2 1  Negligible;");
 	assert_string_equal(lookup("ubuntu:20.04", "b"), "CVE-2021-2 1  Critical;");
 	assert_string_equal(lookup("ubuntu:20.04", "c"), "CVE-2021-2 1  Unknown;");
@@ -301,16 +251,16 @@ static void test_tracker_bad_input(void **state)
 		{ "nul", "Candidate: CVE-1\nbionic_foo: needed\n\0\n", "binary data" },
 		{ "empty", "", "empty file" },
 	};
-	const char *p = write_file("CVE-2020-1000", small, sizeof(small) - 1), *paths[2];
+	const char *p = feedtest_write_bytes("CVE-2020-1000", small, sizeof(small) - 1), *paths[2];
 	size_t i, len;
 
 	(void)state;
 	assert_int_equal(import1(&vigil_feed_ubuntu, p), 0);
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		paths[0] = write_file("again", small, sizeof(small) - 1);
+		paths[0] = feedtest_write_bytes("again", small, sizeof(small) - 1);
 		len = strcmp(bad[i].name, "nul") == 0 ? 38 : strlen(bad[i].data);
-		paths[1] = write_file(bad[i].name, bad[i].data, len);
-		assert_true(import(&vigil_feed_ubuntu, paths, 2, NULL) < 0);
+		paths[1] = feedtest_write_bytes(bad[i].name, bad[i].data, len);
+		assert_true(feedtest_import(&vigil_feed_ubuntu, paths, 2, NULL) < 0);
 		assert_non_null(strstr(vigil_error_last(), bad[i].name));
 		if (!strstr(vigil_error_last(), bad[i].want))
 			fail_msg("%s: '%s' lacks '%s'", bad[i].name, vigil_error_last(),
@@ -322,12 +272,12 @@ static void test_tracker_bad_input(void **state)
 static void test_oval(void **state)
 {
 	struct vigil_feed_run run;
-	const char *p = write_file("com.ubuntu.jammy.usn.oval.xml", oval, sizeof(oval) - 1);
+	const char *p = feedtest_write_bytes("com.ubuntu.jammy.usn.oval.xml", oval, sizeof(oval) - 1);
 	vigil_buf b = VIGIL_BUF_INIT;
 	int known = 0;
 
 	(void)state;
-	assert_int_equal(import(&vigil_feed_ubuntu_oval, &p, 1, &run), 0);
+	assert_int_equal(feedtest_import(&vigil_feed_ubuntu_oval, &p, 1, &run), 0);
 	assert_int_equal(run.skipped, 1); /* tst:13 names an unknown object */
 	assert_string_equal(lookup("ubuntu:22.04", "foo"),
 	                    "CVE-2022-1 0 1.2-3ubuntu0.1 High;CVE-2022-2 0 1.2-3ubuntu0.1 Medium;"
@@ -337,10 +287,10 @@ static void test_oval(void **state)
 	                    "USN-2-1 0 1.2-3ubuntu0.1 Low;");
 	assert_string_equal(lookup("ubuntu:22.04", "libbar1"),
 	                    "CVE-2022-1 0 2:3.0-1 High;CVE-2022-2 0 2:3.0-1 Medium;");
-	assert_int_equal(vigil_store_lookup(store, "ubuntu:22.04", "libbar1", details, &b), 0);
+	assert_int_equal(vigil_store_lookup(feedtest_store, "ubuntu:22.04", "libbar1", details, &b), 0);
 	assert_non_null(strstr(b.ptr, "https://ubuntu.com/security/CVE-2022-1|Foo & friends"));
 	vigil_buf_release(&b);
-	assert_int_equal(vigil_store_namespace_known(store, "ubuntu:22.04", &known), 0);
+	assert_int_equal(vigil_store_namespace_known(feedtest_store, "ubuntu:22.04", &known), 0);
 	assert_int_equal(known, 1);
 }
 
@@ -355,17 +305,17 @@ static void test_oval_bad_input(void **state)
 	const char *p;
 
 	(void)state;
-	p = write_file("trunc.xml", oval, 900);
+	p = feedtest_write_bytes("trunc.xml", oval, 900);
 	assert_true(import1(&vigil_feed_ubuntu_oval, p) < 0);
 	assert_non_null(strstr(vigil_error_last(), "'"));
 	assert_non_null(strstr(vigil_error_last(), "trunc.xml': malformed XML at line"));
-	p = write_file("norel.xml", norel, strlen(norel));
+	p = feedtest_write_bytes("norel.xml", norel, strlen(norel));
 	assert_true(import1(&vigil_feed_ubuntu_oval, p) < 0);
 	assert_non_null(strstr(vigil_error_last(), "no Ubuntu release"));
-	p = write_file("newrel.xml", newrel, strlen(newrel));
-	assert_int_equal(import(&vigil_feed_ubuntu_oval, &p, 1, &run), 0);
+	p = feedtest_write_bytes("newrel.xml", newrel, strlen(newrel));
+	assert_int_equal(feedtest_import(&vigil_feed_ubuntu_oval, &p, 1, &run), 0);
 	assert_int_equal(run.skipped, 1);
-	p = write_file("garbage.xml", "<<<>>>&&&", 9);
+	p = feedtest_write_bytes("garbage.xml", "<<<>>>&&&", 9);
 	assert_true(import1(&vigil_feed_ubuntu_oval, p) < 0);
 }
 
@@ -405,7 +355,7 @@ static void test_real_examples(void **state)
 		         "%s/vulndata/ubuntu/ubuntu-cve-tracker/examples/%s", shared(), names[i]);
 		pp[i] = paths[i];
 	}
-	if (import(&vigil_feed_ubuntu, pp, 5, NULL) != 0)
+	if (feedtest_import(&vigil_feed_ubuntu, pp, 5, NULL) != 0)
 		fail_msg("import: %s", vigil_error_last());
 	assert_string_equal(lookup("ubuntu:12.04", "openssl"),
 	                    "CVE-2014-0160 0 1.0.1-4ubuntu5.12 High;");
@@ -425,7 +375,7 @@ static void test_real_oval(void **state)
 	         shared());
 	if (import1(&vigil_feed_ubuntu_oval, path) != 0)
 		fail_msg("import: %s", vigil_error_last());
-	assert_int_equal(vigil_store_status(store, &st), 0);
+	assert_int_equal(vigil_store_status(feedtest_store, &st), 0);
 	assert_string_equal(st.feeds[0].name, "ubuntu-oval");
 	assert_string_equal(st.feeds[0].namespaces[0], "ubuntu:24.10");
 	assert_true(st.feeds[0].records > 100);
@@ -465,7 +415,7 @@ static void test_archive(void **state)
 		FILE *in = fopen(path, "rb");
 		char buf[65536];
 		size_t n = fread(buf, 1, sizeof(buf), in);
-		const char *cut = write_file("cut.tar.xz", buf, n);
+		const char *cut = feedtest_write_bytes("cut.tar.xz", buf, n);
 		fclose(in);
 		assert_int_equal(vigil_feed_archive_open(&a, cut), 0);
 		while ((rc = vigil_feed_archive_next(a, &name, &data, mtime)) == 1)
@@ -489,26 +439,21 @@ static void test_archive(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_tracker_rules, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_tracker_replace, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_tracker_severity, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_tracker_bad_input, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_oval, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_oval_bad_input, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_tracker_rules, feedtest_setup, feedtest_teardown),
+		cmocka_unit_test_setup_teardown(test_tracker_replace, feedtest_setup, feedtest_teardown),
+		cmocka_unit_test_setup_teardown(test_tracker_severity, feedtest_setup, feedtest_teardown),
+		cmocka_unit_test_setup_teardown(test_tracker_bad_input, feedtest_setup, feedtest_teardown),
+		cmocka_unit_test_setup_teardown(test_oval, feedtest_setup, feedtest_teardown),
+		cmocka_unit_test_setup_teardown(test_oval_bad_input, feedtest_setup, feedtest_teardown),
 		cmocka_unit_test(test_probe),
-		cmocka_unit_test_setup_teardown(test_real_examples, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_real_oval, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_real_examples, feedtest_setup, feedtest_teardown),
+		cmocka_unit_test_setup_teardown(test_real_oval, feedtest_setup, feedtest_teardown),
 		cmocka_unit_test(test_archive),
 	};
-	char cmd[300];
 	int rc;
 
 	vigil_log_set_sink(NULL, NULL);
-	if (!mkdtemp(dir))
-		return 1;
 	rc = cmocka_run_group_tests(tests, NULL, NULL);
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	if (system(cmd) != 0)
-		rc = rc ? rc : 1;
+	feedtest_cleanup();
 	return rc;
 }
