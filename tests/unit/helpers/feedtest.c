@@ -106,3 +106,41 @@ int feedtest_import(const struct vigil_feed *feed, const char *const *paths, siz
 	vigil_feed_run_release(&run);
 	return err;
 }
+
+void feedtest_set_add(struct feedtest_set *s, const char *fmt, ...)
+{
+	va_list ap;
+	char *k;
+
+	va_start(ap, fmt);
+	if (vasprintf(&k, fmt, ap) < 0)
+		fail_msg("out of memory");
+	va_end(ap);
+	if (s->n == s->cap) {
+		s->cap = s->cap ? 2 * s->cap : 1024;
+		s->v = realloc(s->v, s->cap * sizeof(char *));
+		assert_non_null(s->v);
+	}
+	s->v[s->n++] = k;
+}
+
+static int str_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+size_t feedtest_set_count(struct feedtest_set *s)
+{
+	size_t i, n = 0;
+
+	if (s->n)
+		qsort(s->v, s->n, sizeof(char *), str_cmp);
+	for (i = 0; i < s->n; i++)
+		if (i == 0 || strcmp(s->v[i], s->v[i - 1]) != 0)
+			n++;
+	for (i = 0; i < s->n; i++)
+		free(s->v[i]);
+	free(s->v);
+	memset(s, 0, sizeof(*s));
+	return n;
+}

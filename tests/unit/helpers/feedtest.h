@@ -38,4 +38,16 @@ int feedtest_teardown(void **state);
 int feedtest_import(const struct vigil_feed *feed, const char *const *paths, size_t n,
 		    struct vigil_feed_run *out);
 
+/* Strings collected by the tests' independent counts; counted by distinct value. */
+struct feedtest_set {
+	char **v;
+	size_t n, cap;
+};
+
+/** Add the string `fmt` formats. */
+void feedtest_set_add(struct feedtest_set *s, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/** The number of distinct strings added; the set is emptied. */
+size_t feedtest_set_count(struct feedtest_set *s);
+
 #endif

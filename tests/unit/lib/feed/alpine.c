@@ -209,43 +209,6 @@ static void test_probe(void **state)
 
 /* ---- the real files ---- */
 
-struct strset {
-	char **v;
-	size_t n, cap;
-};
-
-static void set_add(struct strset *s, const char *a, const char *b, const char *c)
-{
-	size_t len = strlen(a) + strlen(b) + strlen(c) + 3;
-	char *k = malloc(len);
-
-	snprintf(k, len, "%s\t%s\t%s", a, b, c);
-	if (s->n == s->cap) {
-		s->cap = s->cap ? 2 * s->cap : 1024;
-		s->v = realloc(s->v, s->cap * sizeof(char *));
-	}
-	s->v[s->n++] = k;
-}
-
-static int str_cmp(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-static size_t set_count(struct strset *s)
-{
-	size_t i, n = 0;
-
-	qsort(s->v, s->n, sizeof(char *), str_cmp);
-	for (i = 0; i < s->n; i++)
-		if (i == 0 || strcmp(s->v[i], s->v[i - 1]) != 0)
-			n++;
-	for (i = 0; i < s->n; i++)
-		free(s->v[i]);
-	free(s->v);
-	return n;
-}
-
 /* First whitespace-separated token of `item` into `out`. */
 static int first_token(const char *item, char *out, size_t n)
 {
@@ -253,8 +216,8 @@ static int first_token(const char *item, char *out, size_t n)
 }
 
 /* Count (namespace, package, ID) and IDs of one secdb JSON file, independently. */
-static void count_file(const char *path, struct strset *records, struct strset *ids,
-                       struct strset *nss)
+static void count_file(const char *path, struct feedtest_set *records, struct feedtest_set *ids,
+                       struct feedtest_set *nss)
 {
 	json_error_t jerr;
 	json_t *root = json_load_file(path, 0, &jerr), *pkgs, *e, *items, *it;
@@ -266,7 +229,7 @@ static void count_file(const char *path, struct strset *records, struct strset *
 		fail_msg("%s: %s", path, jerr.text);
 	snprintf(ns, sizeof(ns), "alpine:%s",
 	         json_string_value(json_object_get(root, "distroversion")));
-	set_add(nss, ns, "", "");
+	feedtest_set_add(nss, "%s\t%s\t%s", ns, "", "");
 	pkgs = json_object_get(root, "packages");
 	json_array_foreach(pkgs, i, e)
 	{
@@ -279,8 +242,8 @@ static void count_file(const char *path, struct strset *records, struct strset *
 				if (!json_is_string(it) ||
 				    !first_token(json_string_value(it), id, sizeof(id)))
 					continue;
-				set_add(records, ns, name, id);
-				set_add(ids, id, "", "");
+				feedtest_set_add(records, "%s\t%s\t%s", ns, name, id);
+				feedtest_set_add(ids, "%s\t%s\t%s", id, "", "");
 			}
 		}
 	}
@@ -290,7 +253,7 @@ static void count_file(const char *path, struct strset *records, struct strset *
 static void test_real_secdb_json(void **state)
 {
 	const char *shared = getenv("VIGIL_SHARED") ? getenv("VIGIL_SHARED") : "/work/shared";
-	struct strset records = { 0 }, ids = { 0 }, nss = { 0 };
+	struct feedtest_set records = { 0 }, ids = { 0 }, nss = { 0 };
 	struct vigil_store_status st;
 	char base[512], path[1024];
 	const char **paths = NULL;
@@ -323,9 +286,9 @@ static void test_real_secdb_json(void **state)
 	if (feedtest_import(&vigil_feed_alpine, paths, n, NULL) != 0)
 		fail_msg("import: %s", vigil_error_last());
 	assert_int_equal(vigil_store_status(feedtest_store, &st), 0);
-	assert_int_equal(st.feeds[0].records, set_count(&records));
-	assert_int_equal(st.feeds[0].vulnerabilities, set_count(&ids));
-	assert_int_equal(st.feeds[0].nnamespaces, set_count(&nss));
+	assert_int_equal(st.feeds[0].records, feedtest_set_count(&records));
+	assert_int_equal(st.feeds[0].vulnerabilities, feedtest_set_count(&ids));
+	assert_int_equal(st.feeds[0].nnamespaces, feedtest_set_count(&nss));
 	vigil_store_status_release(&st);
 	/* Spot checks on lookups. */
 	assert_non_null(strstr(lookup("alpine:v3.18", "apache2"), "CVE-2017-3167 0 2.4.26-r0;"));

@@ -216,43 +216,9 @@ static void test_probe(void **state)
 
 /* ---- the real documents: counts computed independently ---- */
 
-struct strset {
-	char **v;
-	size_t n, cap;
-};
-
-static void set_add(struct strset *s, const char *k)
-{
-	if (s->n == s->cap) {
-		s->cap = s->cap ? 2 * s->cap : 1024;
-		s->v = realloc(s->v, s->cap * sizeof(char *));
-	}
-	s->v[s->n++] = strdup(k);
-}
-
-static int str_cmp(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-static size_t set_count(struct strset *s)
-{
-	size_t i, n = 0;
-
-	qsort(s->v, s->n, sizeof(char *), str_cmp);
-	for (i = 0; i < s->n; i++)
-		if (i == 0 || strcmp(s->v[i], s->v[i - 1]) != 0)
-			n++;
-	for (i = 0; i < s->n; i++)
-		free(s->v[i]);
-	free(s->v);
-	memset(s, 0, sizeof(*s));
-	return n;
-}
-
 struct counter {
 	regex_t nevra, cpe;
-	struct strset records, ids, nss;
+	struct feedtest_set records, ids, nss;
 	json_t *plats; /* platform id -> major */
 };
 
@@ -314,8 +280,8 @@ static void count_statement(struct counter *c, const char *cve, const char *stat
 			return;
 		snprintf(ns, sizeof(ns), "rhel:%d", (int)json_integer_value(val));
 		snprintf(rec, sizeof(rec), "%s\t%s\t%s", ns, name, cve);
-		set_add(&c->records, rec);
-		set_add(&c->ids, cve);
+		feedtest_set_add(&c->records, "%s", rec);
+		feedtest_set_add(&c->ids, "%s", cve);
 		return;
 	}
 }
@@ -336,7 +302,7 @@ static void count_file(struct counter *c, const char *path)
 	{
 		char ns[32];
 		snprintf(ns, sizeof(ns), "rhel:%d", (int)json_integer_value(val));
-		set_add(&c->nss, ns);
+		feedtest_set_add(&c->nss, "%s", ns);
 	}
 	json_array_foreach(json_object_get(root, "vulnerabilities"), i, v)
 	{
@@ -400,9 +366,9 @@ static void test_real_documents(void **state)
 	if (feedtest_import(&vigil_feed_csaf, paths, n, NULL) != 0)
 		fail_msg("import: %s", vigil_error_last());
 	assert_int_equal(vigil_store_status(feedtest_store, &st), 0);
-	assert_int_equal(st.feeds[0].records, set_count(&c.records));
-	assert_int_equal(st.feeds[0].vulnerabilities, set_count(&c.ids));
-	assert_int_equal(st.feeds[0].nnamespaces, set_count(&c.nss));
+	assert_int_equal(st.feeds[0].records, feedtest_set_count(&c.records));
+	assert_int_equal(st.feeds[0].vulnerabilities, feedtest_set_count(&c.ids));
+	assert_int_equal(st.feeds[0].nnamespaces, feedtest_set_count(&c.nss));
 	vigil_store_status_release(&st);
 	/* Spot checks: curl fixed in RHEL 9 (two streams), samba not affected in RHEL 9. */
 	assert_non_null(strstr(lookup("rhel:9", "curl"), "CVE-2023-38545 0 7.76.1-26.el9_3.2 High;"));

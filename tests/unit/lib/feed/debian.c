@@ -466,45 +466,6 @@ static void test_release_table(void **state)
 
 /* ---- the real files ---- */
 
-struct strset {
-	char **v;
-	size_t n, cap;
-};
-
-static void set_add(struct strset *s, const char *a, const char *b, const char *c)
-{
-	size_t len = strlen(a) + strlen(b) + strlen(c) + 3;
-	char *k = malloc(len);
-
-	snprintf(k, len, "%s\t%s\t%s", a, b, c);
-	if (s->n == s->cap) {
-		s->cap = s->cap ? 2 * s->cap : 1024;
-		s->v = realloc(s->v, s->cap * sizeof(char *));
-	}
-	s->v[s->n++] = k;
-}
-
-static int str_cmp(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-static size_t set_count(struct strset *s)
-{
-	size_t i, n = 0;
-
-	qsort(s->v, s->n, sizeof(char *), str_cmp);
-	for (i = 0; i < s->n; i++)
-		if (i == 0 || strcmp(s->v[i], s->v[i - 1]) != 0)
-			n++;
-	for (i = 0; i < s->n; i++)
-		free(s->v[i]);
-	free(s->v);
-	s->v = NULL;
-	s->n = s->cap = 0;
-	return n;
-}
-
 static const char *ns_of(const char *codename)
 {
 	static const char *const map[][2] = {
@@ -524,7 +485,7 @@ static const char *ns_of(const char *codename)
 }
 
 struct counts {
-	struct strset records, ids, nss;
+	struct feedtest_set records, ids, nss;
 };
 
 /* Count one DSA/DLA/DTSA list independently: sscanf over its lines. */
@@ -547,9 +508,9 @@ static void count_list(const char *path, struct counts *c)
 				snprintf(copy, sizeof(copy), "%s", ids[0] ? ids : adv);
 				for (id = strtok_r(copy, " \t", &save); ns && id;
 				     id = strtok_r(NULL, " \t", &save)) {
-					set_add(&c->records, ns, fixes[i][1], id);
-					set_add(&c->ids, id, "", "");
-					set_add(&c->nss, ns, "", "");
+					feedtest_set_add(&c->records, "%s\t%s\t%s", ns, fixes[i][1], id);
+					feedtest_set_add(&c->ids, "%s\t%s\t%s", id, "", "");
+					feedtest_set_add(&c->nss, "%s\t%s\t%s", ns, "", "");
 				}
 			}
 			if (eof)
@@ -592,9 +553,9 @@ static void test_real_lists(void **state)
 		fail_msg("import: %s", vigil_error_last());
 	assert_int_equal(run.files, 3);
 	assert_int_equal(vigil_store_status(feedtest_store, &st), 0);
-	assert_int_equal(st.feeds[0].records, set_count(&c.records));
-	assert_int_equal(st.feeds[0].vulnerabilities, set_count(&c.ids));
-	assert_int_equal(st.feeds[0].nnamespaces, set_count(&c.nss));
+	assert_int_equal(st.feeds[0].records, feedtest_set_count(&c.records));
+	assert_int_equal(st.feeds[0].vulnerabilities, feedtest_set_count(&c.ids));
+	assert_int_equal(st.feeds[0].nnamespaces, feedtest_set_count(&c.nss));
 	vigil_store_status_release(&st);
 	/* Spot checks: the newest DSA, a DLA, a DTSA, an advisory without CVEs,
 	 * and the lowest of a DSA and its regression update. */
@@ -630,9 +591,9 @@ static void count_json(const char *path, struct counts *c)
 				    !((strcmp(st, "resolved") == 0 && fv && *fv) ||
 				      strcmp(st, "open") == 0 || strcmp(st, "undetermined") == 0))
 					continue;
-				set_add(&c->records, ns_of(rel), pkg, id);
-				set_add(&c->ids, id, "", "");
-				set_add(&c->nss, ns_of(rel), "", "");
+				feedtest_set_add(&c->records, "%s\t%s\t%s", ns_of(rel), pkg, id);
+				feedtest_set_add(&c->ids, "%s\t%s\t%s", id, "", "");
+				feedtest_set_add(&c->nss, "%s\t%s\t%s", ns_of(rel), "", "");
 			}
 		}
 	}
@@ -659,9 +620,9 @@ static void test_real_json_samples(void **state)
 	if (feedtest_import(&vigil_feed_debian, paths, 3, NULL) != 0)
 		fail_msg("import: %s", vigil_error_last());
 	assert_int_equal(vigil_store_status(feedtest_store, &st), 0);
-	assert_int_equal(st.feeds[0].records, set_count(&c.records));
-	assert_int_equal(st.feeds[0].vulnerabilities, set_count(&c.ids));
-	assert_int_equal(st.feeds[0].nnamespaces, set_count(&c.nss));
+	assert_int_equal(st.feeds[0].records, feedtest_set_count(&c.records));
+	assert_int_equal(st.feeds[0].vulnerabilities, feedtest_set_count(&c.ids));
+	assert_int_equal(st.feeds[0].nnamespaces, feedtest_set_count(&c.nss));
 	vigil_store_status_release(&st);
 	/* clair's sample: open -> no fix; resolved 0 -> not affected; high -> High. */
 	assert_string_equal(lookup("debian:8", "aptdaemon"),

@@ -187,42 +187,9 @@ static void test_probe(void **state)
 
 /* ---- the Go vulnerability database ---- */
 
-struct strset {
-	char **v;
-	size_t n, cap;
-};
-
-static void set_add(struct strset *s, const char *k)
-{
-	if (s->n == s->cap) {
-		s->cap = s->cap ? 2 * s->cap : 1024;
-		s->v = realloc(s->v, s->cap * sizeof(char *));
-	}
-	s->v[s->n++] = strdup(k);
-}
-
-static int str_cmp(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-static size_t set_count(struct strset *s)
-{
-	size_t i, n = 0;
-
-	qsort(s->v, s->n, sizeof(char *), str_cmp);
-	for (i = 0; i < s->n; i++)
-		if (i == 0 || strcmp(s->v[i], s->v[i - 1]) != 0)
-			n++;
-	for (i = 0; i < s->n; i++)
-		free(s->v[i]);
-	free(s->v);
-	return n;
-}
-
 /* (ecosystem lowercased, package, id) of every entry of a record not withdrawn. */
-static void count_file(const char *path, struct strset *records, struct strset *ids,
-                       struct strset *nss)
+static void count_file(const char *path, struct feedtest_set *records, struct feedtest_set *ids,
+                       struct feedtest_set *nss)
 {
 	json_t *root = json_load_file(path, 0, NULL), *a;
 	const char *id;
@@ -249,16 +216,16 @@ static void count_file(const char *path, struct strset *records, struct strset *
 			eco[j] = (char)tolower((unsigned char)e[j]);
 		eco[j] = '\0';
 		snprintf(rec, sizeof(rec), "%s\t%s\t%s", eco, name, id);
-		set_add(records, rec);
-		set_add(ids, id);
-		set_add(nss, eco);
+		feedtest_set_add(records, "%s", rec);
+		feedtest_set_add(ids, "%s", id);
+		feedtest_set_add(nss, "%s", eco);
 	}
 	json_decref(root);
 }
 
 static void test_go_vulndb(void **state)
 {
-	struct strset records = { 0 }, ids = { 0 }, nss = { 0 };
+	struct feedtest_set records = { 0 }, ids = { 0 }, nss = { 0 };
 	struct vigil_feed_run run;
 	struct vigil_store_status st;
 	char cmd[4096], base[600], path[1024];
@@ -291,9 +258,9 @@ static void test_go_vulndb(void **state)
 	assert_int_equal(run.files, n);
 	assert_int_equal(run.skipped, 0);
 	assert_int_equal(vigil_store_status(feedtest_store, &st), 0);
-	assert_int_equal(st.feeds[0].records, set_count(&records));
-	assert_int_equal(st.feeds[0].vulnerabilities, set_count(&ids));
-	assert_int_equal(st.feeds[0].nnamespaces, set_count(&nss));
+	assert_int_equal(st.feeds[0].records, feedtest_set_count(&records));
+	assert_int_equal(st.feeds[0].vulnerabilities, feedtest_set_count(&ids));
+	assert_int_equal(st.feeds[0].nnamespaces, feedtest_set_count(&nss));
 	assert_string_equal(st.feeds[0].namespaces[0], "go");
 	vigil_store_status_release(&st);
 	/* GO-2022-0969: stdlib fixed in 1.18.6 and 1.19.1. */
