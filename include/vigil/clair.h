@@ -192,6 +192,18 @@ VIGIL_EXTERN int vigil_clair_vuln_write(vigil_clair *c, const vigil_clair_vuln *
 /** Mark it deleted and notify. Returns 0, VIGIL_ENOTFOUND or VIGIL_EDB. */
 VIGIL_EXTERN int vigil_clair_vuln_delete(vigil_clair *c, const char *ns, const char *name);
 
+/**
+ * A change that feeds made (a feed update): store `old` and `new` (either may
+ * be NULL) as snapshot rows, never current, and a notification from one to
+ * the other, in one transaction. Returns 0 or VIGIL_EDB.
+ */
+VIGIL_EXTERN int vigil_clair_notify_change(vigil_clair *c, const vigil_clair_vuln *old,
+                                           const vigil_clair_vuln *new_v);
+
+/** Call `cb` once for each distinct (namespace, name, version, format) of the stored layers. */
+VIGIL_EXTERN int vigil_clair_stored_features(vigil_clair *c, vigil_clair_feature_cb cb,
+                                             void *payload);
+
 /* A current API vulnerability fixed-in statement about one feature. Borrowed for the callback. */
 typedef struct vigil_clair_fix_match {
 	const char *version; /* fixed-in version, "None" for no fix */

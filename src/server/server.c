@@ -137,6 +137,8 @@ static const char *const known_keys[] = {
 	"clair.api.allowlocalpath",
 	"clair.updater",
 	"clair.updater.interval",
+	"clair.updater.feeds",
+	"clair.updater.mirror",
 	"clair.notifier",
 	"clair.notifier.attempts",
 	"clair.notifier.renotifyinterval",
@@ -253,6 +255,42 @@ static int set_int(const char *key, const char *v, long lo, long hi, long *out)
 	return 0;
 }
 
+static int feed_known(const char *p, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < vigil_db_feed_count(); i++)
+		if (strlen(vigil_db_feed_name(i)) == len && strncmp(vigil_db_feed_name(i), p, len) == 0)
+			return 1;
+	return 0;
+}
+
+/* clair.updater.feeds: a YAML list or a comma-separated string of feed names. */
+static int add_feeds(struct server_config *c, const char *v)
+{
+	size_t n = 0;
+	const char *p = v;
+
+	while (c->updater_feeds && c->updater_feeds[n])
+		n++;
+	while (*p) {
+		size_t len = strcspn(p, ", ");
+		if (len && !feed_known(p, len))
+			return vigil_error_set(VIGIL_EUSAGE,
+			                       "config: clair.updater.feeds: unknown feed '%.*s'",
+			                       (int)len, p);
+		if (len) {
+			c->updater_feeds =
+			        vigil_realloc(c->updater_feeds, (n + 2) * sizeof(*c->updater_feeds));
+			c->updater_feeds[n++] = vigil_strndup(p, len);
+			c->updater_feeds[n] = NULL;
+		}
+		p += len;
+		p += strspn(p, ", ");
+	}
+	return 0;
+}
+
 static int apply_key(struct server_config *c, const char *k, const char *v)
 {
 	long n = 0;
@@ -289,6 +327,10 @@ static int apply_key(struct server_config *c, const char *k, const char *v)
 	else if (strcmp(k, "clair.updater.interval") == 0 &&
 	         parse_duration(v, &c->updater_interval_ms) < 0)
 		err = vigil_error_set(VIGIL_EUSAGE, "config: %s: bad duration '%s'", k, v);
+	else if (strcmp(k, "clair.updater.feeds") == 0)
+		err = add_feeds(c, v);
+	else if (strcmp(k, "clair.updater.mirror") == 0)
+		set_str(&c->updater_mirror, v);
 	else if (strcmp(k, "clair.notifier.attempts") == 0 &&
 	         (err = set_int(k, v, 1, 1000, &n)) == 0)
 		c->notifier_attempts = (int)n;
@@ -311,6 +353,7 @@ static int load_config(struct server_config *c, const char *file)
 	yaml_event_t ev;
 	char *path[16];
 	int is_key[16]; /* per mapping depth: the next scalar is a key */
+	int in_seq[16]; /* per mapping depth: inside a list (each scalar is a value) */
 	int depth = 0, done = 0, err = 0;
 	vigil_buf k = VIGIL_BUF_INIT;
 
@@ -318,6 +361,7 @@ static int load_config(struct server_config *c, const char *file)
 		return vigil_error_set(VIGIL_EUSAGE, "cannot open config '%s': %s", file,
 		                       strerror(errno));
 	memset(path, 0, sizeof(path));
+	memset(in_seq, 0, sizeof(in_seq));
 	yaml_parser_initialize(&p);
 	yaml_parser_set_input_file(&p, f);
 	while (!done && !err) {
@@ -335,6 +379,7 @@ static int load_config(struct server_config *c, const char *file)
 			}
 			depth++;
 			is_key[depth] = 1;
+			in_seq[depth] = 0;
 			break;
 		case YAML_MAPPING_END_EVENT:
 			vigil_free(path[depth]);
@@ -344,7 +389,11 @@ static int load_config(struct server_config *c, const char *file)
 				is_key[depth] = 1;
 			break;
 		case YAML_SEQUENCE_START_EVENT:
+			in_seq[depth]++;
+			break;
 		case YAML_SEQUENCE_END_EVENT:
+			if (in_seq[depth] && --in_seq[depth] == 0)
+				is_key[depth] = 1;
 			break;
 		case YAML_SCALAR_EVENT:
 			if (depth == 0)
@@ -372,7 +421,7 @@ static int load_config(struct server_config *c, const char *file)
 				if (key_known(k.ptr))
 					err = apply_key(c, k.ptr,
 					                (const char *)ev.data.scalar.value);
-				is_key[depth] = 1;
+				is_key[depth] = in_seq[depth] == 0;
 			}
 			break;
 		case YAML_STREAM_END_EVENT:
@@ -419,6 +468,10 @@ static void config_release(struct server_config *c)
 	vigil_free(c->certfile);
 	vigil_free(c->keyfile);
 	vigil_free(c->notifier_endpoint);
+	vigil_free(c->updater_mirror);
+	for (size_t i = 0; c->updater_feeds && c->updater_feeds[i]; i++)
+		vigil_free(c->updater_feeds[i]);
+	vigil_free(c->updater_feeds);
 }
 
 /* ---- database pool --------------------------------------------------------- */

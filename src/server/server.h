@@ -35,6 +35,8 @@ struct server_config {
 	char *cafile, *certfile, *keyfile;
 	int allowlocalpath;
 	int64_t updater_interval_ms;
+	char **updater_feeds; /* vigil: the feeds to update (NULL-terminated); NULL = all */
+	char *updater_mirror; /* vigil: read the sources from this directory */
 	int notifier_attempts;
 	int64_t renotify_ms;
 	int64_t notifier_poll_ms; /* vigil: how often the notifier looks for work */
@@ -192,6 +194,19 @@ int match_feature_vulns(struct match_ctx *m, const vigil_clair_feature *f, vigil
 /** Append a vulnerability object (Clair's field order). */
 void vuln_json(vigil_buf *b, const vigil_clair_vuln *v, int with_fixes, const char *fixed_by);
 void fix_json(vigil_buf *b, const vigil_clair_fix *f);
+
+/* feed_notify.c */
+struct feed_snapshot;
+/** What the feeds say of every stored feature, per (namespace, vulnerability ID). */
+int feed_snapshot_take(vigil_clair *db, struct feed_snapshot **out);
+void feed_snapshot_free(struct feed_snapshot *s);
+/**
+ * A notification for each (namespace, ID) whose affected features differ
+ * between the snapshots (namespaces no feed covered `before` are skipped);
+ * *made = how many. Returns 0 or VIGIL_EDB.
+ */
+int feed_snapshot_notify(vigil_clair *db, const struct feed_snapshot *before,
+                         const struct feed_snapshot *after, unsigned *made);
 
 /* handlers */
 void api_layer_post(struct request *r);

@@ -53,6 +53,7 @@ enum q {
 	Q_LAYER_NAME,
 	Q_NS_FIXES,
 	Q_KV_SET,
+	Q_STORED_FEATURES,
 	Q_COUNT
 };
 
@@ -124,6 +125,8 @@ static const char *const q_sql[Q_COUNT] = {
 	[Q_NS_FIXES] = "SELECT f.name, f.version, f.vulnerability_id FROM clair_fixedin f "
 	               "JOIN clair_vulnerability v ON v.id = f.vulnerability_id "
 	               "WHERE f.namespace = ?1 AND v.deleted_at IS NULL ORDER BY v.name",
+	[Q_STORED_FEATURES] = "SELECT DISTINCT namespace, name, version, version_format "
+	                      "FROM clair_layer_feature ORDER BY namespace, name, version",
 };
 
 struct vigil_clair {
@@ -954,6 +957,52 @@ int vigil_clair_vuln_delete(vigil_clair *c, const char *ns, const char *name)
 		vigil_clair_vuln_release(&old);
 	}
 	return finish(c, err);
+}
+
+/* A snapshot row: stored deleted at once, so only notifications see it. */
+static int insert_snapshot(vigil_clair *c, const vigil_clair_vuln *v, int64_t *id)
+{
+	int err;
+
+	*id = 0;
+	if (!v)
+		return 0;
+	if ((err = insert_vuln(c, v, id)) < 0)
+		return err;
+	return mark_deleted(c, *id);
+}
+
+int vigil_clair_notify_change(vigil_clair *c, const vigil_clair_vuln *old,
+                              const vigil_clair_vuln *new_v)
+{
+	int64_t old_id, new_id;
+	int err;
+
+	if ((err = begin(c)) < 0)
+		return err;
+	if ((err = insert_snapshot(c, old, &old_id)) == 0 &&
+	    (err = insert_snapshot(c, new_v, &new_id)) == 0)
+		err = notify(c, old_id, new_id);
+	return finish(c, err);
+}
+
+int vigil_clair_stored_features(vigil_clair *c, vigil_clair_feature_cb cb, void *payload)
+{
+	sqlite3_stmt *st;
+	int err, rc;
+
+	if ((err = prep(c, Q_STORED_FEATURES, &st)) < 0)
+		return err;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		vigil_clair_feature f = { col_str(st, 1), col_str(st, 2), col_str(st, 0),
+			                  col_str(st, 3), NULL, 0 };
+		if ((err = cb(&f, payload)) != 0)
+			break;
+	}
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		err = fail(c, "cannot list the stored features");
+	sqlite3_reset(st);
+	return err;
 }
 
 int vigil_clair_fixes_for(vigil_clair *c, const char *ns, const char *feature,
