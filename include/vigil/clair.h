@@ -225,6 +225,37 @@ VIGIL_EXTERN int vigil_clair_namespace_fixes(vigil_clair *c, const char *ns,
 /** *out = 1 when some imported feed covers namespace `ns` (its records are worth a lookup). */
 VIGIL_EXTERN int vigil_clair_feed_covers(vigil_clair *c, const char *ns, int *out);
 
+/* A feed finding about a stored feature. Strings borrowed for the callback. */
+typedef struct vigil_clair_finding {
+	size_t feature;            /* index into the features given */
+	const char *id;            /* "CVE-2023-1234" */
+	const char *fixed_version; /* "" when there is no fix */
+	const char *description;   /* may be "" */
+	const char *link;          /* may be "" */
+	const char *metadata;      /* CVSS JSON object text, or NULL */
+	vigil_severity severity;
+} vigil_clair_finding;
+
+typedef int (*vigil_clair_finding_cb)(const vigil_clair_finding *f, void *payload);
+
+/**
+ * Match `n` features of namespace `ns` against the imported feeds by the
+ * rules `vigil scan` applies (PRODUCT.md, "Matching rules": the family's feed
+ * preference, fixed / no fix / not affected, a rebuild falling back to its
+ * parent's data), in one store query: `cb` once per (feature, ID) finding. A
+ * namespace without data has none. Returns 0, VIGIL_EDB or what `cb` returned.
+ */
+VIGIL_EXTERN int vigil_clair_feed_match(vigil_clair *c, const char *ns,
+                                        const vigil_clair_feature *f, size_t n,
+                                        vigil_clair_finding_cb cb, void *payload);
+
+/**
+ * The namespace whose feed records `ns` uses (itself, or its family's
+ * fallback: "centos:7" -> "rhel:7") into `out`. Returns 0, VIGIL_ENOTFOUND
+ * (no feed covers it; message not set) or VIGIL_EDB.
+ */
+VIGIL_EXTERN int vigil_clair_feed_namespace(vigil_clair *c, const char *ns, char *out, size_t n);
+
 /* A feed record (vigil db import/update) about (namespace, package). Borrowed for the callback. */
 typedef struct vigil_clair_feed_record {
 	const char *vuln; /* the ID */

@@ -186,14 +186,26 @@ int fetch_analyze(struct server *s, vigil_clair_analysis **out, const char *name
 
 /* match_glue.c */
 struct match_ctx;
-/** A matcher for one request (caches each namespace's API fixes). */
-struct match_ctx *match_new(vigil_clair *db);
+/**
+ * A matcher for one layer's features `f[0..n)` (borrowed; sorted by
+ * namespace): their feed findings, one store query per namespace.
+ */
+int match_new(struct match_ctx **out, vigil_clair *db, const vigil_clair_feature *f, size_t n);
 void match_free(struct match_ctx *m);
-/** Append ,"Vulnerabilities":[...] for the feature when some affect it. */
-int match_feature_vulns(struct match_ctx *m, const vigil_clair_feature *f, vigil_buf *out);
+/** Append ,"Vulnerabilities":[...] for feature `i` when some affect it. */
+int match_feature_vulns(struct match_ctx *m, size_t i, vigil_buf *out);
 /** Append a vulnerability object (Clair's field order). */
 void vuln_json(vigil_buf *b, const vigil_clair_vuln *v, int with_fixes, const char *fixed_by);
 void fix_json(vigil_buf *b, const vigil_clair_fix *f);
+
+/* features.c: a feature list owning its strings */
+struct feature_list {
+	vigil_clair_feature *items;
+	size_t n, cap;
+};
+/** A vigil_clair_feature_cb appending a copy of `f` to the list `payload`. */
+int feature_list_add(const vigil_clair_feature *f, void *payload);
+void feature_list_release(struct feature_list *l);
 
 /* feed_notify.c */
 struct feed_snapshot;

@@ -7,7 +7,7 @@
  * run in one transaction. PostgreSQL has no Clair tables yet: opening such a
  * store gives VIGIL_EUNSUPPORTED.
  */
-#include "vigil/clair.h"
+#include "internal.h"
 #include "vigil/alloc.h"
 #include "vigil/error.h"
 #include "vigil/version.h"
@@ -256,6 +256,11 @@ void vigil_clair_free(vigil_clair *c)
 		sqlite3_finalize(c->q[i]);
 	vigil_store_close(c->store);
 	vigil_free(c);
+}
+
+struct vigil_store *vigil_clair__store(vigil_clair *c)
+{
+	return c->store;
 }
 
 int vigil_clair_ping(vigil_clair *c)
