@@ -8,6 +8,7 @@
  * fetch.c      a layer's bytes: http(s) URL, local path, or the request body
  * token.c      pagination tokens (signed, 1 h, keyed by paginationkey)
  * match_glue.c which vulnerabilities affect a feature (API and feed data)
+ * tls.c        client certificates on the API port (clair.api.cafile)
  * health.c metrics.c notifier.c
  *
  * The server uses only include/vigil/ and src/util/.
@@ -153,6 +154,8 @@ void resp_json(struct request *r, int status); /* body already in r->resp.body *
 void resp_error(struct request *r, int code, const char *message);
 /** The error of the last failed call (vigil_error_last()). */
 void resp_fail(struct request *r, int code);
+/** 403 with Clair's envelope: the client is not allowed in (its certificate was refused). */
+void resp_forbidden(struct request *r, const char *message);
 void resp_empty(struct request *r, int status);
 void resp_text(struct request *r, int status, const char *ctype, const char *text);
 /** 1 when the query has `name` (with or without a value). */
@@ -219,6 +222,26 @@ void metrics_layer(struct metrics *m, int ok);
 void metrics_db_error(struct metrics *m);
 void metrics_notification(struct metrics *m, int ok);
 void metrics_write(struct metrics *m, vigil_buf *out);
+
+/* tls.c */
+/**
+ * Read clair.api.cafile: *out is its PEM text (the caller frees it with
+ * vigil_free()), holding at least one certificate. 0, or VIGIL_EUSAGE with one
+ * line naming the file (unreadable, not PEM certificates).
+ */
+int tls_trust_load(char **out, const char *cafile);
+/**
+ * MHD_OPTION_NOTIFY_CONNECTION callback of the API listener when a cafile is
+ * set: the connection's handshake then fails (and logs a warning) unless the
+ * client presents a certificate that verifies against the cafile.
+ */
+void tls_on_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
+                       enum MHD_ConnectionNotificationCode toe);
+/**
+ * 0 when the connection's client certificate verifies against the cafile;
+ * else VIGIL_EAUTH with the reason (and a warning logged).
+ */
+int tls_client_verified(struct MHD_Connection *conn);
 
 /* updater.c */
 int updater_start(struct server *s);
