@@ -770,6 +770,9 @@ static void daemon_options(struct server *s, struct listener *l, struct sockaddr
 		add_opt(l, &n, MHD_OPTION_HTTPS_MEM_KEY, 0, l->key);
 	}
 	if (l->trust) {
+		/* Clair's client-certificate config also set MinVersion TLS 1.2 */
+		add_opt(l, &n, MHD_OPTION_HTTPS_PRIORITIES, 0,
+		        (void *)"NORMAL:-VERS-TLS1.0:-VERS-TLS1.1");
 		add_opt(l, &n, MHD_OPTION_HTTPS_MEM_TRUST, 0, l->trust);
 		add_opt(l, &n, MHD_OPTION_NOTIFY_CONNECTION, (intptr_t)tls_on_connection, s);
 	}

@@ -96,6 +96,10 @@ code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$API/v1/namespac
 check "plain HTTP on the TLS port gets no response ($code)" [ "$code" = 000 ]
 code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$HP/health")
 check "health port stays plain HTTP (200)" [ "$code" = 200 ]
+OLD_TLS="--tlsv1.0 --tls-max 1.1 --ciphers DEFAULT@SECLEVEL=0"
+# shellcheck disable=SC2086
+old_tls=$(curl -s -o /dev/null -w '%{http_code}' $OLD_TLS --cacert "$T/ca.pem" \
+  "https://127.0.0.1:$API/v1/namespaces")
 stop_server
 
 # ---- clair.api.cafile: client certificates required and verified ----
@@ -116,6 +120,10 @@ check "client certificate signed by the CA: 200 and the JSON ($got)" \
   [ "$got" = '200 {"Namespaces":null}' ]
 got=$(api --tlsv1.2 --tls-max 1.2 --cert "$T/client.pem" --key "$T/client.key")
 check "the same over TLS 1.2 ($got)" [ "$got" = '200 {"Namespaces":null}' ]
+# shellcheck disable=SC2086
+got=$(api $OLD_TLS --cert "$T/client.pem" --key "$T/client.key")
+check "TLS 1.0/1.1 refused with a cafile, as Clair's MinVersion TLS 1.2 ($got; $old_tls without cafile)" \
+  [ "$got" = "000 " ]
 for v in "" "--tlsv1.2 --tls-max 1.2"; do
   tag=${v:+ (TLS 1.2)}
   # shellcheck disable=SC2086
