@@ -300,6 +300,16 @@ static int apply_key(struct server_config *c, const char *k, const char *v)
 		err = vigil_error_set(VIGIL_EUSAGE, "config: %s: bad duration '%s'", k, v);
 	else if (strcmp(k, "clair.notifier.http.endpoint") == 0)
 		set_str(&c->notifier_endpoint, v);
+	else if (strcmp(k, "clair.notifier.http.servername") == 0)
+		set_str(&c->notifier_servername, v);
+	else if (strcmp(k, "clair.notifier.http.cafile") == 0)
+		set_str(&c->notifier_cafile, v);
+	else if (strcmp(k, "clair.notifier.http.certfile") == 0)
+		set_str(&c->notifier_certfile, v);
+	else if (strcmp(k, "clair.notifier.http.keyfile") == 0)
+		set_str(&c->notifier_keyfile, v);
+	else if (strcmp(k, "clair.notifier.http.proxy") == 0)
+		set_str(&c->notifier_proxy, v);
 	return err;
 }
 
@@ -419,6 +429,11 @@ static void config_release(struct server_config *c)
 	vigil_free(c->certfile);
 	vigil_free(c->keyfile);
 	vigil_free(c->notifier_endpoint);
+	vigil_free(c->notifier_servername);
+	vigil_free(c->notifier_cafile);
+	vigil_free(c->notifier_certfile);
+	vigil_free(c->notifier_keyfile);
+	vigil_free(c->notifier_proxy);
 }
 
 /* ---- database pool --------------------------------------------------------- */
@@ -976,6 +991,12 @@ static int run(struct server *s, const char *db_override)
 		return vigil_error_set(VIGIL_EUSAGE,
 		                       "config: clair.api.cafile needs clair.api.certfile and "
 		                       "keyfile (client certificates are checked over HTTPS only)");
+	if ((err = webhook_tls_check(&s->cfg)) < 0)
+		return err;
+	if (webhook_tls_servername_ignored(&s->cfg))
+		warn_later("config: clair.notifier.http.servername '%s' is not supported: the "
+		           "webhook's certificate is checked against the endpoint's host",
+		           s->cfg.notifier_servername);
 	if ((err = pool_open(s, dsn)) < 0)
 		return err;
 	if ((err = setup_token_key(s)) < 0)

@@ -19,6 +19,7 @@
 #include "vigil/vigil.h"
 #include "vigil/clair.h"
 
+#include <curl/curl.h>
 #include <jansson.h>
 #include <microhttpd.h>
 #include <pthread.h>
@@ -40,6 +41,9 @@ struct server_config {
 	int64_t renotify_ms;
 	int64_t notifier_poll_ms; /* vigil: how often the notifier looks for work */
 	char *notifier_endpoint;
+	/* the webhook client (webhook_tls.c) */
+	char *notifier_servername, *notifier_cafile, *notifier_certfile, *notifier_keyfile;
+	char *notifier_proxy;
 	uint64_t max_body;       /* JSON request bodies (Clair: 1 MiB) */
 	uint64_t max_layer_body; /* layer bytes in the request body */
 	uint64_t max_file_size;  /* one kept file of a layer */
@@ -242,6 +246,22 @@ void tls_on_connection(void *cls, struct MHD_Connection *conn, void **socket_con
  * else VIGIL_EAUTH with the reason (and a warning logged).
  */
 int tls_client_verified(struct MHD_Connection *conn);
+
+/* webhook_tls.c */
+/**
+ * Check clair.notifier.http.cafile/certfile/keyfile/proxy when a webhook
+ * endpoint is set: 0, or VIGIL_EUSAGE with one line naming the key (a file
+ * that cannot be read, certfile without keyfile, a proxy that is not a URL).
+ */
+int webhook_tls_check(const struct server_config *c);
+/** 1 when clair.notifier.http.servername names another host than the endpoint's (unsupported). */
+int webhook_tls_servername_ignored(const struct server_config *c);
+/**
+ * Apply the webhook client settings to the notifier's handle `h`: cafile
+ * (the only CAs trusted), certfile/keyfile (the client certificate), proxy
+ * (or none: the proxy environment variables are ignored, as Clair's notifier).
+ */
+void webhook_tls_apply(CURL *h, const struct server_config *c);
 
 /* updater.c */
 int updater_start(struct server *s);

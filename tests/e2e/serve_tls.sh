@@ -6,7 +6,8 @@
 # certificate is signed by the CA gets its answer; one with no certificate, a
 # certificate from another CA or an expired one fails the TLS handshake (no
 # HTTP answer at all) and the server logs a warning for each. An unreadable or
-# non-PEM cafile stops startup with one line naming the file.
+# non-PEM cafile stops startup with one line naming the file. The webhook
+# client's clair.notifier.http.* files and proxy are checked at startup.
 . "$(dirname "$0")/lib/common.sh"
 for tool in openssl curl; do # installed by scripts/install-deps.sh: missing is a failure
   command -v $tool >/dev/null || { not_ok "$tool is not installed (scripts/install-deps.sh)"; finish; exit 1; }
@@ -185,4 +186,31 @@ YAML
 expect_exit 2 "cafile without certfile/keyfile refused (never plain HTTP with a cafile)" \
   "$VIGIL_BIN" serve --config "$T/nocert.yaml"
 check "  ... naming the keys" grep -q "clair.api.cafile needs clair.api.certfile" "$T/err"
+
+# ---- the webhook client's settings (clair.notifier.http.*) are checked at startup ----
+# notifier_config FILE HTTP-KEYS
+notifier_config() {
+  cat >"$1" <<YAML
+clair:
+  database: {type: sqlite, options: {source: "$T/store.db"}}
+  api: {port: 0, healthport: 0, bind: 127.0.0.1}
+  updater: {interval: 0}
+  notifier: {http: {endpoint: "https://127.0.0.1:9/notify"$2}}
+YAML
+}
+notifier_config "$T/n1.yaml" ", certfile: \"$T/client.pem\""
+expect_exit 2 "notifier certfile without keyfile refused" "$VIGIL_BIN" serve --config "$T/n1.yaml"
+check "  ... naming the keys: $(cat "$T/err")" grep -q "clair.notifier.http.certfile and keyfile go together" "$T/err"
+notifier_config "$T/n2.yaml" ", cafile: \"$T/nope.pem\""
+expect_exit 2 "unreadable notifier cafile refused" "$VIGIL_BIN" serve --config "$T/n2.yaml"
+check "  ... one line naming the file: $(cat "$T/err")" [ "$(wc -l <"$T/err")" -eq 1 ]
+check "  ... $T/nope.pem" grep -q "clair.notifier.http.cafile: cannot read '$T/nope.pem'" "$T/err"
+notifier_config "$T/n3.yaml" ", proxy: \"proxy.example:3128\""
+expect_exit 2 "notifier proxy that is not a URL refused" "$VIGIL_BIN" serve --config "$T/n3.yaml"
+notifier_config "$T/n4.yaml" ", cafile: \"$T/ca.pem\", certfile: \"$T/client.pem\", keyfile: \"$T/client.key\", proxy: \"http://127.0.0.1:9\", servername: \"hooks.example\""
+start_server "$T/n4.yaml" "$T/n4.log" ||
+  { not_ok "server with notifier TLS settings did not start"; cat "$T/n4.log"; finish; exit 1; }
+check "notifier TLS settings accepted; unsupported servername warned about" \
+  grep -q '"Event":"config: clair.notifier.http.servername .hooks.example. is not supported' "$T/n4.log"
+stop_server
 finish
