@@ -35,6 +35,8 @@ typedef struct vigil_clair_feature {
 	const char *version_format; /* "dpkg", "rpm", "apk" */
 	const char *added_by;       /* stored layers: Name of the layer that added it */
 	int64_t added_by_id;        /* stored layers: that layer's id */
+	const char *source_name;    /* apk: the origin when it is another package ("openssl" for
+	                               libssl3), which the feeds name; NULL or "" otherwise */
 } vigil_clair_feature;
 
 /* ---- analysis of one layer ------------------------------------------------ */

@@ -26,6 +26,7 @@ int feature_list_add(const vigil_clair_feature *f, void *payload)
 	c->version_format = dup0(f->version_format);
 	c->added_by = f->added_by ? vigil_strdup(f->added_by) : NULL;
 	c->added_by_id = f->added_by_id;
+	c->source_name = dup0(f->source_name);
 	return 0;
 }
 
@@ -39,6 +40,7 @@ void feature_list_release(struct feature_list *l)
 		vigil_free((char *)l->items[i].namespace_name);
 		vigil_free((char *)l->items[i].version_format);
 		vigil_free((char *)l->items[i].added_by);
+		vigil_free((char *)l->items[i].source_name);
 	}
 	vigil_free(l->items);
 	memset(l, 0, sizeof(*l));

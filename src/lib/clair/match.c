@@ -3,7 +3,7 @@
  * by the matcher `vigil scan` uses (src/lib/match), so the server and the
  * scanner agree. A feature stands for its packages: for dpkg it is the source
  * package at its source version (the feeds' key), for rpm and apk the binary
- * package.
+ * package (apk's records name the origin, which the feature keeps).
  */
 #include "internal.h"
 #include "vigil/alloc.h"
@@ -38,7 +38,9 @@ static void as_package(vigil_package *p, const vigil_clair_feature *f)
 	p->name = f->name;
 	p->version = f->version;
 	p->format = vigil_version_format_from_name(f->version_format);
-	p->source_name = p->format == VIGIL_VERSION_DPKG ? f->name : "";
+	p->source_name = p->format == VIGIL_VERSION_DPKG ? f->name
+	                 : f->source_name                ? f->source_name
+	                                                 : "";
 	p->source_version = p->format == VIGIL_VERSION_DPKG ? f->version : "";
 	p->arch = "";
 }

@@ -1000,7 +1000,7 @@ int vigil_clair_stored_features(vigil_clair *c, vigil_clair_feature_cb cb, void 
 		return err;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		vigil_clair_feature f = { col_str(st, 1), col_str(st, 2), col_str(st, 0),
-			                  col_str(st, 3), NULL, 0 };
+			                  col_str(st, 3), NULL, 0, NULL };
 		if ((err = cb(&f, payload)) != 0)
 			break;
 	}
