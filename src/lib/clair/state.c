@@ -1,11 +1,14 @@
 /*
- * The Clair API state in the store's SQLite database (migration 6): layers by
- * Name with their whole feature lists, API vulnerabilities versioned by soft
- * delete, notifications, and a key-value table. See docs/internals/server.md.
+ * The Clair API state in the store's database, SQLite or PostgreSQL
+ * (migration 7): layers by Name with their whole feature lists, API
+ * vulnerabilities versioned by soft delete, notifications, leases and a
+ * key-value table. See docs/internals/server.md.
  *
- * Statements are prepared once per handle. Writes that touch several rows
- * run in one transaction. PostgreSQL has no Clair tables yet: opening such a
- * store gives VIGIL_EUNSUPPORTED.
+ * One SQL text per statement for both backends, through the store's
+ * statement layer (store/sql.h: ?N parameters, ON CONFLICT, RETURNING, WITH
+ * RECURSIVE). Statements are prepared once per handle. Writes that touch
+ * several rows run in one transaction, serialised with the other writers of
+ * the database (several vigil serve may share a PostgreSQL).
  */
 #include "vigil/clair.h"
 #include "vigil/alloc.h"
@@ -13,10 +16,9 @@
 #include "vigil/version.h"
 
 #include "../store/store.h"
+#include "../store/sql.h"
 #include "../../util/strmap.h"
 
-#include <pthread.h>
-#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -68,7 +70,7 @@ static const char *const q_sql[Q_COUNT] = {
 	                "LEFT JOIN clair_layer p ON p.id = l.parent_id WHERE l.name = ?1",
 	[Q_LAYER_INSERT] =
 	        "INSERT INTO clair_layer (name, parent_id, namespace, engine, created_at) "
-	        "VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (name) DO NOTHING",
+	        "VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (name) DO NOTHING RETURNING id",
 	[Q_LAYER_FEATURES] =
 	        "SELECT f.namespace, f.name, f.version, f.version_format, a.name, f.added_by "
 	        "FROM clair_layer_feature f LEFT JOIN clair_layer a ON a.id = f.added_by "
@@ -96,7 +98,8 @@ static const char *const q_sql[Q_COUNT] = {
 	                "FROM clair_vulnerability WHERE namespace = ?1 AND deleted_at IS NULL "
 	                "AND id >= ?2 ORDER BY id LIMIT ?3",
 	[Q_VULN_INSERT] = "INSERT INTO clair_vulnerability (namespace, name, description, link, "
-	                  "severity, metadata, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+	                  "severity, metadata, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) "
+	                  "RETURNING id",
 	[Q_VULN_MARK_DELETED] = "UPDATE clair_vulnerability SET deleted_at = ?2 WHERE id = ?1",
 	[Q_FIX_INSERT] = "INSERT INTO clair_fixedin (vulnerability_id, namespace, name, version, "
 	                 "version_format) VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT DO NOTHING",
@@ -123,103 +126,94 @@ static const char *const q_sql[Q_COUNT] = {
 	             "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
 	[Q_NS_FIXES] = "SELECT f.name, f.version, f.vulnerability_id FROM clair_fixedin f "
 	               "JOIN clair_vulnerability v ON v.id = f.vulnerability_id "
-	               "WHERE f.namespace = ?1 AND v.deleted_at IS NULL ORDER BY v.name",
+	               "WHERE f.namespace = ?1 AND v.deleted_at IS NULL ORDER BY v.name, f.name",
 };
 
 struct vigil_clair {
 	struct vigil_store *store;
-	sqlite3 *db;
-	sqlite3_stmt *q[Q_COUNT];
+	struct vigil_sql *db;
+	struct vigil_sql_stmt *q[Q_COUNT];
 };
 
+/* The statement layer set the backend's message: say what failed. */
 static int fail(vigil_clair *c, const char *what)
 {
-	return vigil_error_set(VIGIL_EDB, "database: %s: %s", what, sqlite3_errmsg(c->db));
+	return vigil_error_prefix(VIGIL_EDB, "database: %s", what);
 }
 
 /* Statement `id`, reset and unbound. */
-static int prep(vigil_clair *c, enum q id, sqlite3_stmt **out)
+static int prep(vigil_clair *c, enum q id, struct vigil_sql_stmt **out)
 {
 	*out = NULL;
-	if (!c->q[id] && sqlite3_prepare_v3(c->db, q_sql[id], -1, SQLITE_PREPARE_PERSISTENT,
-	                                    &c->q[id], NULL) != SQLITE_OK)
+	if (!c->q[id] && vigil_sql_prepare(c->db, q_sql[id], &c->q[id]) < 0)
 		return fail(c, "cannot prepare a statement");
-	sqlite3_reset(c->q[id]);
-	sqlite3_clear_bindings(c->q[id]);
+	vigil_sql_reset(c->q[id]);
 	*out = c->q[id];
 	return 0;
 }
 
-static void bind_text(sqlite3_stmt *st, int i, const char *v)
+static void bind_text(struct vigil_sql_stmt *st, int i, const char *v)
 {
-	if (v)
-		sqlite3_bind_text(st, i, v, -1, SQLITE_TRANSIENT);
-	else
-		sqlite3_bind_null(st, i);
+	vigil_sql_bind_text(st, i, v);
 }
 
-static void bind_id(sqlite3_stmt *st, int i, int64_t v)
+static void bind_id(struct vigil_sql_stmt *st, int i, int64_t v)
 {
 	if (v > 0)
-		sqlite3_bind_int64(st, i, v);
+		vigil_sql_bind_int64(st, i, v);
 	else
-		sqlite3_bind_null(st, i);
+		vigil_sql_bind_null(st, i);
 }
 
-/* Run a statement that returns no rows. */
-static int run(vigil_clair *c, sqlite3_stmt *st, const char *what)
+/* Run a statement to its end (its rows, if any, unread). */
+static int run(vigil_clair *c, struct vigil_sql_stmt *st, const char *what)
 {
-	int rc = sqlite3_step(st);
+	int rc;
 
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : fail(c, what);
-}
-
-static int exec(vigil_clair *c, const char *sql)
-{
-	return sqlite3_exec(c->db, sql, NULL, NULL, NULL) == SQLITE_OK ? 0 : fail(c, sql);
+	while ((rc = vigil_sql_step(st)) == 1)
+		;
+	return rc < 0 ? fail(c, what) : 0;
 }
 
 /*
- * Writers of this process take turns on a mutex before BEGIN IMMEDIATE:
- * SQLite's busy handler would make them poll with sleeps of up to 100 ms
- * (long tails under concurrent layer POSTs). Other processes sharing the
- * file still meet the busy timeout.
+ * Run an INSERT ... RETURNING id: *id = the new row's id, or 0 when it
+ * inserted nothing (ON CONFLICT DO NOTHING met an existing row).
  */
-static pthread_mutex_t write_lock = PTHREAD_MUTEX_INITIALIZER;
+static int run_insert(vigil_clair *c, struct vigil_sql_stmt *st, const char *what, int64_t *id)
+{
+	int rc = vigil_sql_step(st);
+
+	*id = rc == 1 ? vigil_sql_column_int64(st, 0) : 0;
+	if (rc == 1)
+		rc = vigil_sql_step(st);
+	vigil_sql_reset(st);
+	return rc < 0 ? fail(c, what) : 0;
+}
 
 static int begin(vigil_clair *c)
 {
-	int err;
-
-	pthread_mutex_lock(&write_lock);
-	if ((err = exec(c, "BEGIN IMMEDIATE")) < 0)
-		pthread_mutex_unlock(&write_lock);
-	return err;
+	return vigil_sql_begin(c->db) < 0 ? fail(c, "cannot start a transaction") : 0;
 }
 
 static int finish(vigil_clair *c, int err)
 {
 	if (err < 0)
-		sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
-	else if ((err = exec(c, "COMMIT")) < 0)
-		sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
-	pthread_mutex_unlock(&write_lock);
-	return err;
+		return vigil_sql_finish(c->db, err);
+	return vigil_sql_finish(c->db, 0) < 0 ? fail(c, "cannot commit") : 0;
 }
 
-static char *col_dup(sqlite3_stmt *st, int i)
+static char *col_dup(struct vigil_sql_stmt *st, int i)
 {
-	const unsigned char *t = sqlite3_column_text(st, i);
+	const char *t = vigil_sql_column_text(st, i);
 
-	return t ? vigil_strdup((const char *)t) : NULL;
+	return t ? vigil_strdup(t) : NULL;
 }
 
-static const char *col_str(sqlite3_stmt *st, int i)
+static const char *col_str(struct vigil_sql_stmt *st, int i)
 {
-	const unsigned char *t = sqlite3_column_text(st, i);
+	const char *t = vigil_sql_column_text(st, i);
 
-	return t ? (const char *)t : "";
+	return t ? t : "";
 }
 
 int vigil_clair_open(vigil_clair **out, const char *dsn)
@@ -228,14 +222,9 @@ int vigil_clair_open(vigil_clair **out, const char *dsn)
 	int err;
 
 	*out = NULL;
-	if ((err = vigil_store_open(&c->store, dsn, VIGIL_STORE_CREATE)) < 0)
+	if ((err = vigil_store_open(&c->store, dsn, VIGIL_STORE_CREATE)) < 0 ||
+	    (err = vigil_sql_open(&c->db, c->store)) < 0)
 		goto out;
-	c->db = vigil_store__sqlite_handle(c->store);
-	if (!c->db) {
-		err = vigil_error_set(VIGIL_EUNSUPPORTED,
-		                      "the Clair API tables exist only on SQLite so far");
-		goto out;
-	}
 	*out = c;
 	c = NULL;
 out:
@@ -250,14 +239,15 @@ void vigil_clair_free(vigil_clair *c)
 	if (!c)
 		return;
 	for (i = 0; i < Q_COUNT; i++)
-		sqlite3_finalize(c->q[i]);
+		vigil_sql_finalize(c->q[i]);
+	vigil_sql_free(c->db);
 	vigil_store_close(c->store);
 	vigil_free(c);
 }
 
 int vigil_clair_ping(vigil_clair *c)
 {
-	sqlite3_stmt *st;
+	struct vigil_sql_stmt *st;
 	int err;
 
 	if ((err = prep(c, Q_PING, &st)) < 0)
@@ -267,28 +257,28 @@ int vigil_clair_ping(vigil_clair *c)
 
 int vigil_clair_kv_get(vigil_clair *c, const char *key, vigil_buf *out)
 {
-	sqlite3_stmt *st;
+	struct vigil_sql_stmt *st;
 	int err, rc;
 
 	if ((err = prep(c, Q_KV_GET, &st)) < 0)
 		return err;
 	bind_text(st, 1, key);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
+	rc = vigil_sql_step(st);
+	if (rc == 1) {
 		vigil_buf_reset(out);
 		err = vigil_buf_puts(out, col_str(st, 0));
-	} else if (rc == SQLITE_DONE) {
+	} else if (rc == 0) {
 		err = vigil_error_set(VIGIL_ENOTFOUND, "no setting '%s'", key);
 	} else {
 		err = fail(c, "cannot read a setting");
 	}
-	sqlite3_reset(st);
+	vigil_sql_reset(st);
 	return err;
 }
 
 int vigil_clair_kv_init(vigil_clair *c, const char *key, const char *value, vigil_buf *out)
 {
-	sqlite3_stmt *st;
+	struct vigil_sql_stmt *st;
 	int err;
 
 	if ((err = prep(c, Q_KV_INIT, &st)) < 0)
@@ -302,7 +292,7 @@ int vigil_clair_kv_init(vigil_clair *c, const char *key, const char *value, vigi
 
 int vigil_clair_kv_set(vigil_clair *c, const char *key, const char *value)
 {
-	sqlite3_stmt *st;
+	struct vigil_sql_stmt *st;
 	int err;
 
 	if ((err = prep(c, Q_KV_SET, &st)) < 0)
@@ -326,26 +316,26 @@ void vigil_clair_layer_release(vigil_clair_layer *l)
 
 int vigil_clair_layer_get(vigil_clair *c, const char *name, vigil_clair_layer *out)
 {
-	sqlite3_stmt *st;
+	struct vigil_sql_stmt *st;
 	int err, rc;
 
 	memset(out, 0, sizeof(*out));
 	if ((err = prep(c, Q_LAYER_GET, &st)) < 0)
 		return err;
 	bind_text(st, 1, name);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		out->id = sqlite3_column_int64(st, 0);
+	rc = vigil_sql_step(st);
+	if (rc == 1) {
+		out->id = vigil_sql_column_int64(st, 0);
 		out->name = col_dup(st, 1);
 		out->parent = col_dup(st, 2);
 		out->namespace_name = col_dup(st, 3);
-		out->engine = sqlite3_column_int(st, 4);
-	} else if (rc == SQLITE_DONE) {
+		out->engine = (int)vigil_sql_column_int64(st, 4);
+	} else if (rc == 0) {
 		err = vigil_error_set(VIGIL_ENOTFOUND, "layer '%s' not found", name);
 	} else {
 		err = fail(c, "cannot read a layer");
 	}
-	sqlite3_reset(st);
+	vigil_sql_reset(st);
 	return err;
 }
 
@@ -391,26 +381,26 @@ static int collect(const vigil_clair_feature *f, void *payload)
 
 int vigil_clair_layer_features(vigil_clair *c, int64_t id, vigil_clair_feature_cb cb, void *payload)
 {
-	sqlite3_stmt *st;
+	struct vigil_sql_stmt *st;
 	int err, rc;
 
 	if ((err = prep(c, Q_LAYER_FEATURES, &st)) < 0)
 		return err;
-	sqlite3_bind_int64(st, 1, id);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	vigil_sql_bind_int64(st, 1, id);
+	while ((rc = vigil_sql_step(st)) == 1) {
 		vigil_clair_feature f;
 		f.namespace_name = col_str(st, 0);
 		f.name = col_str(st, 1);
 		f.version = col_str(st, 2);
 		f.version_format = col_str(st, 3);
 		f.added_by = col_str(st, 4);
-		f.added_by_id = sqlite3_column_int64(st, 5);
+		f.added_by_id = vigil_sql_column_int64(st, 5);
 		if ((err = cb(&f, payload)) != 0)
 			break;
 	}
-	if (err == 0 && rc != SQLITE_DONE)
+	if (err == 0 && rc != 0)
 		err = fail(c, "cannot read a layer's features");
-	sqlite3_reset(st);
+	vigil_sql_reset(st);
 	return err;
 }
 
@@ -474,7 +464,7 @@ static void now_rfc3339(char *out, size_t n)
 
 static int insert_namespace(vigil_clair *c, const char *ns, const char *format)
 {
-	sqlite3_stmt *st;
+	struct vigil_sql_stmt *st;
 	int err;
 
 	if ((err = prep(c, Q_NS_INSERT, &st)) < 0)
@@ -488,7 +478,7 @@ static int insert_layer(vigil_clair *c, const char *name, int64_t parent, const 
                         const struct flist *fl, const char *format)
 {
 	char now[32];
-	sqlite3_stmt *st;
+	struct vigil_sql_stmt *st;
 	int64_t id;
 	size_t i;
 	int err;
@@ -501,23 +491,22 @@ static int insert_layer(vigil_clair *c, const char *name, int64_t parent, const 
 	bind_text(st, 1, name);
 	bind_id(st, 2, parent);
 	bind_text(st, 3, ns);
-	sqlite3_bind_int(st, 4, VIGIL_CLAIR_ENGINE);
+	vigil_sql_bind_int64(st, 4, VIGIL_CLAIR_ENGINE);
 	bind_text(st, 5, now);
-	if ((err = run(c, st, "cannot insert a layer")) < 0)
+	if ((err = run_insert(c, st, "cannot insert a layer", &id)) < 0)
 		return err;
-	if (sqlite3_changes(c->db) == 0)
+	if (id == 0)
 		return 0; /* a concurrent POST of the same name won: fine, as Clair */
-	id = sqlite3_last_insert_rowid(c->db);
 	for (i = 0; i < fl->n; i++) {
 		const vigil_clair_feature *f = &fl->items[i];
 		if ((err = prep(c, Q_FEATURE_INSERT, &st)) < 0)
 			return err;
-		sqlite3_bind_int64(st, 1, id);
+		vigil_sql_bind_int64(st, 1, id);
 		bind_text(st, 2, f->namespace_name);
 		bind_text(st, 3, f->name);
 		bind_text(st, 4, f->version);
 		bind_text(st, 5, f->version_format);
-		sqlite3_bind_int64(st, 6, f->added_by_id ? f->added_by_id : id);
+		vigil_sql_bind_int64(st, 6, f->added_by_id ? f->added_by_id : id);
 		if ((err = run(c, st, "cannot insert a feature")) < 0)
 			return err;
 	}
@@ -569,7 +558,7 @@ out:
 int vigil_clair_layer_delete(vigil_clair *c, const char *name)
 {
 	vigil_clair_layer l;
-	sqlite3_stmt *st;
+	struct vigil_sql_stmt *st;
 	int err;
 
 	if ((err = vigil_clair_layer_get(c, name, &l)) < 0)
@@ -590,32 +579,32 @@ int vigil_clair_layer_delete(vigil_clair *c, const char *name)
 
 int vigil_clair_namespaces(vigil_clair *c, vigil_clair_namespace_cb cb, void *payload)
 {
-	sqlite3_stmt *st;
+	struct vigil_sql_stmt *st;
 	int err, rc;
 
 	if ((err = prep(c, Q_NS_LIST, &st)) < 0)
 		return err;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+	while ((rc = vigil_sql_step(st)) == 1)
 		if ((err = cb(col_str(st, 0), col_str(st, 1), payload)) != 0)
 			break;
-	if (err == 0 && rc != SQLITE_DONE)
+	if (err == 0 && rc != 0)
 		err = fail(c, "cannot list namespaces");
-	sqlite3_reset(st);
+	vigil_sql_reset(st);
 	return err;
 }
 
 int vigil_clair_namespace_exists(vigil_clair *c, const char *ns, int *out)
 {
-	sqlite3_stmt *st;
+	struct vigil_sql_stmt *st;
 	int err, rc;
 
 	if ((err = prep(c, Q_NS_EXISTS, &st)) < 0)
 		return err;
 	bind_text(st, 1, ns);
-	rc = sqlite3_step(st);
-	*out = rc == SQLITE_ROW;
-	sqlite3_reset(st);
-	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : fail(c, "cannot read a namespace");
+	rc = vigil_sql_step(st);
+	*out = rc == 1;
+	vigil_sql_reset(st);
+	return rc == 1 || rc == 0 ? 0 : fail(c, "cannot read a namespace");
 }
 
 /* ---- vulnerabilities --------------------------------------------------------- */
@@ -654,11 +643,11 @@ void vigil_clair_vuln_release(vigil_clair_vuln *v)
 	memset(v, 0, sizeof(*v));
 }
 
-static void read_vuln_row(sqlite3_stmt *st, vigil_clair_vuln *v)
+static void read_vuln_row(struct vigil_sql_stmt *st, vigil_clair_vuln *v)
 {
-	int sev = sqlite3_column_int(st, 5);
+	int sev = (int)vigil_sql_column_int64(st, 5);
 
-	v->id = sqlite3_column_int64(st, 0);
+	v->id = vigil_sql_column_int64(st, 0);
 	v->namespace_name = col_dup(st, 1);
 	v->name = col_dup(st, 2);
 	v->description = col_dup(st, 3);
@@ -669,37 +658,37 @@ static void read_vuln_row(sqlite3_stmt *st, vigil_clair_vuln *v)
 
 static int read_fixes(vigil_clair *c, vigil_clair_vuln *v)
 {
-	sqlite3_stmt *st;
+	struct vigil_sql_stmt *st;
 	int err, rc;
 
 	if ((err = prep(c, Q_VULN_FIXES, &st)) < 0)
 		return err;
-	sqlite3_bind_int64(st, 1, v->id);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+	vigil_sql_bind_int64(st, 1, v->id);
+	while ((rc = vigil_sql_step(st)) == 1)
 		vigil_clair_vuln_add_fix(v, col_str(st, 0), col_str(st, 1), col_str(st, 2),
 		                         col_str(st, 3));
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? 0 : fail(c, "cannot read fixes");
+	vigil_sql_reset(st);
+	return rc == 0 ? 0 : fail(c, "cannot read fixes");
 }
 
 /* One vulnerability row from a prepared, bound statement, with its fixes. */
-static int vuln_one(vigil_clair *c, sqlite3_stmt *st, vigil_clair_vuln *out, const char *what)
+static int vuln_one(vigil_clair *c, struct vigil_sql_stmt *st, vigil_clair_vuln *out, const char *what)
 {
-	int rc = sqlite3_step(st);
+	int rc = vigil_sql_step(st);
 
-	if (rc == SQLITE_ROW)
+	if (rc == 1)
 		read_vuln_row(st, out);
-	sqlite3_reset(st);
-	if (rc == SQLITE_DONE)
+	vigil_sql_reset(st);
+	if (rc == 0)
 		return vigil_error_set(VIGIL_ENOTFOUND, "vulnerability %s not found", what);
-	if (rc != SQLITE_ROW)
+	if (rc != 1)
 		return fail(c, "cannot read a vulnerability");
 	return read_fixes(c, out);
 }
 
 int vigil_clair_vuln_get(vigil_clair *c, const char *ns, const char *name, vigil_clair_vuln *out)
 {
-	sqlite3_stmt *st;
+	struct vigil_sql_stmt *st;
 	int err;
 
 	memset(out, 0, sizeof(*out));
@@ -714,13 +703,13 @@ int vigil_clair_vuln_get(vigil_clair *c, const char *ns, const char *name, vigil
 
 int vigil_clair_vuln_by_id(vigil_clair *c, int64_t id, vigil_clair_vuln *out)
 {
-	sqlite3_stmt *st;
+	struct vigil_sql_stmt *st;
 	int err;
 
 	memset(out, 0, sizeof(*out));
 	if ((err = prep(c, Q_VULN_BY_ID, &st)) < 0)
 		return err;
-	sqlite3_bind_int64(st, 1, id);
+	vigil_sql_bind_int64(st, 1, id);
 	if ((err = vuln_one(c, st, out, "row")) < 0)
 		vigil_clair_vuln_release(out);
 	return err;
@@ -729,19 +718,19 @@ int vigil_clair_vuln_by_id(vigil_clair *c, int64_t id, vigil_clair_vuln *out)
 int vigil_clair_vuln_list(vigil_clair *c, const char *ns, int64_t from, int limit,
                           vigil_clair_vuln_cb cb, void *payload, int64_t *next)
 {
-	sqlite3_stmt *st;
+	struct vigil_sql_stmt *st;
 	int err, rc, n = 0;
 
 	*next = -1;
 	if ((err = prep(c, Q_VULN_LIST, &st)) < 0)
 		return err;
 	bind_text(st, 1, ns);
-	sqlite3_bind_int64(st, 2, from);
-	sqlite3_bind_int64(st, 3, (int64_t)limit + 1);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	vigil_sql_bind_int64(st, 2, from);
+	vigil_sql_bind_int64(st, 3, (int64_t)limit + 1);
+	while ((rc = vigil_sql_step(st)) == 1) {
 		vigil_clair_vuln v;
 		if (n++ == limit) {
-			*next = sqlite3_column_int64(st, 0);
+			*next = vigil_sql_column_int64(st, 0);
 			break;
 		}
 		memset(&v, 0, sizeof(v));
@@ -751,9 +740,9 @@ int vigil_clair_vuln_list(vigil_clair *c, const char *ns, int64_t from, int limi
 		if (err)
 			break;
 	}
-	if (err == 0 && rc != SQLITE_DONE && rc != SQLITE_ROW)
+	if (err == 0 && rc != 0 && rc != 1)
 		err = fail(c, "cannot list vulnerabilities");
-	sqlite3_reset(st);
+	vigil_sql_reset(st);
 	return err;
 }
 
@@ -780,14 +769,14 @@ static void new_uuid(char out[37])
 static int notify(vigil_clair *c, int64_t old_id, int64_t new_id)
 {
 	char name[37];
-	sqlite3_stmt *st;
+	struct vigil_sql_stmt *st;
 	int err;
 
 	new_uuid(name);
 	if ((err = prep(c, Q_NOTIF_INSERT, &st)) < 0)
 		return err;
 	bind_text(st, 1, name);
-	sqlite3_bind_int64(st, 2, (int64_t)time(NULL));
+	vigil_sql_bind_int64(st, 2, (int64_t)time(NULL));
 	bind_id(st, 3, old_id);
 	bind_id(st, 4, new_id);
 	return run(c, st, "cannot insert a notification");
@@ -852,7 +841,7 @@ static int same_vuln(const vigil_clair_vuln *a, const vigil_clair_vuln *b)
 
 static int insert_vuln(vigil_clair *c, const vigil_clair_vuln *v, int64_t *id)
 {
-	sqlite3_stmt *st;
+	struct vigil_sql_stmt *st;
 	size_t i;
 	int err;
 
@@ -864,17 +853,16 @@ static int insert_vuln(vigil_clair *c, const vigil_clair_vuln *v, int64_t *id)
 	bind_text(st, 2, v->name);
 	bind_text(st, 3, v->description ? v->description : "");
 	bind_text(st, 4, v->link ? v->link : "");
-	sqlite3_bind_int(st, 5, (int)v->severity);
+	vigil_sql_bind_int64(st, 5, (int)v->severity);
 	bind_text(st, 6, v->metadata);
-	sqlite3_bind_int64(st, 7, (int64_t)time(NULL));
-	if ((err = run(c, st, "cannot insert a vulnerability")) < 0)
+	vigil_sql_bind_int64(st, 7, (int64_t)time(NULL));
+	if ((err = run_insert(c, st, "cannot insert a vulnerability", id)) < 0)
 		return err;
-	*id = sqlite3_last_insert_rowid(c->db);
 	for (i = 0; i < v->nfixes; i++) {
 		const vigil_clair_fix *f = &v->fixes[i];
 		if ((err = prep(c, Q_FIX_INSERT, &st)) < 0)
 			return err;
-		sqlite3_bind_int64(st, 1, *id);
+		vigil_sql_bind_int64(st, 1, *id);
 		bind_text(st, 2, f->namespace_name[0] ? f->namespace_name : v->namespace_name);
 		bind_text(st, 3, f->name);
 		bind_text(st, 4, f->version);
@@ -887,13 +875,13 @@ static int insert_vuln(vigil_clair *c, const vigil_clair_vuln *v, int64_t *id)
 
 static int mark_deleted(vigil_clair *c, int64_t id)
 {
-	sqlite3_stmt *st;
+	struct vigil_sql_stmt *st;
 	int err;
 
 	if ((err = prep(c, Q_VULN_MARK_DELETED, &st)) < 0)
 		return err;
-	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_int64(st, 2, (int64_t)time(NULL));
+	vigil_sql_bind_int64(st, 1, id);
+	vigil_sql_bind_int64(st, 2, (int64_t)time(NULL));
 	return run(c, st, "cannot delete a vulnerability");
 }
 
@@ -959,21 +947,21 @@ int vigil_clair_vuln_delete(vigil_clair *c, const char *ns, const char *name)
 int vigil_clair_fixes_for(vigil_clair *c, const char *ns, const char *feature,
                           vigil_clair_fix_cb cb, void *payload)
 {
-	sqlite3_stmt *st;
+	struct vigil_sql_stmt *st;
 	int err, rc;
 
 	if ((err = prep(c, Q_FIXES_FOR, &st)) < 0)
 		return err;
 	bind_text(st, 1, ns);
 	bind_text(st, 2, feature);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		vigil_clair_fix_match m = { col_str(st, 0), sqlite3_column_int64(st, 1) };
+	while ((rc = vigil_sql_step(st)) == 1) {
+		vigil_clair_fix_match m = { col_str(st, 0), vigil_sql_column_int64(st, 1) };
 		if ((err = cb(&m, payload)) != 0)
 			break;
 	}
-	if (err == 0 && rc != SQLITE_DONE)
+	if (err == 0 && rc != 0)
 		err = fail(c, "cannot read fixes");
-	sqlite3_reset(st);
+	vigil_sql_reset(st);
 	return err;
 }
 
@@ -982,20 +970,20 @@ int vigil_clair_namespace_fixes(vigil_clair *c, const char *ns,
                                           void *payload),
                                 void *payload)
 {
-	sqlite3_stmt *st;
+	struct vigil_sql_stmt *st;
 	int err, rc;
 
 	if ((err = prep(c, Q_NS_FIXES, &st)) < 0)
 		return err;
 	bind_text(st, 1, ns);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		vigil_clair_fix_match m = { col_str(st, 1), sqlite3_column_int64(st, 2) };
+	while ((rc = vigil_sql_step(st)) == 1) {
+		vigil_clair_fix_match m = { col_str(st, 1), vigil_sql_column_int64(st, 2) };
 		if ((err = cb(col_str(st, 0), &m, payload)) != 0)
 			break;
 	}
-	if (err == 0 && rc != SQLITE_DONE)
+	if (err == 0 && rc != 0)
 		err = fail(c, "cannot read fixes");
-	sqlite3_reset(st);
+	vigil_sql_reset(st);
 	return err;
 }
 
@@ -1036,28 +1024,28 @@ void vigil_clair_notification_release(vigil_clair_notification *n)
 	memset(n, 0, sizeof(*n));
 }
 
-static int notif_one(vigil_clair *c, sqlite3_stmt *st, vigil_clair_notification *out)
+static int notif_one(vigil_clair *c, struct vigil_sql_stmt *st, vigil_clair_notification *out)
 {
-	int rc = sqlite3_step(st);
+	int rc = vigil_sql_step(st);
 
-	if (rc == SQLITE_ROW) {
-		out->id = sqlite3_column_int64(st, 0);
+	if (rc == 1) {
+		out->id = vigil_sql_column_int64(st, 0);
 		out->name = col_dup(st, 1);
-		out->created = sqlite3_column_int64(st, 2);
-		out->notified = sqlite3_column_int64(st, 3);
-		out->deleted = sqlite3_column_int64(st, 4);
-		out->old_id = sqlite3_column_int64(st, 5);
-		out->new_id = sqlite3_column_int64(st, 6);
+		out->created = vigil_sql_column_int64(st, 2);
+		out->notified = vigil_sql_column_int64(st, 3);
+		out->deleted = vigil_sql_column_int64(st, 4);
+		out->old_id = vigil_sql_column_int64(st, 5);
+		out->new_id = vigil_sql_column_int64(st, 6);
 	}
-	sqlite3_reset(st);
-	if (rc == SQLITE_DONE)
+	vigil_sql_reset(st);
+	if (rc == 0)
 		return vigil_error_set(VIGIL_ENOTFOUND, "notification not found");
-	return rc == SQLITE_ROW ? 0 : fail(c, "cannot read a notification");
+	return rc == 1 ? 0 : fail(c, "cannot read a notification");
 }
 
 int vigil_clair_notification_get(vigil_clair *c, const char *name, vigil_clair_notification *out)
 {
-	sqlite3_stmt *st;
+	struct vigil_sql_stmt *st;
 	int err;
 
 	memset(out, 0, sizeof(*out));
@@ -1069,16 +1057,16 @@ int vigil_clair_notification_get(vigil_clair *c, const char *name, vigil_clair_n
 
 int vigil_clair_notification_delete(vigil_clair *c, const char *name)
 {
-	sqlite3_stmt *st;
+	struct vigil_sql_stmt *st;
 	int err;
 
 	if ((err = prep(c, Q_NOTIF_DELETE, &st)) < 0)
 		return err;
 	bind_text(st, 1, name);
-	sqlite3_bind_int64(st, 2, (int64_t)time(NULL));
+	vigil_sql_bind_int64(st, 2, (int64_t)time(NULL));
 	if ((err = run(c, st, "cannot delete a notification")) < 0)
 		return err;
-	if (sqlite3_changes(c->db) == 0)
+	if (vigil_sql_changes(st) == 0)
 		return vigil_error_set(VIGIL_ENOTFOUND, "notification '%s' not found", name);
 	return 0;
 }
@@ -1086,26 +1074,26 @@ int vigil_clair_notification_delete(vigil_clair *c, const char *name)
 int vigil_clair_notification_next(vigil_clair *c, int64_t renotify, int64_t after,
                                   vigil_clair_notification *out)
 {
-	sqlite3_stmt *st;
+	struct vigil_sql_stmt *st;
 	int err;
 
 	memset(out, 0, sizeof(*out));
 	if ((err = prep(c, Q_NOTIF_NEXT, &st)) < 0)
 		return err;
-	sqlite3_bind_int64(st, 1, (int64_t)time(NULL) - renotify);
-	sqlite3_bind_int64(st, 2, after);
+	vigil_sql_bind_int64(st, 1, (int64_t)time(NULL) - renotify);
+	vigil_sql_bind_int64(st, 2, after);
 	return notif_one(c, st, out);
 }
 
 int vigil_clair_notification_mark(vigil_clair *c, const char *name)
 {
-	sqlite3_stmt *st;
+	struct vigil_sql_stmt *st;
 	int err;
 
 	if ((err = prep(c, Q_NOTIF_MARK, &st)) < 0)
 		return err;
 	bind_text(st, 1, name);
-	sqlite3_bind_int64(st, 2, (int64_t)time(NULL));
+	vigil_sql_bind_int64(st, 2, (int64_t)time(NULL));
 	return run(c, st, "cannot mark a notification");
 }
 
@@ -1120,41 +1108,41 @@ static int id_cmp(const void *pa, const void *pb)
 static int introducers(vigil_clair *c, const vigil_clair_vuln *v, const vigil_clair_fix *fix,
                        int64_t from, int64_t **ids, size_t *n, size_t *cap)
 {
-	sqlite3_stmt *st;
+	struct vigil_sql_stmt *st;
 	int err, rc;
 
 	if ((err = prep(c, Q_INTRODUCERS, &st)) < 0)
 		return err;
 	bind_text(st, 1, fix->namespace_name[0] ? fix->namespace_name : v->namespace_name);
 	bind_text(st, 2, fix->name);
-	sqlite3_bind_int64(st, 3, from);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	vigil_sql_bind_int64(st, 3, from);
+	while ((rc = vigil_sql_step(st)) == 1) {
 		const char *installed = col_str(st, 1);
 		vigil_version_format fmt = vigil_version_format_from_name(col_str(st, 2));
 		if (strcmp(fix->version, "None") != 0 &&
 		    vigil_version_cmp(fmt, installed, fix->version) >= 0)
 			continue;
 		*ids = vigil_array_grow(*ids, cap, *n + 1, sizeof(**ids));
-		(*ids)[(*n)++] = sqlite3_column_int64(st, 0);
+		(*ids)[(*n)++] = vigil_sql_column_int64(st, 0);
 	}
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? 0 : fail(c, "cannot read layer features");
+	vigil_sql_reset(st);
+	return rc == 0 ? 0 : fail(c, "cannot read layer features");
 }
 
 static int layer_name(vigil_clair *c, int64_t id, vigil_buf *out)
 {
-	sqlite3_stmt *st;
+	struct vigil_sql_stmt *st;
 	int err, rc;
 
 	if ((err = prep(c, Q_LAYER_NAME, &st)) < 0)
 		return err;
-	sqlite3_bind_int64(st, 1, id);
-	rc = sqlite3_step(st);
+	vigil_sql_bind_int64(st, 1, id);
+	rc = vigil_sql_step(st);
 	vigil_buf_reset(out);
-	if (rc == SQLITE_ROW)
+	if (rc == 1)
 		err = vigil_buf_puts(out, col_str(st, 0));
-	sqlite3_reset(st);
-	return rc == SQLITE_ROW || rc == SQLITE_DONE ? err : fail(c, "cannot read a layer");
+	vigil_sql_reset(st);
+	return rc == 1 || rc == 0 ? err : fail(c, "cannot read a layer");
 }
 
 int vigil_clair_affected_layers(vigil_clair *c, int64_t vuln_id, int64_t from, int limit,
