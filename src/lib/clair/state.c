@@ -1,6 +1,6 @@
 /*
  * The Clair API state in the store's database, SQLite or PostgreSQL
- * (migration 7): layers by Name with their whole feature lists, API
+ * (migrations 7 and 8): layers by Name with their whole feature lists, API
  * vulnerabilities versioned by soft delete, notifications, leases and a
  * key-value table. See docs/internals/server.md.
  *
@@ -55,6 +55,8 @@ enum q {
 	Q_LAYER_NAME,
 	Q_NS_FIXES,
 	Q_KV_SET,
+	Q_LEASE,
+	Q_LEASE_RELEASE,
 	Q_COUNT
 };
 
@@ -124,6 +126,12 @@ static const char *const q_sql[Q_COUNT] = {
 	[Q_LAYER_NAME] = "SELECT name FROM clair_layer WHERE id = ?1",
 	[Q_KV_SET] = "INSERT INTO clair_kv (key, value) VALUES (?1, ?2) "
 	             "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+	/* Taken when free, expired (?4 = now) or ours already: a row comes back. */
+	[Q_LEASE] = "INSERT INTO clair_lease (name, owner, expires_at) VALUES (?1, ?2, ?3) "
+	            "ON CONFLICT (name) DO UPDATE SET owner = excluded.owner, "
+	            "expires_at = excluded.expires_at WHERE clair_lease.owner = excluded.owner "
+	            "OR clair_lease.expires_at <= ?4 RETURNING owner",
+	[Q_LEASE_RELEASE] = "DELETE FROM clair_lease WHERE name = ?1 AND owner = ?2",
 	[Q_NS_FIXES] = "SELECT f.name, f.version, f.vulnerability_id FROM clair_fixedin f "
 	               "JOIN clair_vulnerability v ON v.id = f.vulnerability_id "
 	               "WHERE f.namespace = ?1 AND v.deleted_at IS NULL ORDER BY v.name, f.name",
@@ -300,6 +308,38 @@ int vigil_clair_kv_set(vigil_clair *c, const char *key, const char *value)
 	bind_text(st, 1, key);
 	bind_text(st, 2, value);
 	return run(c, st, "cannot store a setting");
+}
+
+int vigil_clair_lease(vigil_clair *c, const char *name, const char *owner, int64_t ttl_seconds,
+                      int *held)
+{
+	struct vigil_sql_stmt *st;
+	int64_t now = (int64_t)time(NULL);
+	int err, rc;
+
+	*held = 0;
+	if ((err = prep(c, Q_LEASE, &st)) < 0)
+		return err;
+	bind_text(st, 1, name);
+	bind_text(st, 2, owner);
+	vigil_sql_bind_int64(st, 3, now + ttl_seconds);
+	vigil_sql_bind_int64(st, 4, now);
+	while ((rc = vigil_sql_step(st)) == 1)
+		*held = 1;
+	vigil_sql_reset(st);
+	return rc < 0 ? fail(c, "cannot take a lease") : 0;
+}
+
+int vigil_clair_lease_release(vigil_clair *c, const char *name, const char *owner)
+{
+	struct vigil_sql_stmt *st;
+	int err;
+
+	if ((err = prep(c, Q_LEASE_RELEASE, &st)) < 0)
+		return err;
+	bind_text(st, 1, name);
+	bind_text(st, 2, owner);
+	return run(c, st, "cannot release a lease");
 }
 
 /* ---- layers ---------------------------------------------------------------- */
