@@ -32,7 +32,9 @@ enum q {
 	Q_LAYER_GET,
 	Q_LAYER_INSERT,
 	Q_LAYER_FEATURES,
-	Q_FEATURE_INSERT,
+	Q_FEATURE_INSERT, /* these three: feature_insert_sql() of 1, 8, 64 rows */
+	Q_FEATURE_INSERT_8,
+	Q_FEATURE_INSERT_64,
 	Q_LAYER_DEL_FEATURES,
 	Q_LAYER_DEL,
 	Q_NS_LIST,
@@ -77,9 +79,6 @@ static const char *const q_sql[Q_COUNT] = {
 	        "SELECT f.namespace, f.name, f.version, f.version_format, a.name, f.added_by "
 	        "FROM clair_layer_feature f LEFT JOIN clair_layer a ON a.id = f.added_by "
 	        "WHERE f.layer_id = ?1 ORDER BY f.namespace, f.name, f.version",
-	[Q_FEATURE_INSERT] = "INSERT INTO clair_layer_feature (layer_id, namespace, name, version, "
-	                     "version_format, added_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6) "
-	                     "ON CONFLICT DO NOTHING",
 	[Q_LAYER_DEL_FEATURES] = DESCENDANTS "DELETE FROM clair_layer_feature WHERE layer_id IN "
 	                                     "(SELECT id FROM d)",
 	[Q_LAYER_DEL] = DESCENDANTS "DELETE FROM clair_layer WHERE id IN (SELECT id FROM d)",
@@ -137,6 +136,30 @@ static const char *const q_sql[Q_COUNT] = {
 	               "WHERE f.namespace = ?1 AND v.deleted_at IS NULL ORDER BY v.name, f.name",
 };
 
+/*
+ * A layer's features go in by multi-row INSERTs of 64, 8 and 1 rows (a
+ * 435-feature layer: 15 statements, not 435 round trips to PostgreSQL).
+ */
+#define FEATURE_COLS 6
+static const size_t feature_rows[3] = { 1, 8, 64 };
+
+/* The INSERT of `rows` features: ?1..?6 the first row, ?7.. the next. */
+static char *feature_insert_sql(size_t rows)
+{
+	vigil_buf b = VIGIL_BUF_INIT;
+	size_t r;
+
+	(void)vigil_buf_puts(&b, "INSERT INTO clair_layer_feature (layer_id, namespace, name, "
+	                         "version, version_format, added_by) VALUES ");
+	for (r = 0; r < rows; r++) {
+		size_t p = r * FEATURE_COLS;
+		(void)vigil_buf_printf(&b, "%s(?%zu, ?%zu, ?%zu, ?%zu, ?%zu, ?%zu)", r ? ", " : "",
+		                       p + 1, p + 2, p + 3, p + 4, p + 5, p + 6);
+	}
+	(void)vigil_buf_puts(&b, " ON CONFLICT DO NOTHING");
+	return vigil_buf_detach(&b, NULL);
+}
+
 struct vigil_clair {
 	struct vigil_store *store;
 	struct vigil_sql *db;
@@ -153,8 +176,15 @@ static int fail(vigil_clair *c, const char *what)
 static int prep(vigil_clair *c, enum q id, struct vigil_sql_stmt **out)
 {
 	*out = NULL;
-	if (!c->q[id] && vigil_sql_prepare(c->db, q_sql[id], &c->q[id]) < 0)
-		return fail(c, "cannot prepare a statement");
+	if (!c->q[id]) {
+		char *built = id >= Q_FEATURE_INSERT && id <= Q_FEATURE_INSERT_64
+		                      ? feature_insert_sql(feature_rows[id - Q_FEATURE_INSERT])
+		                      : NULL;
+		int err = vigil_sql_prepare(c->db, built ? built : q_sql[id], &c->q[id]);
+		vigil_free(built);
+		if (err < 0)
+			return fail(c, "cannot prepare a statement");
+	}
 	vigil_sql_reset(c->q[id]);
 	*out = c->q[id];
 	return 0;
@@ -514,13 +544,40 @@ static int insert_namespace(vigil_clair *c, const char *ns, const char *format)
 	return run(c, st, "cannot insert a namespace");
 }
 
+/* Insert the features of new layer `id`, 64, 8 or 1 to a statement. */
+static int insert_features(vigil_clair *c, int64_t id, const struct flist *fl)
+{
+	struct vigil_sql_stmt *st;
+	size_t i = 0, r, k;
+	int err, p;
+
+	while (i < fl->n) {
+		for (k = 2; k > 0 && fl->n - i < feature_rows[k]; k--)
+			;
+		if ((err = prep(c, Q_FEATURE_INSERT + (enum q)k, &st)) < 0)
+			return err;
+		for (r = 0; r < feature_rows[k]; r++, i++) {
+			const vigil_clair_feature *f = &fl->items[i];
+			p = (int)(r * FEATURE_COLS);
+			vigil_sql_bind_int64(st, p + 1, id);
+			bind_text(st, p + 2, f->namespace_name);
+			bind_text(st, p + 3, f->name);
+			bind_text(st, p + 4, f->version);
+			bind_text(st, p + 5, f->version_format);
+			vigil_sql_bind_int64(st, p + 6, f->added_by_id ? f->added_by_id : id);
+		}
+		if ((err = run(c, st, "cannot insert features")) < 0)
+			return err;
+	}
+	return 0;
+}
+
 static int insert_layer(vigil_clair *c, const char *name, int64_t parent, const char *ns,
                         const struct flist *fl, const char *format)
 {
 	char now[32];
 	struct vigil_sql_stmt *st;
 	int64_t id;
-	size_t i;
 	int err;
 
 	now_rfc3339(now, sizeof(now));
@@ -537,20 +594,7 @@ static int insert_layer(vigil_clair *c, const char *name, int64_t parent, const 
 		return err;
 	if (id == 0)
 		return 0; /* a concurrent POST of the same name won: fine, as Clair */
-	for (i = 0; i < fl->n; i++) {
-		const vigil_clair_feature *f = &fl->items[i];
-		if ((err = prep(c, Q_FEATURE_INSERT, &st)) < 0)
-			return err;
-		vigil_sql_bind_int64(st, 1, id);
-		bind_text(st, 2, f->namespace_name);
-		bind_text(st, 3, f->name);
-		bind_text(st, 4, f->version);
-		bind_text(st, 5, f->version_format);
-		vigil_sql_bind_int64(st, 6, f->added_by_id ? f->added_by_id : id);
-		if ((err = run(c, st, "cannot insert a feature")) < 0)
-			return err;
-	}
-	return 0;
+	return insert_features(c, id, fl);
 }
 
 int vigil_clair_layer_index(vigil_clair *c, const char *name, const char *parent,

@@ -28,8 +28,8 @@
 /* The class of postgres.c's advisory locks ("vigl"); 3 = the writers of sql.h. */
 #define WRITE_LOCK "SELECT pg_advisory_xact_lock(1986619244, 3)"
 
-/* Most parameters one statement takes (vigil's SQL needs a few). */
-#define MAX_PARAMS 64
+/* Most parameters one statement takes (a 64-row INSERT of 6 columns: 384). */
+#define MAX_PARAMS 1024
 
 struct pg_sql {
 	struct vigil_sql base;
@@ -41,7 +41,7 @@ struct pg_stmt {
 	struct vigil_sql_stmt base;
 	char name[32];
 	int nparams;
-	char *vals[MAX_PARAMS]; /* owned; NULL = SQL NULL */
+	char **vals; /* nparams values, owned; NULL = SQL NULL */
 	PGresult *res;          /* the run's rows, NULL before the first step */
 	int row;
 };
@@ -118,6 +118,8 @@ static int pq_prepare(struct vigil_sql *db, const char *sql, struct vigil_sql_st
 	snprintf(s->name, sizeof(s->name), "vigil_sql_%d", DB(db)->nstmts++);
 	if (s->nparams > MAX_PARAMS)
 		err = vigil_error_set(VIGIL_EDB, "a statement with %d parameters", s->nparams);
+	else
+		s->vals = vigil_calloc((size_t)s->nparams + 1, sizeof(*s->vals));
 	if (!err) {
 		res = PQprepare(DB(db)->conn, s->name, text, 0, NULL);
 		if (!res_ok(res))
@@ -126,6 +128,7 @@ static int pq_prepare(struct vigil_sql *db, const char *sql, struct vigil_sql_st
 	}
 	vigil_free(text);
 	if (err) {
+		vigil_free(s->vals);
 		vigil_free(s);
 		return err;
 	}
@@ -151,6 +154,7 @@ static void pq_reset(struct vigil_sql_stmt *st)
 static void pq_finalize(struct vigil_sql_stmt *st)
 {
 	pq_reset(st);
+	vigil_free(ST(st)->vals);
 	vigil_free(st);
 }
 
@@ -225,9 +229,8 @@ static int pq_begin(struct vigil_sql *db)
 {
 	int err;
 
-	if ((err = pq_exec(db, "BEGIN")) < 0)
-		return err;
-	if ((err = pq_exec(db, WRITE_LOCK)) < 0)
+	/* One round trip: a failed lock leaves the transaction aborted, rolled back here. */
+	if ((err = pq_exec(db, "BEGIN; " WRITE_LOCK)) < 0)
 		PQclear(PQexec(DB(db)->conn, "ROLLBACK"));
 	return err;
 }
