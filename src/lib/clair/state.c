@@ -32,6 +32,7 @@ enum q {
 	Q_LAYER_GET,
 	Q_LAYER_INSERT,
 	Q_LAYER_FEATURES,
+	Q_LAYER_CHAIN,
 	Q_FEATURE_INSERT, /* these three: feature_insert_sql() of 1, 8, 64 rows */
 	Q_FEATURE_INSERT_8,
 	Q_FEATURE_INSERT_64,
@@ -75,10 +76,15 @@ static const char *const q_sql[Q_COUNT] = {
 	[Q_LAYER_INSERT] =
 	        "INSERT INTO clair_layer (name, parent_id, namespace, engine, created_at) "
 	        "VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (name) DO NOTHING RETURNING id",
-	[Q_LAYER_FEATURES] =
-	        "SELECT f.namespace, f.name, f.version, f.version_format, a.name, f.added_by "
-	        "FROM clair_layer_feature f LEFT JOIN clair_layer a ON a.id = f.added_by "
-	        "WHERE f.layer_id = ?1 ORDER BY f.namespace, f.name, f.version",
+	/* The primary key's order; the adders' names come from Q_LAYER_CHAIN. */
+	[Q_LAYER_FEATURES] = "SELECT namespace, name, version, version_format, added_by "
+	                     "FROM clair_layer_feature WHERE layer_id = ?1 "
+	                     "ORDER BY layer_id, namespace, name, version",
+	/* A layer and its ancestors: every layer its features can be added by. */
+	[Q_LAYER_CHAIN] = "WITH RECURSIVE up(id, name, parent_id) AS ("
+	                  "SELECT id, name, parent_id FROM clair_layer WHERE id = ?1 UNION ALL "
+	                  "SELECT l.id, l.name, l.parent_id FROM clair_layer l "
+	                  "JOIN up ON l.id = up.parent_id) SELECT id, name FROM up",
 	[Q_LAYER_DEL_FEATURES] = DESCENDANTS "DELETE FROM clair_layer_feature WHERE layer_id IN "
 	                                     "(SELECT id FROM d)",
 	[Q_LAYER_DEL] = DESCENDANTS "DELETE FROM clair_layer WHERE id IN (SELECT id FROM d)",
@@ -449,13 +455,59 @@ static int collect(const vigil_clair_feature *f, void *payload)
 	return 0;
 }
 
-int vigil_clair_layer_features(vigil_clair *c, int64_t id, vigil_clair_feature_cb cb, void *payload)
+/* Layer ids and names (a layer and its ancestors). */
+struct chain {
+	int64_t *ids;
+	char **names;
+	size_t n, cap, ncap;
+};
+
+static void chain_release(struct chain *ch)
+{
+	size_t i;
+
+	for (i = 0; i < ch->n; i++)
+		vigil_free(ch->names[i]);
+	vigil_free(ch->ids);
+	vigil_free(ch->names);
+}
+
+static const char *chain_name(const struct chain *ch, int64_t id)
+{
+	size_t i;
+
+	for (i = 0; i < ch->n; i++)
+		if (ch->ids[i] == id)
+			return ch->names[i];
+	return "";
+}
+
+static int read_chain(vigil_clair *c, int64_t id, struct chain *ch)
 {
 	struct vigil_sql_stmt *st;
 	int err, rc;
 
-	if ((err = prep(c, Q_LAYER_FEATURES, &st)) < 0)
+	if ((err = prep(c, Q_LAYER_CHAIN, &st)) < 0)
 		return err;
+	vigil_sql_bind_int64(st, 1, id);
+	while ((rc = vigil_sql_step(st)) == 1) {
+		ch->ids = vigil_array_grow(ch->ids, &ch->cap, ch->n + 1, sizeof(*ch->ids));
+		ch->names = vigil_array_grow(ch->names, &ch->ncap, ch->n + 1, sizeof(*ch->names));
+		ch->ids[ch->n] = vigil_sql_column_int64(st, 0);
+		ch->names[ch->n++] = vigil_strdup(col_str(st, 1));
+	}
+	vigil_sql_reset(st);
+	return rc < 0 ? fail(c, "cannot read a layer's ancestors") : 0;
+}
+
+int vigil_clair_layer_features(vigil_clair *c, int64_t id, vigil_clair_feature_cb cb, void *payload)
+{
+	struct chain ch = { 0 };
+	struct vigil_sql_stmt *st;
+	int err, rc;
+
+	if ((err = read_chain(c, id, &ch)) < 0 || (err = prep(c, Q_LAYER_FEATURES, &st)) < 0)
+		goto out;
 	vigil_sql_bind_int64(st, 1, id);
 	while ((rc = vigil_sql_step(st)) == 1) {
 		vigil_clair_feature f;
@@ -463,14 +515,16 @@ int vigil_clair_layer_features(vigil_clair *c, int64_t id, vigil_clair_feature_c
 		f.name = col_str(st, 1);
 		f.version = col_str(st, 2);
 		f.version_format = col_str(st, 3);
-		f.added_by = col_str(st, 4);
-		f.added_by_id = vigil_sql_column_int64(st, 5);
+		f.added_by_id = vigil_sql_column_int64(st, 4);
+		f.added_by = chain_name(&ch, f.added_by_id);
 		if ((err = cb(&f, payload)) != 0)
 			break;
 	}
 	if (err == 0 && rc != 0)
 		err = fail(c, "cannot read a layer's features");
 	vigil_sql_reset(st);
+out:
+	chain_release(&ch);
 	return err;
 }
 
