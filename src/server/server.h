@@ -59,7 +59,7 @@ struct server {
 	size_t pool_free;
 	unsigned char token_key[32];
 	struct metrics *metrics;
-	const char *dsn; /* the store (NULL: the default path) */
+	const char *dsn;    /* the store (NULL: the default path) */
 	char instance[128]; /* this instance's name as a lease owner (lease.c) */
 	pthread_t updater;
 	int updater_running;

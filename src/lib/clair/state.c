@@ -810,7 +810,8 @@ static int read_fixes(vigil_clair *c, vigil_clair_vuln *v)
 }
 
 /* One vulnerability row from a prepared, bound statement, with its fixes. */
-static int vuln_one(vigil_clair *c, struct vigil_sql_stmt *st, vigil_clair_vuln *out, const char *what)
+static int vuln_one(vigil_clair *c, struct vigil_sql_stmt *st, vigil_clair_vuln *out,
+                    const char *what)
 {
 	int rc = vigil_sql_step(st);
 

@@ -41,8 +41,8 @@ struct pg_stmt {
 	struct vigil_sql_stmt base;
 	char name[32];
 	int nparams;
-	char **vals; /* nparams values, owned; NULL = SQL NULL */
-	PGresult *res;          /* the run's rows, NULL before the first step */
+	char **vals;   /* nparams values, owned; NULL = SQL NULL */
+	PGresult *res; /* the run's rows, NULL before the first step */
 	int row;
 };
 
