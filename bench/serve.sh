@@ -4,22 +4,35 @@
 # and GET ?features&vulnerabilities, median latency over fresh connections;
 # then, when wrk is installed, throughput and latency at 1/16/64 connections
 # (DURATION seconds each, default 10; the issue's figure uses 60) and the
-# server's RSS before and after.   usage: bench/serve.sh [VIGIL] [SHARED]
+# server's RSS before and after. DB=pg runs the server on a throwaway
+# PostgreSQL (tests/e2e/lib/pg.sh, as the pg tests do) instead of SQLite.
+#   usage: [DB=sqlite|pg] [DURATION=s] bench/serve.sh [VIGIL] [SHARED]
 set -euo pipefail
 VIGIL=$(realpath "${1:-build/vigil}")
 SHARED=$(realpath "${2:-../shared}")
 DURATION=${DURATION:-10}
+DB=${DB:-sqlite}
 WIRE="$SHARED/spec/clair-wire"
 TMP=$(mktemp -d)
+cleanup_db() { :; }
+if [ "$DB" = pg ]; then
+  . "$(dirname "$0")/../tests/e2e/lib/pg.sh"
+  vigil_pg_start || { echo "bench: cannot start PostgreSQL" >&2; rm -rf "$TMP"; exit 1; }
+  cleanup_db() { vigil_pg_stop; }
+  DATABASE="{type: pgsql, options: {source: \"$VIGIL_PG_DSN\"}}"
+else
+  DATABASE="{type: sqlite, options: {source: \"$TMP/store.db\"}}"
+fi
+echo "database: $DB"
 cat >"$TMP/config.yaml" <<YAML
 clair:
-  database: {type: sqlite, options: {source: "$TMP/store.db"}}
+  database: $DATABASE
   api: {port: 0, healthport: 0, bind: 127.0.0.1, allowlocalpath: true}
   updater: {interval: 0}
 YAML
 "$VIGIL" serve --config "$TMP/config.yaml" >"$TMP/log" 2>&1 &
 PID=$!
-trap 'kill $PID 2>/dev/null; wait $PID 2>/dev/null; rm -rf "$TMP"' EXIT
+trap 'kill $PID 2>/dev/null; wait $PID 2>/dev/null; cleanup_db; rm -rf "$TMP"' EXIT
 for _ in $(seq 100); do grep -q listening "$TMP/log" && break; sleep 0.1; done
 API=$(head -1 "$TMP/log" | sed -n 's/.*"api":"[^"]*:\([0-9]*\)".*/\1/p')
 rss() { awk '/VmRSS/ {print int($2/1024) " MiB"}' "/proc/$PID/status"; }

@@ -75,10 +75,10 @@ VIGIL_EXTERN void vigil_clair_analysis_free(vigil_clair_analysis *a);
 typedef struct vigil_clair vigil_clair;
 
 /**
- * Open (creating if needed) the store named by `dsn` (a SQLite path; NULL =
- * the default) with the Clair API tables. *out belongs to the caller
- * (vigil_clair_free()). Returns 0, VIGIL_EDB or VIGIL_EUNSUPPORTED (a backend
- * without the Clair tables yet: PostgreSQL).
+ * Open (creating if needed) the store named by `dsn` (a SQLite path, a
+ * PostgreSQL URL or key=value DSN; NULL = the default) with the Clair API
+ * tables. *out belongs to the caller (vigil_clair_free()). Returns 0,
+ * VIGIL_EDB or VIGIL_EUNSUPPORTED (PostgreSQL in a build without libpq).
  */
 VIGIL_EXTERN int vigil_clair_open(vigil_clair **out, const char *dsn) VIGIL_WARN_UNUSED;
 VIGIL_EXTERN void vigil_clair_free(vigil_clair *c);
@@ -92,6 +92,18 @@ VIGIL_EXTERN int vigil_clair_kv_init(vigil_clair *c, const char *key, const char
 
 /** Store (or replace) a setting. Returns 0 or VIGIL_EDB. */
 VIGIL_EXTERN int vigil_clair_kv_set(vigil_clair *c, const char *key, const char *value);
+
+/**
+ * Take or renew lease `name` for `owner` (a string naming the calling
+ * instance) for `ttl_seconds` from now: *held = 1 when `owner` holds it now,
+ * 0 while another owner's lease runs. One atomic statement, so of several
+ * instances sharing the database one holds it; a lease not renewed (a
+ * crashed instance) is taken over once it expires. Returns 0 or VIGIL_EDB.
+ */
+VIGIL_EXTERN int vigil_clair_lease(vigil_clair *c, const char *name, const char *owner,
+                                   int64_t ttl_seconds, int *held);
+/** Give up lease `name` if `owner` holds it, so another may take it at once. 0 or VIGIL_EDB. */
+VIGIL_EXTERN int vigil_clair_lease_release(vigil_clair *c, const char *name, const char *owner);
 
 /* A stored layer. Owned strings: release with vigil_clair_layer_release(). */
 typedef struct vigil_clair_layer {

@@ -6,6 +6,12 @@
  * Notified. It wakes when the API changes a vulnerability (prompt delivery)
  * and every clair.notifier.pollinterval (default 1 s) for changes made by
  * other instances; Clair polled every 5 minutes.
+ *
+ * Of several instances sharing a database, only the holder of the
+ * "notifier" lease (lease.c) delivers, so a notification is not sent twice:
+ * it renews the lease every round and before each attempt, and stops
+ * delivering as soon as another instance holds it (after the holder crashed
+ * and its lease expired). Stopping gives the lease up.
  */
 #include "server.h"
 
@@ -17,6 +23,8 @@
 #define NOTIFY_MAX_BACKOFF_S 900
 #define NOTIFY_FAILED_PAUSE_S 60 /* a notification that failed every attempt waits this long */
 #define NOTIFY_MAX_FAILED 1024
+#define NOTIFY_LEASE "notifier"
+#define NOTIFY_LEASE_S 30 /* plus two poll intervals; longer than one attempt (5 s) */
 
 static size_t discard(char *d, size_t s, size_t n, void *p)
 {
@@ -122,12 +130,21 @@ static void pause_it(struct failed *f, int64_t id)
 	f->until[i] = time(NULL) + NOTIFY_FAILED_PAUSE_S;
 }
 
+/* Take or renew the lease. 1 when this instance is the one delivering. */
+static int lease(struct server *s)
+{
+	return lease_take(s, NOTIFY_LEASE, NOTIFY_LEASE_S + 2 * (s->cfg.notifier_poll_ms / 1000));
+}
+
+/* 0 delivered, -1 every attempt failed, 1 another instance took the lease. */
 static int deliver(struct server *s, const char *name)
 {
 	int attempt;
 	int64_t backoff = 1000;
 
 	for (attempt = 0; attempt < s->cfg.notifier_attempts; attempt++) {
+		if (!lease(s))
+			return 1;
 		if (post_once(s, name) == 0)
 			return 0;
 		if (attempt + 1 < s->cfg.notifier_attempts) {
@@ -141,54 +158,76 @@ static int deliver(struct server *s, const char *name)
 	return -1;
 }
 
+static void log_name(vigil_log_level level, const char *event, const char *name)
+{
+	vigil_buf f = VIGIL_BUF_INIT;
+
+	json_str(&f, name);
+	server_log(level, event, "\"name\":%s", f.ptr);
+	vigil_buf_release(&f);
+}
+
+/* The next notification to send, skipping paused ones. 0, or < 0 when none (or failure). */
+static int next_due(struct server *s, struct failed *failed, int64_t after,
+                    vigil_clair_notification *n)
+{
+	for (;;) {
+		vigil_clair *db = server_db_get(s);
+		int err = vigil_clair_notification_next(db, s->cfg.renotify_ms / 1000, after, n);
+		server_db_put(s, db);
+		if (err < 0 || !paused(failed, n->id))
+			return err;
+		after = n->id;
+		vigil_clair_notification_release(n);
+	}
+}
+
+/* Deliver every notification due, as long as this instance holds the lease. */
+static void send_due(struct server *s, struct failed *failed)
+{
+	vigil_clair_notification n;
+	int64_t after = 0;
+	int rc;
+
+	while (!stopping(s) && next_due(s, failed, after, &n) == 0) {
+		after = n.id;
+		rc = deliver(s, n.name);
+		if (rc == 0) {
+			vigil_clair *db = server_db_get(s);
+			(void)vigil_clair_notification_mark(db, n.name);
+			server_db_put(s, db);
+			metrics_notification(s->metrics, 1);
+			log_name(VIGIL_LOG_INFO, "notification sent", n.name);
+		} else if (rc < 0) {
+			pause_it(failed, n.id);
+			metrics_notification(s->metrics, 0);
+			log_name(VIGIL_LOG_WARN, "could not send notification", n.name);
+		}
+		vigil_clair_notification_release(&n);
+		if (rc > 0)
+			break; /* another instance delivers now */
+	}
+}
+
 static void *notifier_main(void *arg)
 {
 	struct server *s = arg;
 	struct failed *failed = vigil_calloc(1, sizeof(*failed));
-	vigil_buf f = VIGIL_BUF_INIT;
+	int held = 0;
 
 	while (!stopping(s)) {
-		int64_t after = 0;
-		for (;;) {
-			vigil_clair_notification n;
-			vigil_clair *db = server_db_get(s);
-			int err = vigil_clair_notification_next(db, s->cfg.renotify_ms / 1000,
-			                                        after, &n);
-			if (err == 0 && paused(failed, n.id)) {
-				after = n.id;
-				server_db_put(s, db);
-				vigil_clair_notification_release(&n);
-				continue;
-			}
-			server_db_put(s, db);
-			if (err < 0)
-				break;
-			after = n.id;
-			if (deliver(s, n.name) == 0) {
-				db = server_db_get(s);
-				err = vigil_clair_notification_mark(db, n.name);
-				server_db_put(s, db);
-				metrics_notification(s->metrics, 1);
-				vigil_buf_reset(&f);
-				json_str(&f, n.name);
-				server_log(VIGIL_LOG_INFO, "notification sent", "\"name\":%s",
-				           f.ptr);
-			} else {
-				pause_it(failed, n.id);
-				metrics_notification(s->metrics, 0);
-				vigil_buf_reset(&f);
-				json_str(&f, n.name);
-				server_log(VIGIL_LOG_WARN, "could not send notification",
-				           "\"name\":%s", f.ptr);
-			}
-			vigil_clair_notification_release(&n);
-			if (stopping(s))
-				break;
+		if (lease(s)) {
+			if (!held)
+				server_log(VIGIL_LOG_INFO, "notifier lease taken", NULL);
+			held = 1;
+			send_due(s, failed);
+		} else {
+			held = 0;
 		}
 		if (nap(s, s->cfg.notifier_poll_ms))
 			break;
 	}
-	vigil_buf_release(&f);
+	lease_release(s, NOTIFY_LEASE);
 	vigil_free(failed);
 	return NULL;
 }

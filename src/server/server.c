@@ -1078,6 +1078,7 @@ static int run(struct server *s, const char *db_override)
 	}
 	npending = 0;
 	s->dsn = dsn;
+	lease_owner_init(s);
 	if ((err = notifier_start(s)) < 0 || (err = updater_start(s)) < 0)
 		goto out;
 	sigdelset(&set, SIGPIPE);

@@ -9,7 +9,10 @@
  * token.c      pagination tokens (signed, 1 h, keyed by paginationkey)
  * match_glue.c which vulnerabilities affect a feature (API and feed data)
  * tls.c        client certificates on the API port (clair.api.cafile)
- * health.c metrics.c notifier.c
+ * lease.c      which instance runs the updater and the notifier
+ * feed_notify.c notifications for what feed updates change
+ * features.c   a feature list owning its strings
+ * health.c metrics.c notifier.c updater.c webhook_tls.c
  *
  * The server uses only include/vigil/ and src/util/.
  */
@@ -65,7 +68,8 @@ struct server {
 	size_t pool_free;
 	unsigned char token_key[32];
 	struct metrics *metrics;
-	const char *dsn; /* the store (NULL: the default path) */
+	const char *dsn;    /* the store (NULL: the default path) */
+	char instance[128]; /* this instance's name as a lease owner (lease.c) */
 	pthread_t updater;
 	int updater_running;
 	/* notifier */
@@ -123,6 +127,17 @@ void server_wait_jobs(struct server *s, int64_t ms);
 /** Wake the notifier: a vulnerability changed. */
 void server_notify_kick(struct server *s);
 int server_main(int argc, char **argv, const char *db_override);
+
+/* lease.c */
+/** Name this instance (s->instance) for the leases it takes. */
+void lease_owner_init(struct server *s);
+/**
+ * Take or renew lease `name` for `ttl_s` seconds: 1 when this instance holds
+ * it, 0 when another does (or the database failed: logged).
+ */
+int lease_take(struct server *s, const char *name, int64_t ttl_s);
+/** Give lease `name` up if held, so another instance may take it at once. */
+void lease_release(struct server *s, const char *name);
 
 /* routes.c */
 /** Dispatch a main-port request; fills r->resp. */

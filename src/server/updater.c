@@ -7,14 +7,25 @@
  * fully successful run is kept in the store (`updater/last`), so a restart
  * does not update again before it is due. When some feed changed, snapshots
  * of what the feeds say of the stored features, before and after
- * (feed_notify.c), make the notifications. Not yet: a lock so that only one of
- * several instances sharing a store runs it.
+ * (feed_notify.c), make the notifications.
+ *
+ * Of several instances sharing a store, one runs each update: the one that
+ * takes the "updater" lease (lease.c) once the update is due. It holds the
+ * lease for UPDATER_LEASE_S (an update taking longer may meet a second
+ * one: harmless, imports queue on the store's lock and conditional fetches
+ * find nothing new) and gives it up when done; the others find the update
+ * done (`updater/last`) when they look again. A crashed updater's lease
+ * expires and another instance runs the update.
  */
 #include "server.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
+
+#define UPDATER_LEASE "updater"
+#define UPDATER_LEASE_S 1800
+#define UPDATER_RETRY_S 60 /* look again after a failed run or another's lease */
 
 struct run {
 	struct server *s;
@@ -131,6 +142,22 @@ static void run_once(struct server *s)
 	server_log(VIGIL_LOG_INFO, "feeds updated", NULL);
 }
 
+/*
+ * Run the update if this instance takes the lease and it is still due (the
+ * lease's last holder may have just run it). Returns when to look again.
+ */
+static int64_t run_if_due(struct server *s, int64_t interval)
+{
+	int64_t retry = interval < UPDATER_RETRY_S ? interval : UPDATER_RETRY_S;
+
+	if (!lease_take(s, UPDATER_LEASE, UPDATER_LEASE_S))
+		return time(NULL) + retry; /* another instance updates */
+	if (time(NULL) >= last_run(s) + interval)
+		run_once(s);
+	lease_release(s, UPDATER_LEASE);
+	return last_run(s) + interval > time(NULL) ? last_run(s) + interval : time(NULL) + retry;
+}
+
 /* Sleep until `until` (unix s) or the server stops. Returns 1 when stopping. */
 static int sleep_until(struct server *s, int64_t until)
 {
@@ -155,10 +182,8 @@ static void *updater_main(void *arg)
 		interval = 1;
 	while (!server_stopping(s)) {
 		int64_t due = last_run(s) + interval;
-		if (time(NULL) >= due) {
-			run_once(s);
-			due = time(NULL) + (last_run(s) + interval > time(NULL) ? interval : 60);
-		}
+		if (time(NULL) >= due)
+			due = run_if_due(s, interval);
 		if (sleep_until(s, due))
 			break;
 	}

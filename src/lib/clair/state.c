@@ -1,11 +1,14 @@
 /*
- * The Clair API state in the store's SQLite database (migration 6): layers by
- * Name with their whole feature lists, API vulnerabilities versioned by soft
- * delete, notifications, and a key-value table. See docs/internals/server.md.
+ * The Clair API state in the store's database, SQLite or PostgreSQL
+ * (migrations 7 and 8): layers by Name with their whole feature lists, API
+ * vulnerabilities versioned by soft delete, notifications, leases and a
+ * key-value table. See docs/internals/server.md.
  *
- * Statements are prepared once per handle. Writes that touch several rows
- * run in one transaction. PostgreSQL has no Clair tables yet: opening such a
- * store gives VIGIL_EUNSUPPORTED.
+ * One SQL text per statement for both backends, through the store's
+ * statement layer (store/sql.h: ?N parameters, ON CONFLICT, RETURNING, WITH
+ * RECURSIVE). Statements are prepared once per handle. Writes that touch
+ * several rows run in one transaction, serialised with the other writers of
+ * the database (several vigil serve may share a PostgreSQL).
  */
 #include "internal.h"
 #include "vigil/alloc.h"
@@ -13,10 +16,9 @@
 #include "vigil/version.h"
 
 #include "../store/store.h"
+#include "../store/sql.h"
 #include "../../util/strmap.h"
 
-#include <pthread.h>
-#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,7 +32,10 @@ enum q {
 	Q_LAYER_GET,
 	Q_LAYER_INSERT,
 	Q_LAYER_FEATURES,
-	Q_FEATURE_INSERT,
+	Q_LAYER_CHAIN,
+	Q_FEATURE_INSERT, /* these three: feature_insert_sql() of 1, 8, 64 rows */
+	Q_FEATURE_INSERT_8,
+	Q_FEATURE_INSERT_64,
 	Q_LAYER_DEL_FEATURES,
 	Q_LAYER_DEL,
 	Q_NS_LIST,
@@ -53,6 +58,8 @@ enum q {
 	Q_LAYER_NAME,
 	Q_NS_FIXES,
 	Q_KV_SET,
+	Q_LEASE,
+	Q_LEASE_RELEASE,
 	Q_STORED_FEATURES,
 	Q_COUNT
 };
@@ -69,14 +76,16 @@ static const char *const q_sql[Q_COUNT] = {
 	                "LEFT JOIN clair_layer p ON p.id = l.parent_id WHERE l.name = ?1",
 	[Q_LAYER_INSERT] =
 	        "INSERT INTO clair_layer (name, parent_id, namespace, engine, created_at) "
-	        "VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (name) DO NOTHING",
-	[Q_LAYER_FEATURES] =
-	        "SELECT f.namespace, f.name, f.version, f.version_format, a.name, f.added_by "
-	        "FROM clair_layer_feature f LEFT JOIN clair_layer a ON a.id = f.added_by "
-	        "WHERE f.layer_id = ?1 ORDER BY f.namespace, f.name, f.version",
-	[Q_FEATURE_INSERT] = "INSERT INTO clair_layer_feature (layer_id, namespace, name, version, "
-	                     "version_format, added_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6) "
-	                     "ON CONFLICT DO NOTHING",
+	        "VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (name) DO NOTHING RETURNING id",
+	/* The primary key's order; the adders' names come from Q_LAYER_CHAIN. */
+	[Q_LAYER_FEATURES] = "SELECT namespace, name, version, version_format, added_by, "
+	                     "source_name FROM clair_layer_feature WHERE layer_id = ?1 "
+	                     "ORDER BY layer_id, namespace, name, version",
+	/* A layer and its ancestors: every layer its features can be added by. */
+	[Q_LAYER_CHAIN] = "WITH RECURSIVE up(id, name, parent_id) AS ("
+	                  "SELECT id, name, parent_id FROM clair_layer WHERE id = ?1 UNION ALL "
+	                  "SELECT l.id, l.name, l.parent_id FROM clair_layer l "
+	                  "JOIN up ON l.id = up.parent_id) SELECT id, name FROM up",
 	[Q_LAYER_DEL_FEATURES] = DESCENDANTS "DELETE FROM clair_layer_feature WHERE layer_id IN "
 	                                     "(SELECT id FROM d)",
 	[Q_LAYER_DEL] = DESCENDANTS "DELETE FROM clair_layer WHERE id IN (SELECT id FROM d)",
@@ -97,7 +106,8 @@ static const char *const q_sql[Q_COUNT] = {
 	                "FROM clair_vulnerability WHERE namespace = ?1 AND deleted_at IS NULL "
 	                "AND id >= ?2 ORDER BY id LIMIT ?3",
 	[Q_VULN_INSERT] = "INSERT INTO clair_vulnerability (namespace, name, description, link, "
-	                  "severity, metadata, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+	                  "severity, metadata, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) "
+	                  "RETURNING id",
 	[Q_VULN_MARK_DELETED] = "UPDATE clair_vulnerability SET deleted_at = ?2 WHERE id = ?1",
 	[Q_FIX_INSERT] = "INSERT INTO clair_fixedin (vulnerability_id, namespace, name, version, "
 	                 "version_format) VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT DO NOTHING",
@@ -122,107 +132,135 @@ static const char *const q_sql[Q_COUNT] = {
 	[Q_LAYER_NAME] = "SELECT name FROM clair_layer WHERE id = ?1",
 	[Q_KV_SET] = "INSERT INTO clair_kv (key, value) VALUES (?1, ?2) "
 	             "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+	/* Taken when free, expired (?4 = now) or ours already: a row comes back. */
+	[Q_LEASE] = "INSERT INTO clair_lease (name, owner, expires_at) VALUES (?1, ?2, ?3) "
+	            "ON CONFLICT (name) DO UPDATE SET owner = excluded.owner, "
+	            "expires_at = excluded.expires_at WHERE clair_lease.owner = excluded.owner "
+	            "OR clair_lease.expires_at <= ?4 RETURNING owner",
+	[Q_LEASE_RELEASE] = "DELETE FROM clair_lease WHERE name = ?1 AND owner = ?2",
 	[Q_NS_FIXES] = "SELECT f.name, f.version, f.vulnerability_id FROM clair_fixedin f "
 	               "JOIN clair_vulnerability v ON v.id = f.vulnerability_id "
-	               "WHERE f.namespace = ?1 AND v.deleted_at IS NULL ORDER BY v.name",
-	[Q_STORED_FEATURES] = "SELECT DISTINCT namespace, name, version, version_format "
-	                      "FROM clair_layer_feature ORDER BY namespace, name, version",
+	               "WHERE f.namespace = ?1 AND v.deleted_at IS NULL ORDER BY v.name, f.name",
+	[Q_STORED_FEATURES] = "SELECT DISTINCT namespace, name, version, version_format, source_name "
+	                      "FROM clair_layer_feature ORDER BY namespace, name, version, source_name",
 };
+
+/*
+ * A layer's features go in by multi-row INSERTs of 64, 8 and 1 rows (a
+ * 435-feature layer: 15 statements, not 435 round trips to PostgreSQL).
+ */
+#define FEATURE_COLS 7
+static const size_t feature_rows[3] = { 1, 8, 64 };
+
+/* The INSERT of `rows` features: ?1..?7 the first row, ?8.. the next. */
+static char *feature_insert_sql(size_t rows)
+{
+	vigil_buf b = VIGIL_BUF_INIT;
+	size_t r;
+
+	(void)vigil_buf_puts(&b, "INSERT INTO clair_layer_feature (layer_id, namespace, name, "
+	                         "version, version_format, added_by, source_name) VALUES ");
+	for (r = 0; r < rows; r++) {
+		size_t p = r * FEATURE_COLS;
+		(void)vigil_buf_printf(&b, "%s(?%zu, ?%zu, ?%zu, ?%zu, ?%zu, ?%zu, ?%zu)",
+		                       r ? ", " : "", p + 1, p + 2, p + 3, p + 4, p + 5, p + 6, p + 7);
+	}
+	(void)vigil_buf_puts(&b, " ON CONFLICT DO NOTHING");
+	return vigil_buf_detach(&b, NULL);
+}
 
 struct vigil_clair {
 	struct vigil_store *store;
-	sqlite3 *db;
-	sqlite3_stmt *q[Q_COUNT];
+	struct vigil_sql *db;
+	struct vigil_sql_stmt *q[Q_COUNT];
 };
 
+/* The statement layer set the backend's message: say what failed. */
 static int fail(vigil_clair *c, const char *what)
 {
-	return vigil_error_set(VIGIL_EDB, "database: %s: %s", what, sqlite3_errmsg(c->db));
+	return vigil_error_prefix(VIGIL_EDB, "database: %s", what);
 }
 
 /* Statement `id`, reset and unbound. */
-static int prep(vigil_clair *c, enum q id, sqlite3_stmt **out)
+static int prep(vigil_clair *c, enum q id, struct vigil_sql_stmt **out)
 {
 	*out = NULL;
-	if (!c->q[id] && sqlite3_prepare_v3(c->db, q_sql[id], -1, SQLITE_PREPARE_PERSISTENT,
-	                                    &c->q[id], NULL) != SQLITE_OK)
-		return fail(c, "cannot prepare a statement");
-	sqlite3_reset(c->q[id]);
-	sqlite3_clear_bindings(c->q[id]);
+	if (!c->q[id]) {
+		char *built = id >= Q_FEATURE_INSERT && id <= Q_FEATURE_INSERT_64
+		                      ? feature_insert_sql(feature_rows[id - Q_FEATURE_INSERT])
+		                      : NULL;
+		int err = vigil_sql_prepare(c->db, built ? built : q_sql[id], &c->q[id]);
+		vigil_free(built);
+		if (err < 0)
+			return fail(c, "cannot prepare a statement");
+	}
+	vigil_sql_reset(c->q[id]);
 	*out = c->q[id];
 	return 0;
 }
 
-static void bind_text(sqlite3_stmt *st, int i, const char *v)
+static void bind_text(struct vigil_sql_stmt *st, int i, const char *v)
 {
-	if (v)
-		sqlite3_bind_text(st, i, v, -1, SQLITE_TRANSIENT);
-	else
-		sqlite3_bind_null(st, i);
+	vigil_sql_bind_text(st, i, v);
 }
 
-static void bind_id(sqlite3_stmt *st, int i, int64_t v)
+static void bind_id(struct vigil_sql_stmt *st, int i, int64_t v)
 {
 	if (v > 0)
-		sqlite3_bind_int64(st, i, v);
+		vigil_sql_bind_int64(st, i, v);
 	else
-		sqlite3_bind_null(st, i);
+		vigil_sql_bind_null(st, i);
 }
 
-/* Run a statement that returns no rows. */
-static int run(vigil_clair *c, sqlite3_stmt *st, const char *what)
+/* Run a statement to its end (its rows, if any, unread). */
+static int run(vigil_clair *c, struct vigil_sql_stmt *st, const char *what)
 {
-	int rc = sqlite3_step(st);
+	int rc;
 
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : fail(c, what);
-}
-
-static int exec(vigil_clair *c, const char *sql)
-{
-	return sqlite3_exec(c->db, sql, NULL, NULL, NULL) == SQLITE_OK ? 0 : fail(c, sql);
+	while ((rc = vigil_sql_step(st)) == 1)
+		;
+	return rc < 0 ? fail(c, what) : 0;
 }
 
 /*
- * Writers of this process take turns on a mutex before BEGIN IMMEDIATE:
- * SQLite's busy handler would make them poll with sleeps of up to 100 ms
- * (long tails under concurrent layer POSTs). Other processes sharing the
- * file still meet the busy timeout.
+ * Run an INSERT ... RETURNING id: *id = the new row's id, or 0 when it
+ * inserted nothing (ON CONFLICT DO NOTHING met an existing row).
  */
-static pthread_mutex_t write_lock = PTHREAD_MUTEX_INITIALIZER;
+static int run_insert(vigil_clair *c, struct vigil_sql_stmt *st, const char *what, int64_t *id)
+{
+	int rc = vigil_sql_step(st);
+
+	*id = rc == 1 ? vigil_sql_column_int64(st, 0) : 0;
+	if (rc == 1)
+		rc = vigil_sql_step(st);
+	vigil_sql_reset(st);
+	return rc < 0 ? fail(c, what) : 0;
+}
 
 static int begin(vigil_clair *c)
 {
-	int err;
-
-	pthread_mutex_lock(&write_lock);
-	if ((err = exec(c, "BEGIN IMMEDIATE")) < 0)
-		pthread_mutex_unlock(&write_lock);
-	return err;
+	return vigil_sql_begin(c->db) < 0 ? fail(c, "cannot start a transaction") : 0;
 }
 
 static int finish(vigil_clair *c, int err)
 {
 	if (err < 0)
-		sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
-	else if ((err = exec(c, "COMMIT")) < 0)
-		sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
-	pthread_mutex_unlock(&write_lock);
-	return err;
+		return vigil_sql_finish(c->db, err);
+	return vigil_sql_finish(c->db, 0) < 0 ? fail(c, "cannot commit") : 0;
 }
 
-static char *col_dup(sqlite3_stmt *st, int i)
+static char *col_dup(struct vigil_sql_stmt *st, int i)
 {
-	const unsigned char *t = sqlite3_column_text(st, i);
+	const char *t = vigil_sql_column_text(st, i);
 
-	return t ? vigil_strdup((const char *)t) : NULL;
+	return t ? vigil_strdup(t) : NULL;
 }
 
-static const char *col_str(sqlite3_stmt *st, int i)
+static const char *col_str(struct vigil_sql_stmt *st, int i)
 {
-	const unsigned char *t = sqlite3_column_text(st, i);
+	const char *t = vigil_sql_column_text(st, i);
 
-	return t ? (const char *)t : "";
+	return t ? t : "";
 }
 
 int vigil_clair_open(vigil_clair **out, const char *dsn)
@@ -231,14 +269,9 @@ int vigil_clair_open(vigil_clair **out, const char *dsn)
 	int err;
 
 	*out = NULL;
-	if ((err = vigil_store_open(&c->store, dsn, VIGIL_STORE_CREATE)) < 0)
+	if ((err = vigil_store_open(&c->store, dsn, VIGIL_STORE_CREATE)) < 0 ||
+	    (err = vigil_sql_open(&c->db, c->store)) < 0)
 		goto out;
-	c->db = vigil_store__sqlite_handle(c->store);
-	if (!c->db) {
-		err = vigil_error_set(VIGIL_EUNSUPPORTED,
-		                      "the Clair API tables exist only on SQLite so far");
-		goto out;
-	}
 	*out = c;
 	c = NULL;
 out:
@@ -253,7 +286,8 @@ void vigil_clair_free(vigil_clair *c)
 	if (!c)
 		return;
 	for (i = 0; i < Q_COUNT; i++)
-		sqlite3_finalize(c->q[i]);
+		vigil_sql_finalize(c->q[i]);
+	vigil_sql_free(c->db);
 	vigil_store_close(c->store);
 	vigil_free(c);
 }
@@ -265,7 +299,7 @@ struct vigil_store *vigil_clair__store(vigil_clair *c)
 
 int vigil_clair_ping(vigil_clair *c)
 {
-	sqlite3_stmt *st;
+	struct vigil_sql_stmt *st;
 	int err;
 
 	if ((err = prep(c, Q_PING, &st)) < 0)
@@ -275,28 +309,28 @@ int vigil_clair_ping(vigil_clair *c)
 
 int vigil_clair_kv_get(vigil_clair *c, const char *key, vigil_buf *out)
 {
-	sqlite3_stmt *st;
+	struct vigil_sql_stmt *st;
 	int err, rc;
 
 	if ((err = prep(c, Q_KV_GET, &st)) < 0)
 		return err;
 	bind_text(st, 1, key);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
+	rc = vigil_sql_step(st);
+	if (rc == 1) {
 		vigil_buf_reset(out);
 		err = vigil_buf_puts(out, col_str(st, 0));
-	} else if (rc == SQLITE_DONE) {
+	} else if (rc == 0) {
 		err = vigil_error_set(VIGIL_ENOTFOUND, "no setting '%s'", key);
 	} else {
 		err = fail(c, "cannot read a setting");
 	}
-	sqlite3_reset(st);
+	vigil_sql_reset(st);
 	return err;
 }
 
 int vigil_clair_kv_init(vigil_clair *c, const char *key, const char *value, vigil_buf *out)
 {
-	sqlite3_stmt *st;
+	struct vigil_sql_stmt *st;
 	int err;
 
 	if ((err = prep(c, Q_KV_INIT, &st)) < 0)
@@ -310,7 +344,7 @@ int vigil_clair_kv_init(vigil_clair *c, const char *key, const char *value, vigi
 
 int vigil_clair_kv_set(vigil_clair *c, const char *key, const char *value)
 {
-	sqlite3_stmt *st;
+	struct vigil_sql_stmt *st;
 	int err;
 
 	if ((err = prep(c, Q_KV_SET, &st)) < 0)
@@ -318,6 +352,38 @@ int vigil_clair_kv_set(vigil_clair *c, const char *key, const char *value)
 	bind_text(st, 1, key);
 	bind_text(st, 2, value);
 	return run(c, st, "cannot store a setting");
+}
+
+int vigil_clair_lease(vigil_clair *c, const char *name, const char *owner, int64_t ttl_seconds,
+                      int *held)
+{
+	struct vigil_sql_stmt *st;
+	int64_t now = (int64_t)time(NULL);
+	int err, rc;
+
+	*held = 0;
+	if ((err = prep(c, Q_LEASE, &st)) < 0)
+		return err;
+	bind_text(st, 1, name);
+	bind_text(st, 2, owner);
+	vigil_sql_bind_int64(st, 3, now + ttl_seconds);
+	vigil_sql_bind_int64(st, 4, now);
+	while ((rc = vigil_sql_step(st)) == 1)
+		*held = 1;
+	vigil_sql_reset(st);
+	return rc < 0 ? fail(c, "cannot take a lease") : 0;
+}
+
+int vigil_clair_lease_release(vigil_clair *c, const char *name, const char *owner)
+{
+	struct vigil_sql_stmt *st;
+	int err;
+
+	if ((err = prep(c, Q_LEASE_RELEASE, &st)) < 0)
+		return err;
+	bind_text(st, 1, name);
+	bind_text(st, 2, owner);
+	return run(c, st, "cannot release a lease");
 }
 
 /* ---- layers ---------------------------------------------------------------- */
@@ -334,26 +400,26 @@ void vigil_clair_layer_release(vigil_clair_layer *l)
 
 int vigil_clair_layer_get(vigil_clair *c, const char *name, vigil_clair_layer *out)
 {
-	sqlite3_stmt *st;
+	struct vigil_sql_stmt *st;
 	int err, rc;
 
 	memset(out, 0, sizeof(*out));
 	if ((err = prep(c, Q_LAYER_GET, &st)) < 0)
 		return err;
 	bind_text(st, 1, name);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		out->id = sqlite3_column_int64(st, 0);
+	rc = vigil_sql_step(st);
+	if (rc == 1) {
+		out->id = vigil_sql_column_int64(st, 0);
 		out->name = col_dup(st, 1);
 		out->parent = col_dup(st, 2);
 		out->namespace_name = col_dup(st, 3);
-		out->engine = sqlite3_column_int(st, 4);
-	} else if (rc == SQLITE_DONE) {
+		out->engine = (int)vigil_sql_column_int64(st, 4);
+	} else if (rc == 0) {
 		err = vigil_error_set(VIGIL_ENOTFOUND, "layer '%s' not found", name);
 	} else {
 		err = fail(c, "cannot read a layer");
 	}
-	sqlite3_reset(st);
+	vigil_sql_reset(st);
 	return err;
 }
 
@@ -375,6 +441,7 @@ static void flist_add(struct flist *l, const vigil_clair_feature *f)
 	d->version_format = vigil_strdup(f->version_format ? f->version_format : "");
 	d->added_by = NULL;
 	d->added_by_id = f->added_by_id;
+	d->source_name = vigil_strdup(f->source_name ? f->source_name : "");
 }
 
 static void flist_release(struct flist *l)
@@ -386,6 +453,7 @@ static void flist_release(struct flist *l)
 		vigil_free((char *)l->items[i].version);
 		vigil_free((char *)l->items[i].namespace_name);
 		vigil_free((char *)l->items[i].version_format);
+		vigil_free((char *)l->items[i].source_name);
 	}
 	vigil_free(l->items);
 	memset(l, 0, sizeof(*l));
@@ -397,28 +465,77 @@ static int collect(const vigil_clair_feature *f, void *payload)
 	return 0;
 }
 
-int vigil_clair_layer_features(vigil_clair *c, int64_t id, vigil_clair_feature_cb cb, void *payload)
+/* Layer ids and names (a layer and its ancestors). */
+struct chain {
+	int64_t *ids;
+	char **names;
+	size_t n, cap, ncap;
+};
+
+static void chain_release(struct chain *ch)
 {
-	sqlite3_stmt *st;
+	size_t i;
+
+	for (i = 0; i < ch->n; i++)
+		vigil_free(ch->names[i]);
+	vigil_free(ch->ids);
+	vigil_free(ch->names);
+}
+
+static const char *chain_name(const struct chain *ch, int64_t id)
+{
+	size_t i;
+
+	for (i = 0; i < ch->n; i++)
+		if (ch->ids[i] == id)
+			return ch->names[i];
+	return "";
+}
+
+static int read_chain(vigil_clair *c, int64_t id, struct chain *ch)
+{
+	struct vigil_sql_stmt *st;
 	int err, rc;
 
-	if ((err = prep(c, Q_LAYER_FEATURES, &st)) < 0)
+	if ((err = prep(c, Q_LAYER_CHAIN, &st)) < 0)
 		return err;
-	sqlite3_bind_int64(st, 1, id);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	vigil_sql_bind_int64(st, 1, id);
+	while ((rc = vigil_sql_step(st)) == 1) {
+		ch->ids = vigil_array_grow(ch->ids, &ch->cap, ch->n + 1, sizeof(*ch->ids));
+		ch->names = vigil_array_grow(ch->names, &ch->ncap, ch->n + 1, sizeof(*ch->names));
+		ch->ids[ch->n] = vigil_sql_column_int64(st, 0);
+		ch->names[ch->n++] = vigil_strdup(col_str(st, 1));
+	}
+	vigil_sql_reset(st);
+	return rc < 0 ? fail(c, "cannot read a layer's ancestors") : 0;
+}
+
+int vigil_clair_layer_features(vigil_clair *c, int64_t id, vigil_clair_feature_cb cb, void *payload)
+{
+	struct chain ch = { 0 };
+	struct vigil_sql_stmt *st;
+	int err, rc;
+
+	if ((err = read_chain(c, id, &ch)) < 0 || (err = prep(c, Q_LAYER_FEATURES, &st)) < 0)
+		goto out;
+	vigil_sql_bind_int64(st, 1, id);
+	while ((rc = vigil_sql_step(st)) == 1) {
 		vigil_clair_feature f;
 		f.namespace_name = col_str(st, 0);
 		f.name = col_str(st, 1);
 		f.version = col_str(st, 2);
 		f.version_format = col_str(st, 3);
-		f.added_by = col_str(st, 4);
-		f.added_by_id = sqlite3_column_int64(st, 5);
+		f.added_by_id = vigil_sql_column_int64(st, 4);
+		f.added_by = chain_name(&ch, f.added_by_id);
+		f.source_name = col_str(st, 5);
 		if ((err = cb(&f, payload)) != 0)
 			break;
 	}
-	if (err == 0 && rc != SQLITE_DONE)
+	if (err == 0 && rc != 0)
 		err = fail(c, "cannot read a layer's features");
-	sqlite3_reset(st);
+	vigil_sql_reset(st);
+out:
+	chain_release(&ch);
 	return err;
 }
 
@@ -482,7 +599,7 @@ static void now_rfc3339(char *out, size_t n)
 
 static int insert_namespace(vigil_clair *c, const char *ns, const char *format)
 {
-	sqlite3_stmt *st;
+	struct vigil_sql_stmt *st;
 	int err;
 
 	if ((err = prep(c, Q_NS_INSERT, &st)) < 0)
@@ -492,13 +609,41 @@ static int insert_namespace(vigil_clair *c, const char *ns, const char *format)
 	return run(c, st, "cannot insert a namespace");
 }
 
+/* Insert the features of new layer `id`, 64, 8 or 1 to a statement. */
+static int insert_features(vigil_clair *c, int64_t id, const struct flist *fl)
+{
+	struct vigil_sql_stmt *st;
+	size_t i = 0, r, k;
+	int err, p;
+
+	while (i < fl->n) {
+		for (k = 2; k > 0 && fl->n - i < feature_rows[k]; k--)
+			;
+		if ((err = prep(c, Q_FEATURE_INSERT + (enum q)k, &st)) < 0)
+			return err;
+		for (r = 0; r < feature_rows[k]; r++, i++) {
+			const vigil_clair_feature *f = &fl->items[i];
+			p = (int)(r * FEATURE_COLS);
+			vigil_sql_bind_int64(st, p + 1, id);
+			bind_text(st, p + 2, f->namespace_name);
+			bind_text(st, p + 3, f->name);
+			bind_text(st, p + 4, f->version);
+			bind_text(st, p + 5, f->version_format);
+			vigil_sql_bind_int64(st, p + 6, f->added_by_id ? f->added_by_id : id);
+			bind_text(st, p + 7, f->source_name ? f->source_name : "");
+		}
+		if ((err = run(c, st, "cannot insert features")) < 0)
+			return err;
+	}
+	return 0;
+}
+
 static int insert_layer(vigil_clair *c, const char *name, int64_t parent, const char *ns,
                         const struct flist *fl, const char *format)
 {
 	char now[32];
-	sqlite3_stmt *st;
+	struct vigil_sql_stmt *st;
 	int64_t id;
-	size_t i;
 	int err;
 
 	now_rfc3339(now, sizeof(now));
@@ -509,27 +654,13 @@ static int insert_layer(vigil_clair *c, const char *name, int64_t parent, const 
 	bind_text(st, 1, name);
 	bind_id(st, 2, parent);
 	bind_text(st, 3, ns);
-	sqlite3_bind_int(st, 4, VIGIL_CLAIR_ENGINE);
+	vigil_sql_bind_int64(st, 4, VIGIL_CLAIR_ENGINE);
 	bind_text(st, 5, now);
-	if ((err = run(c, st, "cannot insert a layer")) < 0)
+	if ((err = run_insert(c, st, "cannot insert a layer", &id)) < 0)
 		return err;
-	if (sqlite3_changes(c->db) == 0)
+	if (id == 0)
 		return 0; /* a concurrent POST of the same name won: fine, as Clair */
-	id = sqlite3_last_insert_rowid(c->db);
-	for (i = 0; i < fl->n; i++) {
-		const vigil_clair_feature *f = &fl->items[i];
-		if ((err = prep(c, Q_FEATURE_INSERT, &st)) < 0)
-			return err;
-		sqlite3_bind_int64(st, 1, id);
-		bind_text(st, 2, f->namespace_name);
-		bind_text(st, 3, f->name);
-		bind_text(st, 4, f->version);
-		bind_text(st, 5, f->version_format);
-		sqlite3_bind_int64(st, 6, f->added_by_id ? f->added_by_id : id);
-		if ((err = run(c, st, "cannot insert a feature")) < 0)
-			return err;
-	}
-	return 0;
+	return insert_features(c, id, fl);
 }
 
 int vigil_clair_layer_index(vigil_clair *c, const char *name, const char *parent,
@@ -577,7 +708,7 @@ out:
 int vigil_clair_layer_delete(vigil_clair *c, const char *name)
 {
 	vigil_clair_layer l;
-	sqlite3_stmt *st;
+	struct vigil_sql_stmt *st;
 	int err;
 
 	if ((err = vigil_clair_layer_get(c, name, &l)) < 0)
@@ -598,32 +729,32 @@ int vigil_clair_layer_delete(vigil_clair *c, const char *name)
 
 int vigil_clair_namespaces(vigil_clair *c, vigil_clair_namespace_cb cb, void *payload)
 {
-	sqlite3_stmt *st;
+	struct vigil_sql_stmt *st;
 	int err, rc;
 
 	if ((err = prep(c, Q_NS_LIST, &st)) < 0)
 		return err;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+	while ((rc = vigil_sql_step(st)) == 1)
 		if ((err = cb(col_str(st, 0), col_str(st, 1), payload)) != 0)
 			break;
-	if (err == 0 && rc != SQLITE_DONE)
+	if (err == 0 && rc != 0)
 		err = fail(c, "cannot list namespaces");
-	sqlite3_reset(st);
+	vigil_sql_reset(st);
 	return err;
 }
 
 int vigil_clair_namespace_exists(vigil_clair *c, const char *ns, int *out)
 {
-	sqlite3_stmt *st;
+	struct vigil_sql_stmt *st;
 	int err, rc;
 
 	if ((err = prep(c, Q_NS_EXISTS, &st)) < 0)
 		return err;
 	bind_text(st, 1, ns);
-	rc = sqlite3_step(st);
-	*out = rc == SQLITE_ROW;
-	sqlite3_reset(st);
-	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : fail(c, "cannot read a namespace");
+	rc = vigil_sql_step(st);
+	*out = rc == 1;
+	vigil_sql_reset(st);
+	return rc == 1 || rc == 0 ? 0 : fail(c, "cannot read a namespace");
 }
 
 /* ---- vulnerabilities --------------------------------------------------------- */
@@ -662,11 +793,11 @@ void vigil_clair_vuln_release(vigil_clair_vuln *v)
 	memset(v, 0, sizeof(*v));
 }
 
-static void read_vuln_row(sqlite3_stmt *st, vigil_clair_vuln *v)
+static void read_vuln_row(struct vigil_sql_stmt *st, vigil_clair_vuln *v)
 {
-	int sev = sqlite3_column_int(st, 5);
+	int sev = (int)vigil_sql_column_int64(st, 5);
 
-	v->id = sqlite3_column_int64(st, 0);
+	v->id = vigil_sql_column_int64(st, 0);
 	v->namespace_name = col_dup(st, 1);
 	v->name = col_dup(st, 2);
 	v->description = col_dup(st, 3);
@@ -677,37 +808,38 @@ static void read_vuln_row(sqlite3_stmt *st, vigil_clair_vuln *v)
 
 static int read_fixes(vigil_clair *c, vigil_clair_vuln *v)
 {
-	sqlite3_stmt *st;
+	struct vigil_sql_stmt *st;
 	int err, rc;
 
 	if ((err = prep(c, Q_VULN_FIXES, &st)) < 0)
 		return err;
-	sqlite3_bind_int64(st, 1, v->id);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+	vigil_sql_bind_int64(st, 1, v->id);
+	while ((rc = vigil_sql_step(st)) == 1)
 		vigil_clair_vuln_add_fix(v, col_str(st, 0), col_str(st, 1), col_str(st, 2),
 		                         col_str(st, 3));
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? 0 : fail(c, "cannot read fixes");
+	vigil_sql_reset(st);
+	return rc == 0 ? 0 : fail(c, "cannot read fixes");
 }
 
 /* One vulnerability row from a prepared, bound statement, with its fixes. */
-static int vuln_one(vigil_clair *c, sqlite3_stmt *st, vigil_clair_vuln *out, const char *what)
+static int vuln_one(vigil_clair *c, struct vigil_sql_stmt *st, vigil_clair_vuln *out,
+                    const char *what)
 {
-	int rc = sqlite3_step(st);
+	int rc = vigil_sql_step(st);
 
-	if (rc == SQLITE_ROW)
+	if (rc == 1)
 		read_vuln_row(st, out);
-	sqlite3_reset(st);
-	if (rc == SQLITE_DONE)
+	vigil_sql_reset(st);
+	if (rc == 0)
 		return vigil_error_set(VIGIL_ENOTFOUND, "vulnerability %s not found", what);
-	if (rc != SQLITE_ROW)
+	if (rc != 1)
 		return fail(c, "cannot read a vulnerability");
 	return read_fixes(c, out);
 }
 
 int vigil_clair_vuln_get(vigil_clair *c, const char *ns, const char *name, vigil_clair_vuln *out)
 {
-	sqlite3_stmt *st;
+	struct vigil_sql_stmt *st;
 	int err;
 
 	memset(out, 0, sizeof(*out));
@@ -722,13 +854,13 @@ int vigil_clair_vuln_get(vigil_clair *c, const char *ns, const char *name, vigil
 
 int vigil_clair_vuln_by_id(vigil_clair *c, int64_t id, vigil_clair_vuln *out)
 {
-	sqlite3_stmt *st;
+	struct vigil_sql_stmt *st;
 	int err;
 
 	memset(out, 0, sizeof(*out));
 	if ((err = prep(c, Q_VULN_BY_ID, &st)) < 0)
 		return err;
-	sqlite3_bind_int64(st, 1, id);
+	vigil_sql_bind_int64(st, 1, id);
 	if ((err = vuln_one(c, st, out, "row")) < 0)
 		vigil_clair_vuln_release(out);
 	return err;
@@ -737,19 +869,19 @@ int vigil_clair_vuln_by_id(vigil_clair *c, int64_t id, vigil_clair_vuln *out)
 int vigil_clair_vuln_list(vigil_clair *c, const char *ns, int64_t from, int limit,
                           vigil_clair_vuln_cb cb, void *payload, int64_t *next)
 {
-	sqlite3_stmt *st;
+	struct vigil_sql_stmt *st;
 	int err, rc, n = 0;
 
 	*next = -1;
 	if ((err = prep(c, Q_VULN_LIST, &st)) < 0)
 		return err;
 	bind_text(st, 1, ns);
-	sqlite3_bind_int64(st, 2, from);
-	sqlite3_bind_int64(st, 3, (int64_t)limit + 1);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	vigil_sql_bind_int64(st, 2, from);
+	vigil_sql_bind_int64(st, 3, (int64_t)limit + 1);
+	while ((rc = vigil_sql_step(st)) == 1) {
 		vigil_clair_vuln v;
 		if (n++ == limit) {
-			*next = sqlite3_column_int64(st, 0);
+			*next = vigil_sql_column_int64(st, 0);
 			break;
 		}
 		memset(&v, 0, sizeof(v));
@@ -759,9 +891,9 @@ int vigil_clair_vuln_list(vigil_clair *c, const char *ns, int64_t from, int limi
 		if (err)
 			break;
 	}
-	if (err == 0 && rc != SQLITE_DONE && rc != SQLITE_ROW)
+	if (err == 0 && rc != 0 && rc != 1)
 		err = fail(c, "cannot list vulnerabilities");
-	sqlite3_reset(st);
+	vigil_sql_reset(st);
 	return err;
 }
 
@@ -788,14 +920,14 @@ static void new_uuid(char out[37])
 static int notify(vigil_clair *c, int64_t old_id, int64_t new_id)
 {
 	char name[37];
-	sqlite3_stmt *st;
+	struct vigil_sql_stmt *st;
 	int err;
 
 	new_uuid(name);
 	if ((err = prep(c, Q_NOTIF_INSERT, &st)) < 0)
 		return err;
 	bind_text(st, 1, name);
-	sqlite3_bind_int64(st, 2, (int64_t)time(NULL));
+	vigil_sql_bind_int64(st, 2, (int64_t)time(NULL));
 	bind_id(st, 3, old_id);
 	bind_id(st, 4, new_id);
 	return run(c, st, "cannot insert a notification");
@@ -860,7 +992,7 @@ static int same_vuln(const vigil_clair_vuln *a, const vigil_clair_vuln *b)
 
 static int insert_vuln(vigil_clair *c, const vigil_clair_vuln *v, int64_t *id)
 {
-	sqlite3_stmt *st;
+	struct vigil_sql_stmt *st;
 	size_t i;
 	int err;
 
@@ -872,17 +1004,16 @@ static int insert_vuln(vigil_clair *c, const vigil_clair_vuln *v, int64_t *id)
 	bind_text(st, 2, v->name);
 	bind_text(st, 3, v->description ? v->description : "");
 	bind_text(st, 4, v->link ? v->link : "");
-	sqlite3_bind_int(st, 5, (int)v->severity);
+	vigil_sql_bind_int64(st, 5, (int)v->severity);
 	bind_text(st, 6, v->metadata);
-	sqlite3_bind_int64(st, 7, (int64_t)time(NULL));
-	if ((err = run(c, st, "cannot insert a vulnerability")) < 0)
+	vigil_sql_bind_int64(st, 7, (int64_t)time(NULL));
+	if ((err = run_insert(c, st, "cannot insert a vulnerability", id)) < 0)
 		return err;
-	*id = sqlite3_last_insert_rowid(c->db);
 	for (i = 0; i < v->nfixes; i++) {
 		const vigil_clair_fix *f = &v->fixes[i];
 		if ((err = prep(c, Q_FIX_INSERT, &st)) < 0)
 			return err;
-		sqlite3_bind_int64(st, 1, *id);
+		vigil_sql_bind_int64(st, 1, *id);
 		bind_text(st, 2, f->namespace_name[0] ? f->namespace_name : v->namespace_name);
 		bind_text(st, 3, f->name);
 		bind_text(st, 4, f->version);
@@ -895,13 +1026,13 @@ static int insert_vuln(vigil_clair *c, const vigil_clair_vuln *v, int64_t *id)
 
 static int mark_deleted(vigil_clair *c, int64_t id)
 {
-	sqlite3_stmt *st;
+	struct vigil_sql_stmt *st;
 	int err;
 
 	if ((err = prep(c, Q_VULN_MARK_DELETED, &st)) < 0)
 		return err;
-	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_int64(st, 2, (int64_t)time(NULL));
+	vigil_sql_bind_int64(st, 1, id);
+	vigil_sql_bind_int64(st, 2, (int64_t)time(NULL));
 	return run(c, st, "cannot delete a vulnerability");
 }
 
@@ -993,41 +1124,45 @@ int vigil_clair_notify_change(vigil_clair *c, const vigil_clair_vuln *old,
 
 int vigil_clair_stored_features(vigil_clair *c, vigil_clair_feature_cb cb, void *payload)
 {
-	sqlite3_stmt *st;
+	struct flist l = { 0 };
+	struct vigil_sql_stmt *st;
+	size_t i;
 	int err, rc;
 
 	if ((err = prep(c, Q_STORED_FEATURES, &st)) < 0)
 		return err;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((rc = vigil_sql_step(st)) == 1) {
 		vigil_clair_feature f = { col_str(st, 1), col_str(st, 2), col_str(st, 0),
-			                  col_str(st, 3), NULL, 0, NULL };
-		if ((err = cb(&f, payload)) != 0)
-			break;
+			                  col_str(st, 3), NULL,           0,
+			                  col_str(st, 4) };
+		flist_add(&l, &f);
 	}
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		err = fail(c, "cannot list the stored features");
-	sqlite3_reset(st);
+	vigil_sql_reset(st);
+	err = rc != 0 ? fail(c, "cannot list the stored features") : 0;
+	for (i = 0; i < l.n && err == 0; i++) /* after the statement: cb may query */
+		err = cb(&l.items[i], payload);
+	flist_release(&l);
 	return err;
 }
 
 int vigil_clair_fixes_for(vigil_clair *c, const char *ns, const char *feature,
                           vigil_clair_fix_cb cb, void *payload)
 {
-	sqlite3_stmt *st;
+	struct vigil_sql_stmt *st;
 	int err, rc;
 
 	if ((err = prep(c, Q_FIXES_FOR, &st)) < 0)
 		return err;
 	bind_text(st, 1, ns);
 	bind_text(st, 2, feature);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		vigil_clair_fix_match m = { col_str(st, 0), sqlite3_column_int64(st, 1) };
+	while ((rc = vigil_sql_step(st)) == 1) {
+		vigil_clair_fix_match m = { col_str(st, 0), vigil_sql_column_int64(st, 1) };
 		if ((err = cb(&m, payload)) != 0)
 			break;
 	}
-	if (err == 0 && rc != SQLITE_DONE)
+	if (err == 0 && rc != 0)
 		err = fail(c, "cannot read fixes");
-	sqlite3_reset(st);
+	vigil_sql_reset(st);
 	return err;
 }
 
@@ -1036,20 +1171,20 @@ int vigil_clair_namespace_fixes(vigil_clair *c, const char *ns,
                                           void *payload),
                                 void *payload)
 {
-	sqlite3_stmt *st;
+	struct vigil_sql_stmt *st;
 	int err, rc;
 
 	if ((err = prep(c, Q_NS_FIXES, &st)) < 0)
 		return err;
 	bind_text(st, 1, ns);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		vigil_clair_fix_match m = { col_str(st, 1), sqlite3_column_int64(st, 2) };
+	while ((rc = vigil_sql_step(st)) == 1) {
+		vigil_clair_fix_match m = { col_str(st, 1), vigil_sql_column_int64(st, 2) };
 		if ((err = cb(col_str(st, 0), &m, payload)) != 0)
 			break;
 	}
-	if (err == 0 && rc != SQLITE_DONE)
+	if (err == 0 && rc != 0)
 		err = fail(c, "cannot read fixes");
-	sqlite3_reset(st);
+	vigil_sql_reset(st);
 	return err;
 }
 
@@ -1090,28 +1225,28 @@ void vigil_clair_notification_release(vigil_clair_notification *n)
 	memset(n, 0, sizeof(*n));
 }
 
-static int notif_one(vigil_clair *c, sqlite3_stmt *st, vigil_clair_notification *out)
+static int notif_one(vigil_clair *c, struct vigil_sql_stmt *st, vigil_clair_notification *out)
 {
-	int rc = sqlite3_step(st);
+	int rc = vigil_sql_step(st);
 
-	if (rc == SQLITE_ROW) {
-		out->id = sqlite3_column_int64(st, 0);
+	if (rc == 1) {
+		out->id = vigil_sql_column_int64(st, 0);
 		out->name = col_dup(st, 1);
-		out->created = sqlite3_column_int64(st, 2);
-		out->notified = sqlite3_column_int64(st, 3);
-		out->deleted = sqlite3_column_int64(st, 4);
-		out->old_id = sqlite3_column_int64(st, 5);
-		out->new_id = sqlite3_column_int64(st, 6);
+		out->created = vigil_sql_column_int64(st, 2);
+		out->notified = vigil_sql_column_int64(st, 3);
+		out->deleted = vigil_sql_column_int64(st, 4);
+		out->old_id = vigil_sql_column_int64(st, 5);
+		out->new_id = vigil_sql_column_int64(st, 6);
 	}
-	sqlite3_reset(st);
-	if (rc == SQLITE_DONE)
+	vigil_sql_reset(st);
+	if (rc == 0)
 		return vigil_error_set(VIGIL_ENOTFOUND, "notification not found");
-	return rc == SQLITE_ROW ? 0 : fail(c, "cannot read a notification");
+	return rc == 1 ? 0 : fail(c, "cannot read a notification");
 }
 
 int vigil_clair_notification_get(vigil_clair *c, const char *name, vigil_clair_notification *out)
 {
-	sqlite3_stmt *st;
+	struct vigil_sql_stmt *st;
 	int err;
 
 	memset(out, 0, sizeof(*out));
@@ -1123,16 +1258,16 @@ int vigil_clair_notification_get(vigil_clair *c, const char *name, vigil_clair_n
 
 int vigil_clair_notification_delete(vigil_clair *c, const char *name)
 {
-	sqlite3_stmt *st;
+	struct vigil_sql_stmt *st;
 	int err;
 
 	if ((err = prep(c, Q_NOTIF_DELETE, &st)) < 0)
 		return err;
 	bind_text(st, 1, name);
-	sqlite3_bind_int64(st, 2, (int64_t)time(NULL));
+	vigil_sql_bind_int64(st, 2, (int64_t)time(NULL));
 	if ((err = run(c, st, "cannot delete a notification")) < 0)
 		return err;
-	if (sqlite3_changes(c->db) == 0)
+	if (vigil_sql_changes(st) == 0)
 		return vigil_error_set(VIGIL_ENOTFOUND, "notification '%s' not found", name);
 	return 0;
 }
@@ -1140,26 +1275,26 @@ int vigil_clair_notification_delete(vigil_clair *c, const char *name)
 int vigil_clair_notification_next(vigil_clair *c, int64_t renotify, int64_t after,
                                   vigil_clair_notification *out)
 {
-	sqlite3_stmt *st;
+	struct vigil_sql_stmt *st;
 	int err;
 
 	memset(out, 0, sizeof(*out));
 	if ((err = prep(c, Q_NOTIF_NEXT, &st)) < 0)
 		return err;
-	sqlite3_bind_int64(st, 1, (int64_t)time(NULL) - renotify);
-	sqlite3_bind_int64(st, 2, after);
+	vigil_sql_bind_int64(st, 1, (int64_t)time(NULL) - renotify);
+	vigil_sql_bind_int64(st, 2, after);
 	return notif_one(c, st, out);
 }
 
 int vigil_clair_notification_mark(vigil_clair *c, const char *name)
 {
-	sqlite3_stmt *st;
+	struct vigil_sql_stmt *st;
 	int err;
 
 	if ((err = prep(c, Q_NOTIF_MARK, &st)) < 0)
 		return err;
 	bind_text(st, 1, name);
-	sqlite3_bind_int64(st, 2, (int64_t)time(NULL));
+	vigil_sql_bind_int64(st, 2, (int64_t)time(NULL));
 	return run(c, st, "cannot mark a notification");
 }
 
@@ -1174,41 +1309,41 @@ static int id_cmp(const void *pa, const void *pb)
 static int introducers(vigil_clair *c, const vigil_clair_vuln *v, const vigil_clair_fix *fix,
                        int64_t from, int64_t **ids, size_t *n, size_t *cap)
 {
-	sqlite3_stmt *st;
+	struct vigil_sql_stmt *st;
 	int err, rc;
 
 	if ((err = prep(c, Q_INTRODUCERS, &st)) < 0)
 		return err;
 	bind_text(st, 1, fix->namespace_name[0] ? fix->namespace_name : v->namespace_name);
 	bind_text(st, 2, fix->name);
-	sqlite3_bind_int64(st, 3, from);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	vigil_sql_bind_int64(st, 3, from);
+	while ((rc = vigil_sql_step(st)) == 1) {
 		const char *installed = col_str(st, 1);
 		vigil_version_format fmt = vigil_version_format_from_name(col_str(st, 2));
 		if (strcmp(fix->version, "None") != 0 &&
 		    vigil_version_cmp(fmt, installed, fix->version) >= 0)
 			continue;
 		*ids = vigil_array_grow(*ids, cap, *n + 1, sizeof(**ids));
-		(*ids)[(*n)++] = sqlite3_column_int64(st, 0);
+		(*ids)[(*n)++] = vigil_sql_column_int64(st, 0);
 	}
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? 0 : fail(c, "cannot read layer features");
+	vigil_sql_reset(st);
+	return rc == 0 ? 0 : fail(c, "cannot read layer features");
 }
 
 static int layer_name(vigil_clair *c, int64_t id, vigil_buf *out)
 {
-	sqlite3_stmt *st;
+	struct vigil_sql_stmt *st;
 	int err, rc;
 
 	if ((err = prep(c, Q_LAYER_NAME, &st)) < 0)
 		return err;
-	sqlite3_bind_int64(st, 1, id);
-	rc = sqlite3_step(st);
+	vigil_sql_bind_int64(st, 1, id);
+	rc = vigil_sql_step(st);
 	vigil_buf_reset(out);
-	if (rc == SQLITE_ROW)
+	if (rc == 1)
 		err = vigil_buf_puts(out, col_str(st, 0));
-	sqlite3_reset(st);
-	return rc == SQLITE_ROW || rc == SQLITE_DONE ? err : fail(c, "cannot read a layer");
+	vigil_sql_reset(st);
+	return rc == 1 || rc == 0 ? err : fail(c, "cannot read a layer");
 }
 
 int vigil_clair_affected_layers(vigil_clair *c, int64_t vuln_id, int64_t from, int limit,

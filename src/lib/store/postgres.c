@@ -37,7 +37,8 @@
 #include <string.h>
 #include <time.h>
 
-/* pg_advisory_xact_lock(LOCK_CLASS, n): "vigl" and what is serialised. */
+/* pg_advisory_xact_lock(LOCK_CLASS, n): "vigl" and what is serialised
+ * (n = 3: the writers of sql.h, sql_postgres.c). */
 #define LOCK_CLASS "1986619244"
 #define MIGRATE_LOCK "SELECT pg_advisory_xact_lock(" LOCK_CLASS ", 1)"
 #define IMPORT_LOCK "SELECT pg_advisory_xact_lock(" LOCK_CLASS ", 2)"
@@ -1696,5 +1697,12 @@ const struct vigil_store_ops vigil_store_postgres_ops = {
 	.layer_entries_get = pg_layer_entries_get,
 	.layer_entries_put = pg_layer_entries_put,
 };
+
+void *vigil_store__postgres_handle(struct vigil_store *base)
+{
+	if (!base || base->ops != &vigil_store_postgres_ops)
+		return NULL;
+	return P(base)->conn;
+}
 
 #endif /* VIGIL_HAVE_POSTGRES */

@@ -374,6 +374,15 @@ int vigil_store_lookup_ranges(struct vigil_store *s, const char *ns, const char 
  */
 void *vigil_store__sqlite_handle(struct vigil_store *s);
 
+#ifdef VIGIL_HAVE_POSTGRES
+/**
+ * The libpq connection behind `s` (a `PGconn *`), or NULL for another
+ * backend; as vigil_store__sqlite_handle(), used outside the store's
+ * transactions (src/lib/store/sql_postgres.c).
+ */
+void *vigil_store__postgres_handle(struct vigil_store *s);
+#endif
+
 /** "Unknown", "Negligible", ... (Clair's spelling). Static. */
 const char *vigil_severity_name(enum vigil_severity sev);
 /** Parse a severity name on Clair's or Trivy's scale, case-insensitive. Returns 0 or

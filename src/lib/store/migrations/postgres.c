@@ -116,8 +116,7 @@ const struct vigil_store_migration vigil_store_postgres_migrations[] = {
 	  "  entries BYTEA NOT NULL,\n"
 	  "  created_at " T " NOT NULL\n"
 	  ");\n" },
-	/* vigil serve reads these through SQLite only so far (vigil_clair_open()
-	 * refuses PostgreSQL); the tables exist so both schemas stay one list. */
+	/* vigil serve's tables (src/lib/clair/state.c, through store/sql.h). */
 	{ 7, "clair api state (vigil serve)",
 	  "CREATE TABLE clair_layer (\n"
 	  "  id BIGSERIAL PRIMARY KEY,\n"
@@ -172,6 +171,14 @@ const struct vigil_store_migration vigil_store_postgres_migrations[] = {
 	  "  key " T " PRIMARY KEY,\n"
 	  "  value " T " NOT NULL\n"
 	  ");\n" },
+	{ 8, "clair leases (vigil serve)",
+	  "CREATE TABLE clair_lease (\n"
+	  "  name " T " PRIMARY KEY,\n"
+	  "  owner " T " NOT NULL,\n"
+	  "  expires_at BIGINT NOT NULL\n"
+	  ");\n" },
+	{ 9, "clair feature origins (vigil serve)",
+	  "ALTER TABLE clair_layer_feature ADD COLUMN source_name " T " NOT NULL DEFAULT '';\n" },
 };
 
 const size_t vigil_store_postgres_migration_count =

@@ -215,6 +215,21 @@ const struct vigil_store_migration vigil_store_sqlite_migrations[] = {
 	  "  key TEXT PRIMARY KEY,\n"
 	  "  value TEXT NOT NULL\n"
 	  ");\n" },
+	{ 8, "clair leases (vigil serve)",
+	  /* Leases of the work only one of several vigil serve sharing the
+	   * database may do (the updater, the notifier): `owner` holds `name`
+	   * until expires_at (unix seconds), renewing it while it works; an
+	   * expired lease (a crashed instance) is taken over by the next asker.
+	   * Taken with one upsert (vigil_clair_lease()). */
+	  "CREATE TABLE clair_lease (\n"
+	  "  name TEXT PRIMARY KEY,\n"
+	  "  owner TEXT NOT NULL,\n"
+	  "  expires_at INTEGER NOT NULL\n"
+	  ");\n" },
+	{ 9, "clair feature origins (vigil serve)",
+	  /* apk features keep their origin when it is another package (the
+	   * secdb names origins: libssl3 is openssl's); "" otherwise. */
+	  "ALTER TABLE clair_layer_feature ADD COLUMN source_name TEXT NOT NULL DEFAULT '';\n" },
 };
 
 const size_t vigil_store_sqlite_migration_count =

@@ -1,22 +1,27 @@
 /* Unit tests for the Clair API state (include/vigil/clair.h): layer analysis
  * as Clair does it (435 features from the wire harness's Debian layer),
  * inheritance from a parent, vulnerability writes with Clair's FixedIn diff,
- * notifications and the layers they name, deletes. */
+ * notifications and the layers they name, deletes, leases, and two handles
+ * storing the same layer at once. The stored-state cases run on SQLite and,
+ * with VIGIL_PG_DSN (tests/e2e/clair_state_pg.sh), on PostgreSQL
+ * (helpers/dbtest.h). */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
 #include <cmocka.h>
 #include <stdio.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "vigil/vigil.h"
 #include "vigil/clair.h"
+#include "helpers/dbtest.h"
 
-static char dir[] = "/tmp/vigil-clair-test.XXXXXX";
-static char path[300];
+static const char *backend; /* of the group running */
+static char path[1024];
 
 struct mem {
 	const char *p;
@@ -112,7 +117,7 @@ static void test_layers_and_notifications(void **state)
 	int count = 0;
 
 	(void)state;
-	snprintf(path, sizeof(path), "%s/clair.db", dir);
+	dbtest_fresh(backend, path, sizeof(path));
 	base = analyze("debian12-dpkg.tar");
 	if (!base)
 		skip();
@@ -238,7 +243,7 @@ static void test_kv(void **state)
 	vigil_buf b = VIGIL_BUF_INIT;
 
 	(void)state;
-	snprintf(path, sizeof(path), "%s/kv.db", dir);
+	dbtest_fresh(backend, path, sizeof(path));
 	assert_int_equal(vigil_clair_open(&c, path), 0);
 	assert_int_equal(vigil_clair_kv_get(c, "k", &b), VIGIL_ENOTFOUND);
 	assert_int_equal(vigil_clair_kv_init(c, "k", "one", &b), 0);
@@ -250,21 +255,115 @@ static void test_kv(void **state)
 	vigil_clair_free(c);
 }
 
-int main(void)
+static void test_lease(void **state)
+{
+	vigil_clair *a = NULL, *b = NULL;
+	int held = -1;
+
+	(void)state;
+	dbtest_fresh(backend, path, sizeof(path));
+	assert_int_equal(vigil_clair_open(&a, path), 0);
+	assert_int_equal(vigil_clair_open(&b, path), 0);
+	assert_int_equal(vigil_clair_lease(a, "updater", "A", 1, &held), 0);
+	assert_int_equal(held, 1);
+	assert_int_equal(vigil_clair_lease(b, "updater", "B", 60, &held), 0);
+	assert_int_equal(held, 0); /* A's runs */
+	assert_int_equal(vigil_clair_lease(b, "notifier", "B", 60, &held), 0);
+	assert_int_equal(held, 1); /* another name */
+	assert_int_equal(vigil_clair_lease(a, "updater", "A", 1, &held), 0);
+	assert_int_equal(held, 1); /* renewed */
+	sleep(2);                  /* A crashed: its lease expires */
+	assert_int_equal(vigil_clair_lease(b, "updater", "B", 60, &held), 0);
+	assert_int_equal(held, 1);
+	assert_int_equal(vigil_clair_lease(a, "updater", "A", 60, &held), 0);
+	assert_int_equal(held, 0);
+	assert_int_equal(vigil_clair_lease_release(a, "updater", "A"), 0); /* not A's: no-op */
+	assert_int_equal(vigil_clair_lease(a, "updater", "A", 60, &held), 0);
+	assert_int_equal(held, 0);
+	assert_int_equal(vigil_clair_lease_release(b, "updater", "B"), 0);
+	assert_int_equal(vigil_clair_lease(a, "updater", "A", 60, &held), 0);
+	assert_int_equal(held, 1); /* released: taken at once */
+	vigil_clair_free(a);
+	vigil_clair_free(b);
+}
+
+struct racer {
+	vigil_clair *c;
+	const vigil_clair_analysis *a;
+	pthread_barrier_t *go;
+	int err;
+};
+
+static void *race(void *arg)
+{
+	struct racer *r = arg;
+
+	pthread_barrier_wait(r->go);
+	r->err = vigil_clair_layer_index(r->c, "same", NULL, r->a);
+	return NULL;
+}
+
+/* Two handles (two instances) store the same new layer at once: both succeed, one row. */
+static void test_same_layer_at_once(void **state)
+{
+	vigil_clair_analysis *base = analyze("debian12-dpkg.tar");
+	struct racer r[2];
+	pthread_t t[2];
+	pthread_barrier_t go;
+	vigil_clair_layer l;
+	int i, count = 0;
+
+	(void)state;
+	if (!base)
+		skip();
+	dbtest_fresh(backend, path, sizeof(path));
+	pthread_barrier_init(&go, NULL, 2);
+	for (i = 0; i < 2; i++) {
+		r[i] = (struct racer){ NULL, base, &go, -1 };
+		assert_int_equal(vigil_clair_open(&r[i].c, path), 0);
+	}
+	for (i = 0; i < 2; i++)
+		assert_int_equal(pthread_create(&t[i], NULL, race, &r[i]), 0);
+	for (i = 0; i < 2; i++)
+		pthread_join(t[i], NULL);
+	assert_int_equal(r[0].err, 0);
+	assert_int_equal(r[1].err, 0);
+	assert_int_equal(vigil_clair_layer_get(r[0].c, "same", &l), 0);
+	assert_int_equal(vigil_clair_layer_features(r[1].c, l.id, count_cb, &count), 0);
+	assert_int_equal(count, 435);
+	vigil_clair_layer_release(&l);
+	for (i = 0; i < 2; i++)
+		vigil_clair_free(r[i].c);
+	pthread_barrier_destroy(&go);
+	vigil_clair_analysis_free(base);
+}
+
+static int run_backend(const char *name)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_layers_and_notifications),
-		cmocka_unit_test(test_garbage),
 		cmocka_unit_test(test_kv),
+		cmocka_unit_test(test_lease),
+		cmocka_unit_test(test_same_layer_at_once),
 	};
-	char cmd[128];
-	int rc;
+	char group[64];
 
-	if (!mkdtemp(dir))
-		return 1;
-	rc = cmocka_run_group_tests(tests, NULL, NULL);
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	if (system(cmd) != 0)
-		rc = rc ? rc : 1;
+	backend = name;
+	snprintf(group, sizeof(group), "clair/%s", name);
+	return cmocka_run_group_tests_name(group, tests, NULL, NULL);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_garbage),
+	};
+	int rc = cmocka_run_group_tests_name("clair/analysis", tests, NULL, NULL);
+
+	if (dbtest_wanted("sqlite"))
+		rc |= run_backend("sqlite");
+	if (dbtest_wanted("postgres"))
+		rc |= run_backend("postgres");
+	dbtest_cleanup();
 	return rc;
 }
