@@ -11,6 +11,7 @@
 # GET /v1/notifications/NAME shows them. The first import (before the layer
 # existed) and no-change runs make none.
 . "$(dirname "$0")/lib/common.sh"
+. "$(dirname "$0")/lib/serve.sh"
 TI="$IMAGES/fixtures/alpine/trivy-integration/testdata/fixtures/images/alpine-310.tar.gz"
 ALP="$VIGIL_SHARED/vulndata/alpine/secdb-json"
 for f in "$TI" "$ALP"; do [ -e "$f" ] || { not_ok "missing $f"; finish; exit 1; }; done
@@ -108,13 +109,8 @@ clair:
     pollinterval: 100ms
     http: {endpoint: "http://127.0.0.1:$(cat "$T/hookport")/notify"}
 YAML
-"$VIGIL_BIN" serve --config "$T/config.yaml" >"$T/server.log" 2>&1 &
-PID=$!
+serve_start "$T/config.yaml"
 trap 'kill $PID $HOOK 2>/dev/null; wait $PID $HOOK 2>/dev/null; rm -rf "$T"' EXIT
-for _ in $(seq 100); do grep -q '"Event":"listening"' "$T/server.log" && break; sleep 0.1; done
-API=$(head -1 "$T/server.log" | sed -n 's/.*"api":"[^"]*:\([0-9]*\)".*/\1/p')
-[ -n "$API" ] || { not_ok "server did not start"; cat "$T/server.log"; finish; exit 1; }
-U="http://127.0.0.1:$API/v1"
 
 code=$(curl -s -o "$T/post" -w '%{http_code}' -X POST "$U/layers" -d "{\"Layer\":{\"Name\":\"alp310\",\"Path\":\"$LAYER\",\"Format\":\"Docker\"}}")
 check "layer stored (201)" [ "$code" = 201 ]
@@ -148,7 +144,5 @@ check "after: X affects the layer, Y and Z do not" bash -c "$(declare -f has); h
 check "the snapshot rows are not current vulnerabilities" \
 	[ "$(curl -s "$U/namespaces/alpine:v3.10/vulnerabilities?limit=100" | jq '.Vulnerabilities | length')" = 0 ]
 
-kill -TERM $PID
-wait $PID
-check "SIGTERM: exit 0" [ $? -eq 0 ]
+serve_stop
 finish

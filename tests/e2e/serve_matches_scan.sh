@@ -11,6 +11,7 @@
 # Debian bullseye fixture with lowered source versions against lists and JSON
 # together (the JSON's statement wins where both speak).
 . "$(dirname "$0")/lib/common.sh"
+. "$(dirname "$0")/lib/serve.sh"
 export LC_ALL=C
 HERE=$(dirname "$0")
 VD="$VIGIL_SHARED/vulndata"
@@ -47,19 +48,8 @@ mkroot "$T/bullseye" "$T/bullseye.status" 'ID=debian
 VERSION_ID="11"
 VERSION_CODENAME=bullseye'
 
-cat >"$T/config.yaml" <<YAML
-clair:
-  database: {type: sqlite, options: {source: "$DB"}}
-  api: {port: 0, healthport: 0, bind: 127.0.0.1, allowlocalpath: true}
-  updater: {interval: 0}
-YAML
-"$VIGIL_BIN" serve --config "$T/config.yaml" >"$T/server.log" 2>&1 &
-PID=$!
-trap 'kill $PID 2>/dev/null; wait $PID 2>/dev/null; rm -rf "$T"' EXIT
-for _ in $(seq 100); do grep -q '"Event":"listening"' "$T/server.log" && break; sleep 0.1; done
-API=$(head -1 "$T/server.log" | sed -n 's/.*"api":"[^"]*:\([0-9]*\)".*/\1/p')
-[ -n "$API" ] || { not_ok "server did not start"; cat "$T/server.log"; finish; exit 1; }
-U="http://127.0.0.1:$API/v1"
+serve_config "$T/config.yaml" "$DB"
+serve_start "$T/config.yaml"
 
 # post NAME PARENT TAR: index one layer
 post() {
@@ -115,7 +105,5 @@ for img in "${ALPINES[@]}"; do
   compare "$name" "$img" "$parent"
 done
 
-kill -TERM $PID
-wait $PID
-check "SIGTERM: exit 0" [ $? -eq 0 ]
+serve_stop
 finish

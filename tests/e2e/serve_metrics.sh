@@ -4,6 +4,7 @@
 # that count exactly the requests this test made; layers analysed by
 # outcome; feed ages and record counts read from the store; no database error.
 . "$(dirname "$0")/lib/common.sh"
+. "$(dirname "$0")/lib/serve.sh"
 TI="$IMAGES/fixtures/alpine/trivy-integration/testdata/fixtures/images/alpine-310.tar.gz"
 ALP="$VIGIL_SHARED/vulndata/alpine/secdb-json/v3.10"
 for f in "$TI" "$ALP"; do [ -e "$f" ] || { not_ok "missing $f"; finish; exit 1; }; done
@@ -15,18 +16,8 @@ LAYER=$(ls "$T"/img/*/layer.tar)
 check "feed imported" [ $? -eq 0 ]
 RECORDS=$("$VIGIL_BIN" --db "$T/store.db" db status --format json | jq '.Feeds[] | select(.Name == "alpine") | .Records')
 
-cat >"$T/config.yaml" <<YAML
-clair:
-  database: {type: sqlite, options: {source: "$T/store.db"}}
-  api: {port: 0, healthport: 0, bind: 127.0.0.1, allowlocalpath: true}
-  updater: {interval: 0}
-YAML
-"$VIGIL_BIN" serve --config "$T/config.yaml" >"$T/server.log" 2>&1 &
-PID=$!
-trap 'kill $PID 2>/dev/null; wait $PID 2>/dev/null; rm -rf "$T"' EXIT
-for _ in $(seq 100); do grep -q '"Event":"listening"' "$T/server.log" && break; sleep 0.1; done
-API=$(head -1 "$T/server.log" | sed -n 's/.*"api":"[^"]*:\([0-9]*\)".*/\1/p')
-[ -n "$API" ] || { not_ok "server did not start"; cat "$T/server.log"; finish; exit 1; }
+serve_config "$T/config.yaml" "$T/store.db"
+serve_start "$T/config.yaml"
 U="http://127.0.0.1:$API"
 
 post() { curl -s -o /dev/null -w '%{http_code}' -X POST "$U/v1/layers" -d "{\"Layer\":{\"Name\":\"$1\",\"Path\":\"$2\",\"Format\":\"Docker\"}}"; }
@@ -85,7 +76,5 @@ check "metrics: exposition valid, counts exact, feed age and records" [ $? -eq 0
 F='_seconds\|getMetrics\|route="metrics"'
 grep -v "$F" "$T/m1" >"$T/m1s"; grep -v "$F" "$T/m2" >"$T/m2s"
 same "/v1/metrics shows the same series" "$T/m1s" "$T/m2s"
-kill -TERM $PID
-wait $PID
-check "SIGTERM: exit 0" [ $? -eq 0 ]
+serve_stop
 finish
