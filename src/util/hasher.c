@@ -4,7 +4,9 @@
  * queued; the producer fills slot `head` outside the lock (the worker never
  * touches a slot that is not queued) and the worker hashes slot `tail`
  * outside the lock, freeing it only afterwards, so count == 0 means every
- * queued byte has been hashed.
+ * queued byte has been hashed. A producer that finds the ring full sleeps
+ * until half of it is free again, not just one slot, so a hash-bound
+ * stream costs one wake-up per half ring rather than one per chunk.
  */
 #include "hasher.h"
 
@@ -25,7 +27,9 @@ struct vigil_hasher {
 	unsigned char *ring;
 	size_t head, tail, count;
 	int stop;
-	int threaded; /* 0: the worker did not start, hash inline */
+	int producer_waiting; /* queue() sleeps on `freed` until half the ring is free */
+	int drain_waiting;    /* vigil_hasher_final() sleeps on `freed` until count == 0 */
+	int threaded;         /* 0: the worker did not start, hash inline */
 	pthread_mutex_t lock;
 	pthread_cond_t queued; /* count went up, or stop */
 	pthread_cond_t freed;  /* count went down */
@@ -49,7 +53,11 @@ static void *worker_main(void *arg)
 		pthread_mutex_lock(&h->lock);
 		h->tail = (h->tail + 1) % VIGIL_HASHER_SLOTS;
 		h->count--;
-		pthread_cond_signal(&h->freed);
+		if ((h->producer_waiting && h->count <= VIGIL_HASHER_SLOTS / 2) ||
+		    (h->drain_waiting && h->count == 0)) {
+			h->producer_waiting = h->drain_waiting = 0;
+			pthread_cond_signal(&h->freed);
+		}
 	}
 	pthread_mutex_unlock(&h->lock);
 	return NULL;
@@ -78,8 +86,10 @@ static void queue(struct vigil_hasher *h, unsigned stream, const void *p, size_t
 	struct slot *s;
 
 	pthread_mutex_lock(&h->lock);
-	while (h->count == VIGIL_HASHER_SLOTS)
+	while (h->count == VIGIL_HASHER_SLOTS) {
+		h->producer_waiting = 1;
 		pthread_cond_wait(&h->freed, &h->lock);
+	}
 	s = &h->slots[h->head];
 	pthread_mutex_unlock(&h->lock);
 	s->stream = stream;
@@ -110,8 +120,10 @@ void vigil_hasher_update(struct vigil_hasher *h, unsigned stream, const void *p,
 void vigil_hasher_final(struct vigil_hasher *h, unsigned stream, char out[VIGIL_DIGEST_LEN])
 {
 	pthread_mutex_lock(&h->lock);
-	while (h->count)
+	while (h->count) {
+		h->drain_waiting = 1;
 		pthread_cond_wait(&h->freed, &h->lock);
+	}
 	pthread_mutex_unlock(&h->lock);
 	vigil_sha256_final(&h->sha[stream], out);
 }
