@@ -70,14 +70,24 @@ struct vigil_hasher *vigil_hasher_new(void)
 
 	for (i = 0; i < VIGIL_HASHER_STREAMS; i++)
 		vigil_sha256_init(&h->sha[i]);
-	h->ring = vigil_malloc(VIGIL_HASHER_SLOTS * VIGIL_HASHER_CHUNK);
-	for (i = 0; i < VIGIL_HASHER_SLOTS; i++)
-		h->slots[i].data = h->ring + i * VIGIL_HASHER_CHUNK;
 	pthread_mutex_init(&h->lock, NULL);
 	pthread_cond_init(&h->queued, NULL);
 	pthread_cond_init(&h->freed, NULL);
-	h->threaded = pthread_create(&h->worker, NULL, worker_main, h) == 0;
 	return h;
+}
+
+void vigil_hasher_start(struct vigil_hasher *h)
+{
+	size_t i;
+
+	if (h->threaded)
+		return;
+	if (!h->ring)
+		h->ring = vigil_malloc(VIGIL_HASHER_SLOTS * VIGIL_HASHER_CHUNK);
+	for (i = 0; i < VIGIL_HASHER_SLOTS; i++)
+		h->slots[i].data = h->ring + i * VIGIL_HASHER_CHUNK;
+	/* pthread_create orders the inline updates so far before the worker's */
+	h->threaded = pthread_create(&h->worker, NULL, worker_main, h) == 0;
 }
 
 /* Queue one piece of at most VIGIL_HASHER_CHUNK bytes. */

@@ -279,7 +279,10 @@ static int keep_layer(struct outer *o, struct member *m)
 
 	lo.max_file_size = o->opts ? o->opts->max_file_size : 0;
 	lo.name = m->name;
-	err = vigil_layer_read(&m->layer, member_read, o, &lo);
+	if (archive_filter_code(o->a, 0) != ARCHIVE_FILTER_NONE)
+		err = vigil_layer_read_decompressed(&m->layer, member_read, o, &lo);
+	else
+		err = vigil_layer_read(&m->layer, member_read, o, &lo);
 	if (err == 0) {
 		m->kind = M_LAYER;
 		return 0;

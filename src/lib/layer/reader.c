@@ -14,9 +14,12 @@
  * skipped (libarchive reads through them: no seek callback) and still be
  * hashed; an uncompressed blob is hashed once, its digest being its diff_id. After the tar's
  * end-of-archive marker both lower stages are drained, so the digests cover
- * trailing padding too. The hashing itself runs on a second thread
- * (util/hasher.h: a small bounded ring of copied chunks), so it overlaps
- * with decompression and tar parsing; the digests are the same.
+ * trailing padding too. Where this thread decompresses (a compressed layer,
+ * or a member of a compressed archive: vigil_layer_read_decompressed()),
+ * the hashing runs on a second thread (util/hasher.h: a small bounded ring
+ * of copied chunks), overlapping with decompression and tar parsing; a
+ * plain layer from a plain file is hashed inline, the copy into the ring
+ * costing more than it saves there. The digests are the same.
  */
 #include "layer.h"
 #include "whiteout.h"
@@ -72,6 +75,7 @@ struct ctx {
 	struct untar *u;
 	uint64_t cap;
 	const char *name;
+	int decompressing; /* vigil_layer_read_decompressed() */
 	vigil_buf path, target;
 };
 
@@ -353,6 +357,8 @@ static int run(struct ctx *c, struct source *s, struct untar *u)
 	if ((err = open_raw(&u->raw, s, c->name)) < 0)
 		return err;
 	u->plain = archive_filter_code(u->raw, 0) == ARCHIVE_FILTER_NONE;
+	if (!u->plain || c->decompressing)
+		vigil_hasher_start(s->hash);
 	c->tar = open_tar(u);
 	if (!c->tar) {
 		if (u->err)
@@ -367,8 +373,8 @@ static int run(struct ctx *c, struct source *s, struct untar *u)
 	return drain(u);
 }
 
-int vigil_layer_read(struct vigil_layer *out, vigil_read_fn read, void *payload,
-		     const struct vigil_layer_opts *opts)
+static int layer_read(struct vigil_layer *out, vigil_read_fn read, void *payload,
+		      const struct vigil_layer_opts *opts, int decompressing)
 {
 	struct source s = { 0 };
 	struct untar u = { 0 };
@@ -386,6 +392,7 @@ int vigil_layer_read(struct vigil_layer *out, vigil_read_fn read, void *payload,
 	c.u = &u;
 	c.name = u.name;
 	c.cap = opts && opts->max_file_size ? opts->max_file_size : VIGIL_DEFAULT_MAX_FILE_SIZE;
+	c.decompressing = decompressing;
 	c.path = (vigil_buf)VIGIL_BUF_INIT;
 	c.target = (vigil_buf)VIGIL_BUF_INIT;
 	err = run(&c, &s, &u);
@@ -408,6 +415,18 @@ int vigil_layer_read(struct vigil_layer *out, vigil_read_fn read, void *payload,
 	if (err < 0)
 		vigil_layer_release(out);
 	return err;
+}
+
+int vigil_layer_read(struct vigil_layer *out, vigil_read_fn read, void *payload,
+		     const struct vigil_layer_opts *opts)
+{
+	return layer_read(out, read, payload, opts, 0);
+}
+
+int vigil_layer_read_decompressed(struct vigil_layer *out, vigil_read_fn read, void *payload,
+				  const struct vigil_layer_opts *opts)
+{
+	return layer_read(out, read, payload, opts, 1);
 }
 
 struct file_source {

@@ -2,7 +2,8 @@
  * Unit tests for util/hasher: the digests computed on the hashing thread
  * equal one-shot sha256 over the same bytes, for pieces smaller and larger
  * than a ring chunk, more bytes than the whole ring holds, two streams
- * interleaved, an empty stream, and a hasher freed with work still queued.
+ * interleaved, an empty stream, a worker started in the middle of the
+ * bytes (or never), and a hasher freed with work still queued.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -51,7 +52,23 @@ static void test_one_stream(void **state)
 
 	(void)state;
 	vigil_sha256_buf(p, BIG, want);
+	vigil_hasher_start(h);
+	vigil_hasher_start(h); /* a second start is a no-op */
 	feed(h, 0, p, BIG);
+	vigil_hasher_final(h, 0, got);
+	assert_string_equal(got, want);
+	vigil_hasher_free(h);
+
+	/* inline throughout, and inline for the first 1000 bytes only */
+	h = vigil_hasher_new();
+	feed(h, 0, p, BIG);
+	vigil_hasher_final(h, 0, got);
+	assert_string_equal(got, want);
+	vigil_hasher_free(h);
+	h = vigil_hasher_new();
+	feed(h, 0, p, 1000);
+	vigil_hasher_start(h);
+	feed(h, 0, p + 1000, BIG - 1000);
 	vigil_hasher_final(h, 0, got);
 	assert_string_equal(got, want);
 	vigil_hasher_free(h);
@@ -68,6 +85,7 @@ static void test_two_streams_and_empty(void **state)
 	(void)state;
 	vigil_sha256_buf(a, BIG, wa);
 	vigil_sha256_buf(b, BIG / 3, wb);
+	vigil_hasher_start(h);
 	for (i = 0; i < 100; i++) {
 		vigil_hasher_update(h, 0, a + i * na, na);
 		vigil_hasher_update(h, 1, b + i * nb, nb);
@@ -97,6 +115,7 @@ static void test_free_queued(void **state)
 	struct vigil_hasher *h = vigil_hasher_new();
 
 	(void)state;
+	vigil_hasher_start(h);
 	feed(h, 1, p, BIG);
 	vigil_hasher_free(h);
 	vigil_hasher_free(NULL);
