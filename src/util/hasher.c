@@ -4,9 +4,11 @@
  * queued; the producer fills slot `head` outside the lock (the worker never
  * touches a slot that is not queued) and the worker hashes slot `tail`
  * outside the lock, freeing it only afterwards, so count == 0 means every
- * queued byte has been hashed. A producer that finds the ring full sleeps
- * until half of it is free again, not just one slot, so a hash-bound
- * stream costs one wake-up per half ring rather than one per chunk.
+ * queued byte has been hashed. Wake-ups go by half rings, not chunks (a
+ * cross-CPU wake-up costs more than hashing a chunk): a producer that finds
+ * the ring full sleeps until half of it is free again, and a worker that
+ * emptied it sleeps until half of it is queued again (or a final wants
+ * the rest, or the hasher stops).
  */
 #include "hasher.h"
 
@@ -14,6 +16,8 @@
 
 #include <pthread.h>
 #include <string.h>
+
+#define HALF (VIGIL_HASHER_SLOTS / 2)
 
 struct slot {
 	unsigned stream;
@@ -27,6 +31,7 @@ struct vigil_hasher {
 	unsigned char *ring;
 	size_t head, tail, count;
 	int stop;
+	int worker_waiting;   /* the worker sleeps on `queued` until half the ring is queued */
 	int producer_waiting; /* queue() sleeps on `freed` until half the ring is free */
 	int drain_waiting;    /* vigil_hasher_final() sleeps on `freed` until count == 0 */
 	int threaded;         /* 0: the worker did not start, hash inline */
@@ -36,6 +41,15 @@ struct vigil_hasher {
 	pthread_t worker;
 };
 
+/* Sleep until there is work worth waking for: half a ring, a final's rest, or stop. */
+static void worker_wait(struct vigil_hasher *h)
+{
+	h->worker_waiting = 1;
+	while (!h->stop && h->count < HALF && !(h->count && h->drain_waiting))
+		pthread_cond_wait(&h->queued, &h->lock);
+	h->worker_waiting = 0;
+}
+
 static void *worker_main(void *arg)
 {
 	struct vigil_hasher *h = arg;
@@ -43,8 +57,8 @@ static void *worker_main(void *arg)
 
 	pthread_mutex_lock(&h->lock);
 	for (;;) {
-		while (h->count == 0 && !h->stop)
-			pthread_cond_wait(&h->queued, &h->lock);
+		if (h->count == 0)
+			worker_wait(h);
 		if (h->stop)
 			break;
 		s = &h->slots[h->tail];
@@ -53,7 +67,7 @@ static void *worker_main(void *arg)
 		pthread_mutex_lock(&h->lock);
 		h->tail = (h->tail + 1) % VIGIL_HASHER_SLOTS;
 		h->count--;
-		if ((h->producer_waiting && h->count <= VIGIL_HASHER_SLOTS / 2) ||
+		if ((h->producer_waiting && h->count <= HALF) ||
 		    (h->drain_waiting && h->count == 0)) {
 			h->producer_waiting = h->drain_waiting = 0;
 			pthread_cond_signal(&h->freed);
@@ -108,7 +122,8 @@ static void queue(struct vigil_hasher *h, unsigned stream, const void *p, size_t
 	pthread_mutex_lock(&h->lock);
 	h->head = (h->head + 1) % VIGIL_HASHER_SLOTS;
 	h->count++;
-	pthread_cond_signal(&h->queued);
+	if (h->worker_waiting && h->count >= HALF)
+		pthread_cond_signal(&h->queued);
 	pthread_mutex_unlock(&h->lock);
 }
 
@@ -132,6 +147,8 @@ void vigil_hasher_final(struct vigil_hasher *h, unsigned stream, char out[VIGIL_
 	pthread_mutex_lock(&h->lock);
 	while (h->count) {
 		h->drain_waiting = 1;
+		if (h->worker_waiting)
+			pthread_cond_signal(&h->queued);
 		pthread_cond_wait(&h->freed, &h->lock);
 	}
 	pthread_mutex_unlock(&h->lock);

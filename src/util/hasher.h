@@ -25,7 +25,7 @@
 #include <stddef.h>
 
 #define VIGIL_HASHER_STREAMS 2
-#define VIGIL_HASHER_SLOTS 4
+#define VIGIL_HASHER_SLOTS 8
 #define VIGIL_HASHER_CHUNK ((size_t)32 << 10)
 
 struct vigil_hasher;

@@ -99,10 +99,16 @@ static void test_two_streams_and_empty(void **state)
 	vigil_hasher_free(h);
 
 	h = vigil_hasher_new();
+	vigil_hasher_start(h);
 	vigil_hasher_update(h, 0, "", 0);
 	vigil_hasher_final(h, 0, ga);
 	assert_string_equal(
 	        ga, "sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+	/* less than half a ring queued: the final must still get it hashed */
+	vigil_hasher_update(h, 1, "abc", 3);
+	vigil_hasher_final(h, 1, gb);
+	assert_string_equal(
+	        gb, "sha256:ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
 	vigil_hasher_free(h);
 	vigil_free(a);
 	vigil_free(b);
