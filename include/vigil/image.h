@@ -53,6 +53,16 @@ VIGIL_EXTERN int vigil_inspect(vigil_inspection **out, const char *ref,
 VIGIL_EXTERN const char *vigil_inspection_namespace(const vigil_inspection *in);
 /** Release codename ("bookworm") where the distribution has one, else NULL. Borrowed. */
 VIGIL_EXTERN const char *vigil_inspection_codename(const vigil_inspection *in);
+/** What the image was read from: "docker-archive", "oci", "oci-archive" or "rootfs". Borrowed. */
+VIGIL_EXTERN const char *vigil_inspection_source(const vigil_inspection *in);
+/** The image ID: its config blob's digest ("sha256:..."), or NULL (rootfs). Borrowed. */
+VIGIL_EXTERN const char *vigil_inspection_image_id(const vigil_inspection *in);
+/**
+ * The image's names: docker-save's RepoTags ("name:tag"), or an OCI index
+ * entry's org.opencontainers.image.ref.name. Borrowed; NULL past the end.
+ */
+VIGIL_EXTERN size_t vigil_inspection_repo_tag_count(const vigil_inspection *in);
+VIGIL_EXTERN const char *vigil_inspection_repo_tag(const vigil_inspection *in, size_t i);
 VIGIL_EXTERN size_t vigil_inspection_layer_count(const vigil_inspection *in);
 VIGIL_EXTERN const vigil_layer_info *vigil_inspection_layer(const vigil_inspection *in, size_t i);
 /** Packages sorted by name, then version. */

@@ -16,6 +16,10 @@
 
 struct vigil_inspection {
 	struct vigil_os os;
+	const char *source; /* static: the image source's prefix */
+	char *image_id;
+	char **repo_tags;
+	size_t nrepo_tags;
 	vigil_layer_info *layers;
 	size_t nlayers;
 	struct vigil_pkglist pkgs;
@@ -100,12 +104,25 @@ static void copy_layers(struct vigil_inspection *in, const struct vigil_image_da
 	}
 }
 
+static void copy_names(struct vigil_inspection *in, const struct vigil_image_data *img)
+{
+	size_t i;
+
+	in->source = img->kind;
+	in->image_id = img->config_digest ? vigil_strdup(img->config_digest) : NULL;
+	in->nrepo_tags = img->nrepo_tags;
+	in->repo_tags = vigil_calloc(img->nrepo_tags ? img->nrepo_tags : 1, sizeof(char *));
+	for (i = 0; i < img->nrepo_tags; i++)
+		in->repo_tags[i] = vigil_strdup(img->repo_tags[i]);
+}
+
 int vigil_inspection__from_image(vigil_inspection **out, const struct vigil_image_data *img)
 {
 	struct vigil_inspection *in = vigil_calloc(1, sizeof(*in));
 	int err;
 
 	*out = NULL;
+	copy_names(in, img);
 	copy_layers(in, img);
 	if ((err = detect_layers(in, img)) < 0) {
 		vigil_inspection_free(in);
@@ -140,6 +157,26 @@ const char *vigil_inspection_codename(const vigil_inspection *in)
 	return in->os.codename;
 }
 
+const char *vigil_inspection_source(const vigil_inspection *in)
+{
+	return in->source;
+}
+
+const char *vigil_inspection_image_id(const vigil_inspection *in)
+{
+	return in->image_id;
+}
+
+size_t vigil_inspection_repo_tag_count(const vigil_inspection *in)
+{
+	return in->nrepo_tags;
+}
+
+const char *vigil_inspection_repo_tag(const vigil_inspection *in, size_t i)
+{
+	return i < in->nrepo_tags ? in->repo_tags[i] : NULL;
+}
+
 size_t vigil_inspection_layer_count(const vigil_inspection *in)
 {
 	return in->nlayers;
@@ -171,6 +208,10 @@ void vigil_inspection_free(vigil_inspection *in)
 		vigil_free((char *)in->layers[i].digest);
 	}
 	vigil_free(in->layers);
+	for (i = 0; i < in->nrepo_tags; i++)
+		vigil_free(in->repo_tags[i]);
+	vigil_free(in->repo_tags);
+	vigil_free(in->image_id);
 	vigil_pkglist_release(&in->pkgs);
 	vigil_os_release(&in->os);
 	vigil_free(in);

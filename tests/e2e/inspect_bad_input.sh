@@ -31,6 +31,13 @@ bad "malformed manifest" "$T/bad-manifest.tar" 'manifest'
 bad "manifest names a missing layer" "$T/missing-layer.tar" 'missing|not found|no such'
 bad "diff_id mismatch" "$T/diffid-mismatch.tar" 'diff_id|mismatch'
 bad "blob digest mismatch" "$T/digest-mismatch.tar" 'digest|mismatch'
+# one byte flipped inside the biggest layer of the zstd docker-save image: the
+# diff_id (hashed on the hashing thread) must name the content's real digest
+read -r member want got < <(python3 "$(dirname "$0")/tools/corrupt_layer.py" \
+  "$IMAGES/debian-bookworm-openssl/debian-bookworm-openssl.docker.tar.zst" "$T/corrupt-layer.tar.zst")
+bad "a corrupted layer of a .tar.zst" "$T/corrupt-layer.tar.zst" 'diff_id mismatch'
+check "  ... the message names the layer, the config's diff_id and the content's sha256" test \
+  "$(cat "$T/err")" = "vigil: layer '$member': diff_id mismatch: config says $want, content is $got"
 bad "image without layers" "$T/no-layers.tar" 'no layers'
 bad "symlink loop in a layer" "$T/symlink-loop.tar" 'symbolic links|loop'
 bad "symlink loop in a rootfs" "$T/rootfs-loop" 'symbolic links|loop'

@@ -8,6 +8,9 @@
 # Then thresholds and filters on real severities, and the layer cache: after one
 # scan, a copy of the image whose layer blobs are all zeros scans the same
 # (the layers' data was not read), while --no-cache on it fails (exit 3).
+# Trivy's Metadata (ImageID, DiffIDs, RepoTags) and ArtifactType for the OCI
+# and the zstd docker-save archives and a rootfs, against values hashed from
+# the archives here (tools/image_meta.py).
 . "$(dirname "$0")/lib/common.sh"
 HERE=$(dirname "$0")
 IMG="$IMAGES/debian-bookworm-openssl/debian-bookworm-openssl.oci.tar"
@@ -79,4 +82,21 @@ expect_exit 3 "the same copy with --no-cache: its layers are read and refused" V
 check "  ... naming the digest mismatch" grep -q "digest mismatch" "$T/err"
 expect_exit 0 "--no-cache on the real image" V scan "$IMG" -f json --no-cache
 same "  ... same findings" "$T/want" <(rows "$T/out")
+
+# ---- Trivy's Metadata, from the archives' own bytes ----
+meta() { jq -S '{ImageID: .Metadata.ImageID, DiffIDs: .Metadata.DiffIDs, RepoTags: .Metadata.RepoTags}' "$@"; }
+ZST="$IMAGES/debian-bookworm-openssl/debian-bookworm-openssl.docker.tar.zst"
+for img in "$IMG" "$ZST"; do
+  name=$(basename "$img")
+  python3 "$HERE/tools/image_meta.py" "$img" | jq -S . >"$T/meta.want" || not_ok "image_meta.py $name"
+  expect_exit 0 "scan $name" V scan "$img" -f json -o "$T/meta.json"
+  same "  ... Metadata ImageID, DiffIDs, RepoTags as hashed from $name" "$T/meta.want" <(meta "$T/meta.json")
+  check "  ... ArtifactType container_image" test "$(jq -r .ArtifactType "$T/meta.json")" = container_image
+done
+check "the docker-save RepoTags are manifest.json's" test "$(jq -c .RepoTags "$T/meta.want")" = '["debian-bookworm-openssl:latest"]'
+check "the ImageID is the config digest the README gives" \
+  test "$(jq -r .ImageID "$T/meta.want")" = sha256:9a8aa3662937a79002f8cabe10b9b5b9207f56d9609dd380891b37eeb1aef8b9
+expect_exit 0 "scan a rootfs" V scan "$IMAGES/fixtures/debian/bookworm" -f json -o "$T/meta.json"
+check "  ... ArtifactType filesystem" test "$(jq -r .ArtifactType "$T/meta.json")" = filesystem
+check "  ... no ImageID, DiffIDs or RepoTags" test "$(meta -c "$T/meta.json")" = '{"DiffIDs":null,"ImageID":null,"RepoTags":null}'
 finish

@@ -12,7 +12,9 @@
 # amazonlinux2023 databases (sqlite and bdb) and sles15-bci. The data are a
 # Red Hat OVAL v2 stream sample for RHEL 8 (ansible), legacy Red Hat samples
 # (RHEL 5-7), Oracle ELSA samples (ol:5-8), the whole Rocky 9 OVAL file and
-# CSAF VEX samples. No rpm package of any fixture is named in the RHEL 8 data,
+# CSAF VEX samples. No rpm package of any fixture is named in the RHEL 8 data
+# (nor anywhere in ../shared's Red Hat and Oracle data, archives included:
+# tools/rpm_overlap.py checks libuuid, its source util-linux, and dive below),
 # so the RHEL 8 stream is used with its two packages renamed to the fixtures'
 # (ansible -> libuuid, ansible-test -> dive): the definitions, states,
 # signature-key and release tests stay as Red Hat wrote them. Amazon Linux
@@ -56,6 +58,11 @@ check "the test's rpm comparator agrees with every shared rpm test vector" \
   python3 "$HERE/tools/rpm_expect.py" --check "$VIGIL_SHARED/testvectors/rpm-vercmp.tsv"
 
 # ---- RHEL 8: the OVAL v2 stream sample, its packages renamed to the fixtures' ----
+# (only while no data names the fixtures' own packages; else scan them unmodified)
+check "no Red Hat or Oracle data names libuuid, util-linux or dive (so: renamed)" \
+  test -z "$(python3 "$HERE/tools/rpm_overlap.py" libuuid,util-linux,dive "$VD" "$VIGIL_SHARED/vulndata/oracle")"
+check "  ... while the same search finds ansible in the RHEL 8 stream" \
+  grep -q "ansible-2-including-unpatched.oval.xml.bz2 ansible$" <(python3 "$HERE/tools/rpm_overlap.py" ansible "$VD")
 bzip2 -dc "$RH8" | sed -e 's|name>ansible</|name>libuuid</|g' -e 's|name>ansible-test</|name>dive</|g' \
   >"$T/rhel8.oval.xml"
 check "the renamed stream names libuuid and dive" \

@@ -43,7 +43,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define OUTER_BLOCK ((size_t)1 << 20)
+/* 512 KiB reads of the file: was 1 MiB; the other half pays for the layer reader's hashing ring */
+#define OUTER_BLOCK ((size_t)512 << 10)
 #define SNIFF_BLOCK ((size_t)64 << 10)
 /* reads of a deferring pass: each header after a skipped member costs one */
 #define DEFER_BLOCK ((size_t)64 << 10)
@@ -278,7 +279,10 @@ static int keep_layer(struct outer *o, struct member *m)
 
 	lo.max_file_size = o->opts ? o->opts->max_file_size : 0;
 	lo.name = m->name;
-	err = vigil_layer_read(&m->layer, member_read, o, &lo);
+	if (archive_filter_code(o->a, 0) != ARCHIVE_FILTER_NONE)
+		err = vigil_layer_read_decompressed(&m->layer, member_read, o, &lo);
+	else
+		err = vigil_layer_read(&m->layer, member_read, o, &lo);
 	if (err == 0) {
 		m->kind = M_LAYER;
 		return 0;

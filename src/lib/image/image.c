@@ -172,6 +172,9 @@ void vigil_image_data_release(struct vigil_image_data *d)
 	for (i = 0; i < d->nlayers; i++)
 		vigil_layer_release(&d->layers[i]);
 	vigil_free(d->layers);
+	for (i = 0; i < d->nrepo_tags; i++)
+		vigil_free(d->repo_tags[i]);
+	vigil_free(d->repo_tags);
 	vigil_free(d->config_digest);
 	vigil_free(d->manifest_digest);
 	memset(d, 0, sizeof(*d));

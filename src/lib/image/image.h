@@ -20,6 +20,8 @@ struct vigil_image_data {
 	size_t nlayers;
 	char *config_digest;        /* "sha256:..." or NULL */
 	char *manifest_digest;      /* "sha256:..." or NULL (docker-save has none) */
+	char **repo_tags;           /* docker-save RepoTags, or the OCI ref.name; owned */
+	size_t nrepo_tags;
 	int has_digests;            /* 1 when layers[i].digest is a stored blob digest (OCI) */
 };
 

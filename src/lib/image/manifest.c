@@ -137,7 +137,26 @@ static int from_cache(struct vigil_layer *l, const struct vigil_blob_store *s, c
 	return 1;
 }
 
+/* Append `tag` (NULL or "" is skipped); their number is bounded by VIGIL_MAX_JSON_SIZE. */
+static void add_repo_tag(struct vigil_image_data *out, const char *tag)
+{
+	if (!tag || !*tag)
+		return;
+	out->repo_tags = vigil_realloc(out->repo_tags, (out->nrepo_tags + 1) * sizeof(char *));
+	out->repo_tags[out->nrepo_tags++] = vigil_strdup(tag);
+}
+
 /* ---- docker-save ---- */
+
+/* The entry's RepoTags, as docker save wrote them ("name:tag"). */
+static void docker_repo_tags(struct vigil_image_data *out, const json_t *entry)
+{
+	const json_t *t;
+	size_t i;
+
+	json_array_foreach (json_object_get(entry, "RepoTags"), i, t)
+		add_repo_tag(out, json_string_value(t));
+}
 
 static int entry_has_tag(const json_t *entry, const char *tag)
 {
@@ -258,6 +277,7 @@ int vigil_manifest_load_docker(struct vigil_image_data *out, const struct vigil_
 		goto out;
 	vigil_sha256_buf(data, len, digest);
 	out->config_digest = vigil_strdup(digest);
+	docker_repo_tags(out, entry);
 	names = json_object_get(entry, "Layers");
 	if (!json_is_array(names)) {
 		err = vigil_error_set(VIGIL_EINVALID, "manifest.json in '%s' has no Layers", s->name);
@@ -362,12 +382,14 @@ static const char *desc_digest(const json_t *desc)
 
 /*
  * Follow index.json (and nested indexes) to an image manifest: *man is the
- * parsed manifest, *digest its digest (owned).
+ * parsed manifest; img->manifest_digest its digest, img->repo_tags the
+ * top-level entry's ref.name.
  */
-static int find_manifest(json_t **man, char **digest, const struct vigil_blob_store *s,
-			 const char *tag, const char *platform)
+static int find_manifest(json_t **man, struct vigil_image_data *img,
+			 const struct vigil_blob_store *s, const char *tag, const char *platform)
 {
 	json_t *doc = NULL, *list;
+	char **digest = &img->manifest_digest;
 	const char *d;
 	size_t i = 0, depth;
 	int err;
@@ -388,6 +410,10 @@ static int find_manifest(json_t **man, char **digest, const struct vigil_blob_st
 					      "index of '%s': manifest digest is not sha256", s->name);
 			goto out;
 		}
+		if (depth == 0)
+			add_repo_tag(img, str_member(json_object_get(json_array_get(list, i),
+								     "annotations"),
+						     REF_NAME));
 		vigil_free(*digest);
 		*digest = vigil_strdup(d);
 		json_decref(doc);
@@ -461,7 +487,7 @@ int vigil_manifest_load_oci(struct vigil_image_data *out, const struct vigil_blo
 	const char *cfg;
 	int err;
 
-	if ((err = find_manifest(&man, &out->manifest_digest, s, tag, platform)) < 0)
+	if ((err = find_manifest(&man, out, s, tag, platform)) < 0)
 		goto out;
 	if (!(cfg = desc_digest(json_object_get(man, "config")))) {
 		err = vigil_error_set(VIGIL_EINVALID, "manifest '%s' in '%s' has no config digest",

@@ -69,6 +69,14 @@ typedef ssize_t (*vigil_read_fn)(void *payload, const void **buf);
 int vigil_layer_read(struct vigil_layer *out, vigil_read_fn read, void *payload,
 		     const struct vigil_layer_opts *opts) VIGIL_WARN_UNUSED;
 
+/**
+ * vigil_layer_read() for a `read` that itself decompresses (a member of a
+ * compressed archive): the digests are computed on a second thread even
+ * when the layer is plain, overlapping with that decompression.
+ */
+int vigil_layer_read_decompressed(struct vigil_layer *out, vigil_read_fn read, void *payload,
+				  const struct vigil_layer_opts *opts) VIGIL_WARN_UNUSED;
+
 /** vigil_layer_read() on a file (an OCI blob). Returns as vigil_layer_read(), or VIGIL_EIO. */
 int vigil_layer_read_file(struct vigil_layer *out, const char *path,
 			  const struct vigil_layer_opts *opts) VIGIL_WARN_UNUSED;

@@ -14,13 +14,19 @@
  * skipped (libarchive reads through them: no seek callback) and still be
  * hashed; an uncompressed blob is hashed once, its digest being its diff_id. After the tar's
  * end-of-archive marker both lower stages are drained, so the digests cover
- * trailing padding too.
+ * trailing padding too. Where this thread decompresses (a compressed layer,
+ * or a member of a compressed archive: vigil_layer_read_decompressed()),
+ * the hashing runs on a second thread (util/hasher.h: a small bounded ring
+ * of copied chunks), overlapping with decompression and tar parsing; a
+ * plain layer from a plain file is hashed inline, the copy into the ring
+ * costing more than it saves there. The digests are the same.
  */
 #include "layer.h"
 #include "whiteout.h"
 
 #include "../detect/detect.h"
 #include "../limits.h"
+#include "../../util/hasher.h"
 #include "../../util/path.h"
 #include "vigil/alloc.h"
 #include "vigil/error.h"
@@ -36,11 +42,14 @@
 #define FILE_BLOCK ((size_t)1 << 20)
 /* libarchive reports an unrecognised format as ARCHIVE_ERRNO_FILE_FORMAT, EILSEQ on Linux. */
 
+/* The hasher's streams. */
+enum { HASH_DIGEST, HASH_DIFF_ID };
+
 /* Stage 1: the stored bytes. */
 struct source {
 	vigil_read_fn read;
 	void *payload;
-	struct vigil_sha256 hash;
+	struct vigil_hasher *hash; /* HASH_DIGEST */
 	uint64_t bytes;
 	int err; /* a vigil_code from `read`, its message set */
 	int eof;
@@ -50,7 +59,7 @@ struct source {
 struct untar {
 	struct archive *raw;
 	struct source *src;
-	struct vigil_sha256 hash;
+	struct vigil_hasher *hash; /* HASH_DIFF_ID, unless plain */
 	uint64_t bytes;
 	const char *name;
 	int err; /* a vigil_code with its message set */
@@ -66,6 +75,7 @@ struct ctx {
 	struct untar *u;
 	uint64_t cap;
 	const char *name;
+	int decompressing; /* vigil_layer_read_decompressed() */
 	vigil_buf path, target;
 };
 
@@ -86,7 +96,7 @@ static la_ssize_t source_read(struct archive *a, void *data, const void **buf)
 		s->eof = 1;
 		return 0;
 	}
-	vigil_sha256_update(&s->hash, *buf, (size_t)n);
+	vigil_hasher_update(s->hash, HASH_DIGEST, *buf, (size_t)n);
 	s->bytes += (uint64_t)n;
 	return n;
 }
@@ -151,7 +161,7 @@ static ssize_t untar_pull(struct untar *u, const void **buf)
 	if (r < ARCHIVE_WARN)
 		return u->err = stage_error(u->raw, u->src, NULL, u->name, "cannot decompress");
 	if (!u->plain)
-		vigil_sha256_update(&u->hash, *buf, size);
+		vigil_hasher_update(u->hash, HASH_DIFF_ID, *buf, size);
 	u->bytes += size;
 	if ((r = bomb_check(u)) < 0)
 		return u->err = r;
@@ -347,6 +357,8 @@ static int run(struct ctx *c, struct source *s, struct untar *u)
 	if ((err = open_raw(&u->raw, s, c->name)) < 0)
 		return err;
 	u->plain = archive_filter_code(u->raw, 0) == ARCHIVE_FILTER_NONE;
+	if (!u->plain || c->decompressing)
+		vigil_hasher_start(s->hash);
 	c->tar = open_tar(u);
 	if (!c->tar) {
 		if (u->err)
@@ -361,8 +373,8 @@ static int run(struct ctx *c, struct source *s, struct untar *u)
 	return drain(u);
 }
 
-int vigil_layer_read(struct vigil_layer *out, vigil_read_fn read, void *payload,
-		     const struct vigil_layer_opts *opts)
+static int layer_read(struct vigil_layer *out, vigil_read_fn read, void *payload,
+		      const struct vigil_layer_opts *opts, int decompressing)
 {
 	struct source s = { 0 };
 	struct untar u = { 0 };
@@ -372,28 +384,28 @@ int vigil_layer_read(struct vigil_layer *out, vigil_read_fn read, void *payload,
 	vigil_layer_release(out);
 	s.read = read;
 	s.payload = payload;
-	vigil_sha256_init(&s.hash);
-	vigil_sha256_init(&u.hash);
+	s.hash = vigil_hasher_new();
+	u.hash = s.hash;
 	u.src = &s;
 	u.name = opts && opts->name ? opts->name : "layer";
 	c.out = out;
 	c.u = &u;
 	c.name = u.name;
 	c.cap = opts && opts->max_file_size ? opts->max_file_size : VIGIL_DEFAULT_MAX_FILE_SIZE;
+	c.decompressing = decompressing;
 	c.path = (vigil_buf)VIGIL_BUF_INIT;
 	c.target = (vigil_buf)VIGIL_BUF_INIT;
 	err = run(&c, &s, &u);
 	if (err == 0) {
-		vigil_sha256_final(&s.hash, out->digest);
+		vigil_hasher_final(s.hash, HASH_DIGEST, out->digest);
 		if (u.plain)
 			memcpy(out->diff_id, out->digest, sizeof(out->diff_id));
 		else
-			vigil_sha256_final(&u.hash, out->diff_id);
+			vigil_hasher_final(s.hash, HASH_DIFF_ID, out->diff_id);
 		out->stored_size = s.bytes;
 		out->tar_size = u.bytes;
 	}
-	vigil_sha256_release(&s.hash);
-	vigil_sha256_release(&u.hash);
+	vigil_hasher_free(s.hash);
 	if (c.tar)
 		archive_read_free(c.tar);
 	if (u.raw)
@@ -403,6 +415,18 @@ int vigil_layer_read(struct vigil_layer *out, vigil_read_fn read, void *payload,
 	if (err < 0)
 		vigil_layer_release(out);
 	return err;
+}
+
+int vigil_layer_read(struct vigil_layer *out, vigil_read_fn read, void *payload,
+		     const struct vigil_layer_opts *opts)
+{
+	return layer_read(out, read, payload, opts, 0);
+}
+
+int vigil_layer_read_decompressed(struct vigil_layer *out, vigil_read_fn read, void *payload,
+				  const struct vigil_layer_opts *opts)
+{
+	return layer_read(out, read, payload, opts, 1);
 }
 
 struct file_source {

@@ -18,26 +18,58 @@ static void set_str(json_t *o, const char *key, const char *value)
 		json_object_set_new(o, key, vigil_report__jstr(value));
 }
 
+static void set_nonempty(json_t *o, const char *key, json_t *v)
+{
+	if (v && (json_is_object(v) ? json_object_size(v) : json_array_size(v)))
+		json_object_set_new(o, key, v);
+	else
+		json_decref(v);
+}
+
+/* The diff_ids, or the repo tags: a JSON array of the n strings get(in, i) gives. */
+static json_t *str_array(const vigil_inspection *in, size_t n,
+                         const char *(*get)(const vigil_inspection *, size_t))
+{
+	json_t *a = json_array();
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (get(in, i))
+			json_array_append_new(a, vigil_report__jstr(get(in, i)));
+	return a;
+}
+
+static const char *diff_id(const vigil_inspection *in, size_t i)
+{
+	return vigil_inspection_layer(in, i)->diff_id;
+}
+
+/* Trivy's Metadata: OS, ImageID, DiffIDs, RepoTags (RepoDigests and ImageConfig unknown here). */
 static json_t *metadata(const vigil_scan_result *r, const struct vigil_report_os *os)
 {
 	const vigil_inspection *in = vigil_scan_result_inspection(r);
-	size_t i, n = in ? vigil_inspection_layer_count(in) : 0;
-	json_t *m = json_object(), *diff_ids = json_array();
+	json_t *m = json_object();
 
 	if (os->id[0])
 		json_object_set_new(m, "OS",
 		                    json_pack("{s:o,s:o}", "Family", vigil_report__jstr(os->family),
 		                              "Name", vigil_report__jstr(os->version)));
-	for (i = 0; i < n; i++)
-		if (vigil_inspection_layer(in, i)->diff_id)
-			json_array_append_new(
-			        diff_ids,
-			        vigil_report__jstr(vigil_inspection_layer(in, i)->diff_id));
-	if (json_array_size(diff_ids))
-		json_object_set_new(m, "DiffIDs", diff_ids);
-	else
-		json_decref(diff_ids);
+	if (!in)
+		return m;
+	set_str(m, "ImageID", vigil_inspection_image_id(in));
+	set_nonempty(m, "DiffIDs", str_array(in, vigil_inspection_layer_count(in), diff_id));
+	set_nonempty(m, "RepoTags", str_array(in, vigil_inspection_repo_tag_count(in),
+	                                      vigil_inspection_repo_tag));
 	return m;
+}
+
+/* Trivy's ArtifactType: a root filesystem directory is "filesystem" (trivy rootfs). */
+static const char *artifact_type(const vigil_scan_result *r)
+{
+	const vigil_inspection *in = vigil_scan_result_inspection(r);
+	const char *src = in ? vigil_inspection_source(in) : NULL;
+
+	return src && strcmp(src, "rootfs") == 0 ? "filesystem" : "container_image";
 }
 
 static json_t *layer(const vigil_scan_result *r, const vigil_package *p)
@@ -83,14 +115,6 @@ static json_t *vigil_match(const vigil_finding *f)
 	json_object_set_new(o, "MatchedName", vigil_report__jstr(f->matched_name));
 	json_object_set_new(o, "Reason", vigil_report__jstr(f->reason));
 	return o;
-}
-
-static void set_nonempty(json_t *o, const char *key, json_t *v)
-{
-	if (v && (json_is_object(v) ? json_object_size(v) : json_array_size(v)))
-		json_object_set_new(o, key, v);
-	else
-		json_decref(v);
 }
 
 static json_t *vulnerability(const vigil_scan_result *r, const vigil_finding *f,
@@ -155,7 +179,7 @@ static int json_write(FILE *out, const vigil_scan_result *r, const vigil_report_
 	json_object_set_new(root, "SchemaVersion", json_integer(2));
 	set_str(root, "CreatedAt", opts->created_at);
 	json_object_set_new(root, "ArtifactName", vigil_report__jstr(vigil_scan_result_image(r)));
-	json_object_set_new(root, "ArtifactType", json_string("container_image"));
+	json_object_set_new(root, "ArtifactType", json_string(artifact_type(r)));
 	json_object_set_new(root, "Metadata", metadata(r, &os));
 	/* Trivy gives a result for a detected OS even when clean; none without an OS */
 	if (os.id[0] || vigil_scan_result_count(r))

@@ -40,6 +40,13 @@ static void test_top(void **state)
 	assert_string_equal(str(os, "Name"), "3.10");
 	assert_int_equal(
 	        json_array_size(json_object_get(json_object_get(root, "Metadata"), "DiffIDs")), 1);
+	/* ImageID as in Trivy's own golden for this archive; RepoTags from its manifest.json */
+	assert_string_equal(
+	        str(json_object_get(root, "Metadata"), "ImageID"),
+	        "sha256:961769676411f082461f9ef46626dd7a2d1e2b2a38e6a44364bcbecf51e66dd4");
+	assert_string_equal(json_string_value(json_array_get(
+	                            json_object_get(json_object_get(root, "Metadata"), "RepoTags"), 0)),
+	                    "alpine:3.10");
 	res = json_array_get(json_object_get(root, "Results"), 0);
 	assert_non_null(strstr(str(res, "Target"), "alpine-310.tar.gz (alpine 3.10)"));
 	assert_string_equal(str(res, "Class"), "os-pkgs");
@@ -172,7 +179,10 @@ static void test_clean(void **state)
 	vigil_scan_result_free(r);
 }
 
-/* No OS: a result with the bare image as Target and no Type; no DiffIDs, no Layer. */
+/*
+ * No OS: a result with the bare image as Target and no Type; no DiffIDs, no
+ * Layer; a directory is Trivy's "filesystem" artifact with no ImageID or RepoTags.
+ */
 static void test_rootfs(void **state)
 {
 	vigil_scan_result *r = fixture_rootfs();
@@ -182,6 +192,9 @@ static void test_rootfs(void **state)
 	(void)state;
 	assert_null(json_object_get(json_object_get(root, "Metadata"), "OS"));
 	assert_null(json_object_get(json_object_get(root, "Metadata"), "DiffIDs"));
+	assert_null(json_object_get(json_object_get(root, "Metadata"), "ImageID"));
+	assert_null(json_object_get(json_object_get(root, "Metadata"), "RepoTags"));
+	assert_string_equal(str(root, "ArtifactType"), "filesystem");
 	res = json_array_get(json_object_get(root, "Results"), 0);
 	assert_string_equal(str(res, "Target"), vigil_scan_result_image(r));
 	assert_null(json_object_get(res, "Type"));
