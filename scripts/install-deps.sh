@@ -6,10 +6,10 @@ set -eu
 
 PKGS="build-essential cmake pkg-config ca-certificates
 libarchive-dev libcurl4-openssl-dev libjansson-dev libyaml-dev libsqlite3-dev
-libpq-dev libmicrohttpd-dev libxml2-dev libssl-dev libzstd-dev zlib1g-dev
+libpq-dev libmicrohttpd-dev libgnutls28-dev libxml2-dev libssl-dev libzstd-dev zlib1g-dev
 libcmocka-dev
 clang libclang-rt-14-dev
-zstd gzip xz-utils bzip2 tar rpm dpkg jq time python3 python3-yaml sqlite3
+zstd gzip xz-utils bzip2 tar rpm dpkg jq time python3 python3-yaml sqlite3 openssl curl
 chromium fonts-dejavu-core nodejs wrk
 postgresql"
 # postgresql: the server the PostgreSQL store tests start (tests/e2e/lib/pg.sh);

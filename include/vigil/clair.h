@@ -35,6 +35,8 @@ typedef struct vigil_clair_feature {
 	const char *version_format; /* "dpkg", "rpm", "apk" */
 	const char *added_by;       /* stored layers: Name of the layer that added it */
 	int64_t added_by_id;        /* stored layers: that layer's id */
+	const char *source_name;    /* apk: the origin when it is another package ("openssl" for
+	                               libssl3), which the feeds name; NULL or "" otherwise */
 } vigil_clair_feature;
 
 /* ---- analysis of one layer ------------------------------------------------ */
@@ -204,6 +206,18 @@ VIGIL_EXTERN int vigil_clair_vuln_write(vigil_clair *c, const vigil_clair_vuln *
 /** Mark it deleted and notify. Returns 0, VIGIL_ENOTFOUND or VIGIL_EDB. */
 VIGIL_EXTERN int vigil_clair_vuln_delete(vigil_clair *c, const char *ns, const char *name);
 
+/**
+ * A change that feeds made (a feed update): store `old` and `new` (either may
+ * be NULL) as snapshot rows, never current, and a notification from one to
+ * the other, in one transaction. Returns 0 or VIGIL_EDB.
+ */
+VIGIL_EXTERN int vigil_clair_notify_change(vigil_clair *c, const vigil_clair_vuln *old,
+                                           const vigil_clair_vuln *new_v);
+
+/** Call `cb` once for each distinct (namespace, name, version, format) of the stored layers. */
+VIGIL_EXTERN int vigil_clair_stored_features(vigil_clair *c, vigil_clair_feature_cb cb,
+                                             void *payload);
+
 /* A current API vulnerability fixed-in statement about one feature. Borrowed for the callback. */
 typedef struct vigil_clair_fix_match {
 	const char *version; /* fixed-in version, "None" for no fix */
@@ -224,6 +238,37 @@ VIGIL_EXTERN int vigil_clair_namespace_fixes(vigil_clair *c, const char *ns,
                                              void *payload);
 /** *out = 1 when some imported feed covers namespace `ns` (its records are worth a lookup). */
 VIGIL_EXTERN int vigil_clair_feed_covers(vigil_clair *c, const char *ns, int *out);
+
+/* A feed finding about a stored feature. Strings borrowed for the callback. */
+typedef struct vigil_clair_finding {
+	size_t feature;            /* index into the features given */
+	const char *id;            /* "CVE-2023-1234" */
+	const char *fixed_version; /* "" when there is no fix */
+	const char *description;   /* may be "" */
+	const char *link;          /* may be "" */
+	const char *metadata;      /* CVSS JSON object text, or NULL */
+	vigil_severity severity;
+} vigil_clair_finding;
+
+typedef int (*vigil_clair_finding_cb)(const vigil_clair_finding *f, void *payload);
+
+/**
+ * Match `n` features of namespace `ns` against the imported feeds by the
+ * rules `vigil scan` applies (PRODUCT.md, "Matching rules": the family's feed
+ * preference, fixed / no fix / not affected, a rebuild falling back to its
+ * parent's data), in one store query: `cb` once per (feature, ID) finding. A
+ * namespace without data has none. Returns 0, VIGIL_EDB or what `cb` returned.
+ */
+VIGIL_EXTERN int vigil_clair_feed_match(vigil_clair *c, const char *ns,
+                                        const vigil_clair_feature *f, size_t n,
+                                        vigil_clair_finding_cb cb, void *payload);
+
+/**
+ * The namespace whose feed records `ns` uses (itself, or its family's
+ * fallback: "centos:7" -> "rhel:7") into `out`. Returns 0, VIGIL_ENOTFOUND
+ * (no feed covers it; message not set) or VIGIL_EDB.
+ */
+VIGIL_EXTERN int vigil_clair_feed_namespace(vigil_clair *c, const char *ns, char *out, size_t n);
 
 /* A feed record (vigil db import/update) about (namespace, package). Borrowed for the callback. */
 typedef struct vigil_clair_feed_record {

@@ -358,14 +358,14 @@ struct feature_out {
 	struct request *r;
 	int first;
 	struct match_ctx *match; /* NULL: no vulnerabilities wanted */
-	int err;
+	size_t i;                /* the feature's index for the matcher */
 };
 
 static int feature_json(const vigil_clair_feature *f, void *payload)
 {
 	struct feature_out *fo = payload;
 	vigil_buf *b = &fo->r->resp.body;
-	int first = 1;
+	int first = 1, err;
 
 	(void)vigil_buf_puts(b, fo->first ? "" : ",");
 	fo->first = 0;
@@ -374,11 +374,27 @@ static int feature_json(const vigil_clair_feature *f, void *payload)
 	json_kv_opt(b, &first, "NamespaceName", f->namespace_name);
 	json_kv_opt(b, &first, "VersionFormat", f->version_format);
 	json_kv_opt(b, &first, "Version", f->version);
-	if (fo->match && (fo->err = match_feature_vulns(fo->match, f, b)) < 0)
-		return fo->err;
+	if (fo->match && (err = match_feature_vulns(fo->match, fo->i++, b)) < 0)
+		return err;
 	json_kv_opt(b, &first, "AddedBy", f->added_by);
 	(void)vigil_buf_putc(b, '}');
 	return 0;
+}
+
+/* The features with their vulnerabilities: all of them first, for one match per namespace. */
+static int features_with_vulns(struct request *r, int64_t layer_id, struct feature_out *fo)
+{
+	struct feature_list l = { 0 };
+	size_t i;
+	int err;
+
+	if ((err = vigil_clair_layer_features(r->db, layer_id, feature_list_add, &l)) == 0)
+		err = match_new(&fo->match, r->db, l.items, l.n);
+	for (i = 0; i < l.n && err == 0; i++)
+		err = feature_json(&l.items[i], fo);
+	match_free(fo->match);
+	feature_list_release(&l);
+	return err;
 }
 
 void api_layer_get(struct request *r)
@@ -403,11 +419,11 @@ void api_layer_get(struct request *r)
 	json_key(b, &first, "IndexedByVersion");
 	(void)vigil_buf_printf(b, "%d", l.engine);
 	if (features || vulns) {
-		struct feature_out fo = { r, 1, vulns ? match_new(r->db) : NULL, 0 };
+		struct feature_out fo = { r, 1, NULL, 0 };
 		size_t mark = b->len;
 		(void)vigil_buf_puts(b, ",\"Features\":[");
-		err = vigil_clair_layer_features(r->db, l.id, feature_json, &fo);
-		match_free(fo.match);
+		err = vulns ? features_with_vulns(r, l.id, &fo)
+		            : vigil_clair_layer_features(r->db, l.id, feature_json, &fo);
 		if (err < 0) {
 			vigil_clair_layer_release(&l);
 			resp_fail(r, err);

@@ -1,15 +1,14 @@
 /*
- * Which vulnerabilities affect a feature, for GET /v1/layers/:name?vulnerabilities.
- *
- * Kept in this one file so the real matcher (src/lib/match) can replace it.
- * Clair's rule, applied to two sources:
- *   - vulnerabilities written through the API: a fixed-in statement for
- *     (namespace, feature name) affects the feature when its version is
- *     "None" or the installed version is lower (the feature's version format);
- *   - feed records (vigil db import/update) for (namespace, feature name):
- *     "fixed in V" when installed < V, "no fix" always, "not affected" never.
- * One entry per vulnerability ID, the API's first; for several feed
- * records of one ID the lowest fixed version above the installed one wins.
+ * Which vulnerabilities affect a layer's features, for GET
+ * /v1/layers/:name?vulnerabilities. Two sources:
+ *   - vulnerabilities written through the API, by Clair's rule: a fixed-in
+ *     statement for (namespace, feature name) affects the feature when its
+ *     version is "None" or the installed version is lower (the feature's
+ *     version format);
+ *   - the imported feeds, by the rules `vigil scan` applies
+ *     (vigil_clair_feed_match(): the same matcher, one store query per
+ *     namespace of the layer).
+ * One entry per vulnerability ID, the API's first.
  */
 #include "server.h"
 #include "../util/strmap.h"
@@ -21,7 +20,7 @@ struct hit {
 	char *id;
 	char *fixed_by;  /* "" = no fix */
 	int64_t vuln_id; /* API row, else 0 */
-	/* feed record details */
+	/* feed finding details */
 	char *description, *link, *metadata;
 	vigil_severity severity;
 };
@@ -29,11 +28,9 @@ struct hit {
 struct hits {
 	struct hit *items;
 	size_t n, cap;
-	const vigil_clair_feature *f;
-	vigil_version_format fmt;
 };
 
-/* The API fixes of one namespace, by feature name, and whether feeds cover it. */
+/* The API fixes of one namespace, by feature name. */
 struct fixlist {
 	struct fixitem {
 		char *version;
@@ -44,7 +41,6 @@ struct fixlist {
 
 struct ns_cache {
 	char *ns;
-	int feed_known;
 	struct vigil_strmap fixes; /* name -> struct fixlist * */
 	struct fixlist **lists;
 	size_t nlists;
@@ -52,6 +48,9 @@ struct ns_cache {
 
 struct match_ctx {
 	vigil_clair *db;
+	const vigil_clair_feature *f; /* the layer's features (borrowed) */
+	size_t nf;
+	struct hits *feed; /* per feature: its feed findings */
 	struct ns_cache *ns;
 	size_t nns;
 	struct vigil_strmap vulns; /* vulnerability row id -> vigil_clair_vuln * */
@@ -59,12 +58,86 @@ struct match_ctx {
 	size_t nv;
 };
 
-struct match_ctx *match_new(vigil_clair *db)
+static struct hit *add(struct hits *h, const char *id)
+{
+	struct hit *x;
+
+	h->items = vigil_array_grow(h->items, &h->cap, h->n + 1, sizeof(*h->items));
+	x = &h->items[h->n++];
+	memset(x, 0, sizeof(*x));
+	x->id = vigil_strdup(id);
+	return x;
+}
+
+static struct hit *find(const struct hits *h, const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < h->n; i++)
+		if (strcmp(h->items[i].id, id) == 0)
+			return &h->items[i];
+	return NULL;
+}
+
+static void hits_release(struct hits *h)
+{
+	size_t i;
+
+	for (i = 0; i < h->n; i++) {
+		vigil_free(h->items[i].id);
+		vigil_free(h->items[i].fixed_by);
+		vigil_free(h->items[i].description);
+		vigil_free(h->items[i].link);
+		vigil_free(h->items[i].metadata);
+	}
+	vigil_free(h->items);
+}
+
+static int on_finding(const vigil_clair_finding *f, void *payload)
+{
+	struct hits *feed = payload;
+	struct hit *x = add(&feed[f->feature], f->id);
+
+	x->fixed_by = vigil_strdup(f->fixed_version);
+	x->description = vigil_strdup(f->description ? f->description : "");
+	x->link = vigil_strdup(f->link ? f->link : "");
+	x->metadata = f->metadata ? vigil_strdup(f->metadata) : NULL;
+	x->severity = f->severity;
+	return 0;
+}
+
+/* The feed findings of every feature, one match per run of one namespace. */
+static int feed_findings(struct match_ctx *m)
+{
+	size_t start, end;
+	int err = 0;
+
+	for (start = 0; start < m->nf && err == 0; start = end) {
+		const char *ns = m->f[start].namespace_name;
+		for (end = start + 1; end < m->nf && strcmp(m->f[end].namespace_name, ns) == 0;
+		     end++)
+			;
+		err = vigil_clair_feed_match(m->db, ns, m->f + start, end - start, on_finding,
+		                             m->feed + start);
+	}
+	return err;
+}
+
+int match_new(struct match_ctx **out, vigil_clair *db, const vigil_clair_feature *f, size_t n)
 {
 	struct match_ctx *m = vigil_calloc(1, sizeof(*m));
+	int err;
 
 	m->db = db;
-	return m;
+	m->f = f;
+	m->nf = n;
+	m->feed = vigil_calloc(n ? n : 1, sizeof(*m->feed));
+	if ((err = feed_findings(m)) < 0) {
+		match_free(m);
+		m = NULL;
+	}
+	*out = m;
+	return err;
 }
 
 void match_free(struct match_ctx *m)
@@ -73,6 +146,9 @@ void match_free(struct match_ctx *m)
 
 	if (!m)
 		return;
+	for (i = 0; i < m->nf; i++)
+		hits_release(&m->feed[i]);
+	vigil_free(m->feed);
 	for (i = 0; i < m->nns; i++) {
 		struct ns_cache *c = &m->ns[i];
 		for (j = 0; j < c->nlists; j++) {
@@ -113,11 +189,11 @@ static int cache_fix(const char *feature, const vigil_clair_fix_match *fm, void 
 	return 0;
 }
 
+/* The API fixes of namespace `ns`, loaded once per request. */
 static int ns_get(struct match_ctx *m, const char *ns, struct ns_cache **out)
 {
 	struct ns_cache *c;
 	size_t i;
-	int err;
 
 	for (i = 0; i < m->nns; i++)
 		if (strcmp(m->ns[i].ns, ns) == 0) {
@@ -128,12 +204,8 @@ static int ns_get(struct match_ctx *m, const char *ns, struct ns_cache **out)
 	c = &m->ns[m->nns++];
 	memset(c, 0, sizeof(*c));
 	c->ns = vigil_strdup(ns);
-	if ((err = vigil_clair_feed_covers(m->db, ns, &c->feed_known)) < 0)
-		return err;
-	if ((err = vigil_clair_namespace_fixes(m->db, ns, cache_fix, c)) < 0)
-		return err;
 	*out = c;
-	return 0;
+	return vigil_clair_namespace_fixes(m->db, ns, cache_fix, c);
 }
 
 /* Vulnerability row `id`, loaded once per request. Borrowed from m. */
@@ -160,41 +232,20 @@ static int vuln_get(struct match_ctx *m, int64_t id, const vigil_clair_vuln **ou
 	return 0;
 }
 
-static struct hit *find(struct hits *h, const char *id)
+/* The API vulnerabilities affecting feature `f`, by Clair's rule, into h. */
+static void api_hits(struct match_ctx *m, struct hits *h, const vigil_clair_feature *f,
+                     const struct fixlist *l)
 {
+	vigil_version_format fmt = vigil_version_format_from_name(f->version_format);
 	size_t i;
 
-	for (i = 0; i < h->n; i++)
-		if (strcmp(h->items[i].id, id) == 0)
-			return &h->items[i];
-	return NULL;
-}
-
-static struct hit *add(struct hits *h, const char *id)
-{
-	struct hit *x;
-
-	h->items = vigil_array_grow(h->items, &h->cap, h->n + 1, sizeof(*h->items));
-	x = &h->items[h->n++];
-	memset(x, 0, sizeof(*x));
-	x->id = vigil_strdup(id);
-	return x;
-}
-
-static int affects(struct hits *h, const char *fixed)
-{
-	return vigil_version_cmp(h->fmt, h->f->version, fixed) < 0;
-}
-
-static void api_hits(struct match_ctx *m, struct hits *h, const struct fixlist *l)
-{
-	size_t i;
-
+	if (fmt == VIGIL_VERSION_UNKNOWN)
+		fmt = VIGIL_VERSION_DPKG;
 	for (i = 0; l && i < l->n; i++) {
 		const vigil_clair_vuln *v;
 		int none = strcmp(l->items[i].version, "None") == 0;
 		struct hit *x;
-		if (!none && !affects(h, l->items[i].version))
+		if (!none && vigil_version_cmp(fmt, f->version, l->items[i].version) >= 0)
 			continue;
 		if (vuln_get(m, l->items[i].vuln_id, &v) < 0 || find(h, v->name))
 			continue;
@@ -202,37 +253,6 @@ static void api_hits(struct match_ctx *m, struct hits *h, const struct fixlist *
 		x->vuln_id = l->items[i].vuln_id;
 		x->fixed_by = vigil_strdup(none ? "" : l->items[i].version);
 	}
-}
-
-static int on_record(const vigil_clair_feed_record *rec, void *payload)
-{
-	struct hits *h = payload;
-	struct hit *x;
-	const char *fixed = "";
-
-	if (rec->status == 2)
-		return 0;
-	if (rec->status == 0) {
-		if (!affects(h, rec->fixed_version))
-			return 0;
-		fixed = rec->fixed_version;
-	}
-	x = find(h, rec->vuln);
-	if (x) {
-		if (x->vuln_id == 0 && x->fixed_by[0] && fixed[0] &&
-		    vigil_version_cmp(h->fmt, fixed, x->fixed_by) < 0) {
-			vigil_free(x->fixed_by);
-			x->fixed_by = vigil_strdup(fixed);
-		}
-		return 0;
-	}
-	x = add(h, rec->vuln);
-	x->fixed_by = vigil_strdup(fixed);
-	x->description = vigil_strdup(rec->description ? rec->description : "");
-	x->link = vigil_strdup(rec->link ? rec->link : "");
-	x->metadata = rec->metadata ? vigil_strdup(rec->metadata) : NULL;
-	x->severity = rec->severity;
-	return 0;
 }
 
 static void metadata_json(vigil_buf *b, int *first, const char *m)
@@ -288,51 +308,49 @@ void vuln_json(vigil_buf *b, const vigil_clair_vuln *v, int with_fixes, const ch
 	(void)vigil_buf_putc(b, '}');
 }
 
-int match_feature_vulns(struct match_ctx *m, const vigil_clair_feature *f, vigil_buf *out)
+static int hit_json(struct match_ctx *m, vigil_buf *out, const struct hit *x, const char *ns)
 {
-	struct hits h = { NULL, 0, 0, f, vigil_version_format_from_name(f->version_format) };
-	struct ns_cache *c;
-	size_t i;
+	const vigil_clair_vuln *av;
+	vigil_clair_vuln v;
 	int err;
 
-	if (h.fmt == VIGIL_VERSION_UNKNOWN)
-		h.fmt = VIGIL_VERSION_DPKG;
+	if (x->vuln_id) {
+		if ((err = vuln_get(m, x->vuln_id, &av)) == 0)
+			vuln_json(out, av, 0, x->fixed_by);
+		return err;
+	}
+	memset(&v, 0, sizeof(v));
+	v.name = x->id;
+	v.namespace_name = (char *)ns;
+	v.description = x->description;
+	v.link = x->link;
+	v.severity = x->severity;
+	v.metadata = x->metadata;
+	vuln_json(out, &v, 0, x->fixed_by);
+	return 0;
+}
+
+int match_feature_vulns(struct match_ctx *m, size_t i, vigil_buf *out)
+{
+	const vigil_clair_feature *f = &m->f[i];
+	const struct hits *feed = &m->feed[i];
+	struct hits api = { NULL, 0, 0 };
+	struct ns_cache *c;
+	size_t k, n = 0;
+	int err;
+
 	if ((err = ns_get(m, f->namespace_name, &c)) < 0)
 		return err;
-	api_hits(m, &h, vigil_strmap_get(&c->fixes, f->name));
-	if (c->feed_known)
-		err = vigil_clair_feed_records(m->db, f->namespace_name, f->name, on_record, &h);
-	if (err == 0 && h.n) {
-		(void)vigil_buf_puts(out, ",\"Vulnerabilities\":[");
-		for (i = 0; i < h.n && err == 0; i++) {
-			struct hit *x = &h.items[i];
-			const vigil_clair_vuln *av;
-			vigil_clair_vuln v;
-			if (i)
-				(void)vigil_buf_putc(out, ',');
-			if (x->vuln_id) {
-				if ((err = vuln_get(m, x->vuln_id, &av)) == 0)
-					vuln_json(out, av, 0, x->fixed_by);
-			} else {
-				memset(&v, 0, sizeof(v));
-				v.name = x->id;
-				v.namespace_name = (char *)f->namespace_name;
-				v.description = x->description;
-				v.link = x->link;
-				v.severity = x->severity;
-				v.metadata = x->metadata;
-				vuln_json(out, &v, 0, x->fixed_by);
-			}
-		}
+	api_hits(m, &api, f, vigil_strmap_get(&c->fixes, f->name));
+	for (k = 0; k < api.n + feed->n && err == 0; k++) {
+		const struct hit *x = k < api.n ? &api.items[k] : &feed->items[k - api.n];
+		if (k >= api.n && find(&api, x->id))
+			continue;
+		(void)vigil_buf_puts(out, n++ ? "," : ",\"Vulnerabilities\":[");
+		err = hit_json(m, out, x, f->namespace_name);
+	}
+	if (n)
 		(void)vigil_buf_putc(out, ']');
-	}
-	for (i = 0; i < h.n; i++) {
-		vigil_free(h.items[i].id);
-		vigil_free(h.items[i].fixed_by);
-		vigil_free(h.items[i].description);
-		vigil_free(h.items[i].link);
-		vigil_free(h.items[i].metadata);
-	}
-	vigil_free(h.items);
+	hits_release(&api);
 	return err;
 }

@@ -2,11 +2,13 @@
  * Prometheus text exposition at /v1/metrics (Clair's path) and /metrics:
  * request counts and latency histograms by route and status (Clair's
  * clair_api_response_duration_milliseconds), layers analysed, database
- * errors, notifications sent and failed.
+ * errors, notifications sent and failed, and the age of each feed's data
+ * (read from the store at each scrape).
  */
 #include "server.h"
 
 #include <string.h>
+#include <time.h>
 
 #define NBUCKETS 10 /* 9.375 ms x 2^k, as Clair */
 #define MAX_SERIES 256
@@ -145,10 +147,56 @@ void metrics_write(struct metrics *m, vigil_buf *b)
 	pthread_mutex_unlock(&m->lock);
 }
 
+/* RFC 3339 UTC ("2024-01-02T03:04:05Z") to unix seconds; -1 when unparsable. */
+static int64_t rfc3339_seconds(const char *s)
+{
+	struct tm tm;
+	const char *end;
+
+	memset(&tm, 0, sizeof(tm));
+	if (!s || !(end = strptime(s, "%Y-%m-%dT%H:%M:%S", &tm)))
+		return -1;
+	return (int64_t)timegm(&tm);
+}
+
+/* vigil_feed_imported_seconds / vigil_feed_age_seconds per feed, from the store. */
+static void feed_ages(struct server *s, vigil_buf *b)
+{
+	vigil_db_status *st = NULL;
+	vigil_db *db = NULL;
+	int64_t now = (int64_t)time(NULL);
+	size_t i;
+
+	if (vigil_db_open(&db, s->dsn, 0) < 0 || vigil_db_status_get(&st, db) < 0) {
+		vigil_db_free(db);
+		metrics_db_error(s->metrics);
+		return;
+	}
+	(void)vigil_buf_puts(b, "# HELP vigil_feed_age_seconds Seconds since each feed's data "
+	                        "was last imported.\n# TYPE vigil_feed_age_seconds gauge\n");
+	for (i = 0; i < vigil_db_status_count(st); i++) {
+		const vigil_db_feed_status *f = vigil_db_status_feed(st, i);
+		int64_t t = rfc3339_seconds(f->imported_at);
+		if (t >= 0)
+			(void)vigil_buf_printf(b, "vigil_feed_age_seconds{feed=\"%s\"} %lld\n",
+			                       f->name, (long long)(now > t ? now - t : 0));
+	}
+	(void)vigil_buf_puts(b, "# HELP vigil_feed_records Statements each feed holds.\n"
+	                        "# TYPE vigil_feed_records gauge\n");
+	for (i = 0; i < vigil_db_status_count(st); i++) {
+		const vigil_db_feed_status *f = vigil_db_status_feed(st, i);
+		(void)vigil_buf_printf(b, "vigil_feed_records{feed=\"%s\"} %llu\n", f->name,
+		                       (unsigned long long)f->records);
+	}
+	vigil_db_status_free(st);
+	vigil_db_free(db);
+}
+
 void api_metrics(struct request *r)
 {
 	vigil_buf_reset(&r->resp.body);
 	metrics_write(r->srv->metrics, &r->resp.body);
+	feed_ages(r->srv, &r->resp.body);
 	r->resp.status = MHD_HTTP_OK;
 	r->resp.content_type = "text/plain; version=0.0.4";
 	r->resp.server_header = 0;

@@ -54,6 +54,7 @@ static int post_once(struct server *s, const char *name)
 	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(c, CURLOPT_USERAGENT, "vigil/" VIGIL_VERSION_STRING);
 	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, discard);
+	webhook_tls_apply(c, &s->cfg);
 	rc = curl_easy_perform(c);
 	if (rc == CURLE_OK)
 		curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);

@@ -248,6 +248,11 @@ void resp_error(struct request *r, int code, const char *message)
 	envelope(r, status, message);
 }
 
+void resp_forbidden(struct request *r, const char *message)
+{
+	envelope(r, MHD_HTTP_FORBIDDEN, message);
+}
+
 void resp_fail(struct request *r, int code)
 {
 	resp_error(r, code, vigil_error_last());

@@ -137,6 +137,8 @@ static const char *const known_keys[] = {
 	"clair.api.allowlocalpath",
 	"clair.updater",
 	"clair.updater.interval",
+	"clair.updater.feeds",
+	"clair.updater.mirror",
 	"clair.notifier",
 	"clair.notifier.attempts",
 	"clair.notifier.renotifyinterval",
@@ -253,6 +255,42 @@ static int set_int(const char *key, const char *v, long lo, long hi, long *out)
 	return 0;
 }
 
+static int feed_known(const char *p, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < vigil_db_feed_count(); i++)
+		if (strlen(vigil_db_feed_name(i)) == len && strncmp(vigil_db_feed_name(i), p, len) == 0)
+			return 1;
+	return 0;
+}
+
+/* clair.updater.feeds: a YAML list or a comma-separated string of feed names. */
+static int add_feeds(struct server_config *c, const char *v)
+{
+	size_t n = 0;
+	const char *p = v;
+
+	while (c->updater_feeds && c->updater_feeds[n])
+		n++;
+	while (*p) {
+		size_t len = strcspn(p, ", ");
+		if (len && !feed_known(p, len))
+			return vigil_error_set(VIGIL_EUSAGE,
+			                       "config: clair.updater.feeds: unknown feed '%.*s'",
+			                       (int)len, p);
+		if (len) {
+			c->updater_feeds =
+			        vigil_realloc(c->updater_feeds, (n + 2) * sizeof(*c->updater_feeds));
+			c->updater_feeds[n++] = vigil_strndup(p, len);
+			c->updater_feeds[n] = NULL;
+		}
+		p += len;
+		p += strspn(p, ", ");
+	}
+	return 0;
+}
+
 static int apply_key(struct server_config *c, const char *k, const char *v)
 {
 	long n = 0;
@@ -289,6 +327,10 @@ static int apply_key(struct server_config *c, const char *k, const char *v)
 	else if (strcmp(k, "clair.updater.interval") == 0 &&
 	         parse_duration(v, &c->updater_interval_ms) < 0)
 		err = vigil_error_set(VIGIL_EUSAGE, "config: %s: bad duration '%s'", k, v);
+	else if (strcmp(k, "clair.updater.feeds") == 0)
+		err = add_feeds(c, v);
+	else if (strcmp(k, "clair.updater.mirror") == 0)
+		set_str(&c->updater_mirror, v);
 	else if (strcmp(k, "clair.notifier.attempts") == 0 &&
 	         (err = set_int(k, v, 1, 1000, &n)) == 0)
 		c->notifier_attempts = (int)n;
@@ -300,6 +342,16 @@ static int apply_key(struct server_config *c, const char *k, const char *v)
 		err = vigil_error_set(VIGIL_EUSAGE, "config: %s: bad duration '%s'", k, v);
 	else if (strcmp(k, "clair.notifier.http.endpoint") == 0)
 		set_str(&c->notifier_endpoint, v);
+	else if (strcmp(k, "clair.notifier.http.servername") == 0)
+		set_str(&c->notifier_servername, v);
+	else if (strcmp(k, "clair.notifier.http.cafile") == 0)
+		set_str(&c->notifier_cafile, v);
+	else if (strcmp(k, "clair.notifier.http.certfile") == 0)
+		set_str(&c->notifier_certfile, v);
+	else if (strcmp(k, "clair.notifier.http.keyfile") == 0)
+		set_str(&c->notifier_keyfile, v);
+	else if (strcmp(k, "clair.notifier.http.proxy") == 0)
+		set_str(&c->notifier_proxy, v);
 	return err;
 }
 
@@ -311,6 +363,7 @@ static int load_config(struct server_config *c, const char *file)
 	yaml_event_t ev;
 	char *path[16];
 	int is_key[16]; /* per mapping depth: the next scalar is a key */
+	int in_seq[16]; /* per mapping depth: inside a list (each scalar is a value) */
 	int depth = 0, done = 0, err = 0;
 	vigil_buf k = VIGIL_BUF_INIT;
 
@@ -318,6 +371,7 @@ static int load_config(struct server_config *c, const char *file)
 		return vigil_error_set(VIGIL_EUSAGE, "cannot open config '%s': %s", file,
 		                       strerror(errno));
 	memset(path, 0, sizeof(path));
+	memset(in_seq, 0, sizeof(in_seq));
 	yaml_parser_initialize(&p);
 	yaml_parser_set_input_file(&p, f);
 	while (!done && !err) {
@@ -335,6 +389,7 @@ static int load_config(struct server_config *c, const char *file)
 			}
 			depth++;
 			is_key[depth] = 1;
+			in_seq[depth] = 0;
 			break;
 		case YAML_MAPPING_END_EVENT:
 			vigil_free(path[depth]);
@@ -344,7 +399,11 @@ static int load_config(struct server_config *c, const char *file)
 				is_key[depth] = 1;
 			break;
 		case YAML_SEQUENCE_START_EVENT:
+			in_seq[depth]++;
+			break;
 		case YAML_SEQUENCE_END_EVENT:
+			if (in_seq[depth] && --in_seq[depth] == 0)
+				is_key[depth] = 1;
 			break;
 		case YAML_SCALAR_EVENT:
 			if (depth == 0)
@@ -372,7 +431,7 @@ static int load_config(struct server_config *c, const char *file)
 				if (key_known(k.ptr))
 					err = apply_key(c, k.ptr,
 					                (const char *)ev.data.scalar.value);
-				is_key[depth] = 1;
+				is_key[depth] = in_seq[depth] == 0;
 			}
 			break;
 		case YAML_STREAM_END_EVENT:
@@ -419,6 +478,15 @@ static void config_release(struct server_config *c)
 	vigil_free(c->certfile);
 	vigil_free(c->keyfile);
 	vigil_free(c->notifier_endpoint);
+	vigil_free(c->updater_mirror);
+	for (size_t i = 0; c->updater_feeds && c->updater_feeds[i]; i++)
+		vigil_free(c->updater_feeds[i]);
+	vigil_free(c->updater_feeds);
+	vigil_free(c->notifier_servername);
+	vigil_free(c->notifier_cafile);
+	vigil_free(c->notifier_certfile);
+	vigil_free(c->notifier_keyfile);
+	vigil_free(c->notifier_proxy);
 }
 
 /* ---- database pool --------------------------------------------------------- */
@@ -603,6 +671,22 @@ static double ms_since(const struct timespec *t0)
 	return (double)(t1.tv_sec - t0->tv_sec) * 1e3 + (double)(t1.tv_nsec - t0->tv_nsec) / 1e6;
 }
 
+/* 403 for a request whose connection has no client certificate that verifies (logged). */
+static enum MHD_Result refuse_client(struct server *s, struct MHD_Connection *conn)
+{
+	struct request r;
+	enum MHD_Result ret;
+
+	memset(&r, 0, sizeof(r));
+	r.srv = s;
+	r.conn = conn;
+	r.resp.body = (vigil_buf)VIGIL_BUF_INIT;
+	resp_forbidden(&r, "a client certificate signed by the configured CA is required");
+	ret = send_response(&r);
+	vigil_buf_release(&r.resp.body);
+	return ret;
+}
+
 static enum MHD_Result handle(struct server *s, int health, struct MHD_Connection *conn,
                               const char *url, const char *method, const char *upload_data,
                               size_t *upload_data_size, void **con_cls)
@@ -612,6 +696,8 @@ static enum MHD_Result handle(struct server *s, int health, struct MHD_Connectio
 	enum MHD_Result ret;
 	vigil_buf f1 = VIGIL_BUF_INIT;
 
+	if (!cs && !health && s->cfg.cafile && tls_client_verified(conn) < 0)
+		return refuse_client(s, conn);
 	if (!cs) {
 		cs = vigil_calloc(1, sizeof(*cs));
 		clock_gettime(CLOCK_MONOTONIC, &cs->t0);
@@ -705,8 +791,60 @@ static char *read_file(const char *path)
 
 struct listener {
 	struct MHD_Daemon *d;
-	char *cert, *key;
+	char *cert, *key, *trust; /* PEM texts, alive as long as the daemon */
+	struct MHD_OptionItem opts[12];
 };
+
+/* Read the API listener's certificate, key and (with a cafile) trusted CAs. */
+static int load_tls(struct server *s, struct listener *l)
+{
+	if (MHD_is_feature_supported(MHD_FEATURE_TLS) != MHD_YES)
+		return vigil_error_set(VIGIL_EUNSUPPORTED,
+		                       "TLS: this libmicrohttpd has no TLS support");
+	l->cert = read_file(s->cfg.certfile);
+	l->key = read_file(s->cfg.keyfile);
+	if (!l->cert || !l->key)
+		return vigil_error_set(VIGIL_EIO, "TLS: cannot read '%s' or '%s'", s->cfg.certfile,
+		                       s->cfg.keyfile);
+	if (s->cfg.cafile)
+		return tls_trust_load(&l->trust, s->cfg.cafile);
+	return 0;
+}
+
+static void add_opt(struct listener *l, size_t *n, enum MHD_OPTION o, intptr_t v, void *p)
+{
+	if (*n + 1 >= sizeof(l->opts) / sizeof(l->opts[0]))
+		abort(); /* programmer error: make opts[] bigger */
+	l->opts[*n].option = o;
+	l->opts[*n].value = v;
+	l->opts[*n].ptr_value = p;
+	++*n;
+	l->opts[*n].option = MHD_OPTION_END;
+}
+
+/* Fill l->opts: limits, the address `sa` (NULL: any), and TLS when loaded. */
+static void daemon_options(struct server *s, struct listener *l, struct sockaddr *sa)
+{
+	size_t n = 0;
+
+	add_opt(l, &n, MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)on_completed, s);
+	add_opt(l, &n, MHD_OPTION_CONNECTION_LIMIT, s->cfg.max_connections, NULL);
+	add_opt(l, &n, MHD_OPTION_CONNECTION_TIMEOUT, SERVER_IDLE_TIMEOUT_S, NULL);
+	add_opt(l, &n, MHD_OPTION_LISTENING_ADDRESS_REUSE, 1, NULL);
+	if (sa)
+		add_opt(l, &n, MHD_OPTION_SOCK_ADDR, 0, sa);
+	if (l->cert) {
+		add_opt(l, &n, MHD_OPTION_HTTPS_MEM_CERT, 0, l->cert);
+		add_opt(l, &n, MHD_OPTION_HTTPS_MEM_KEY, 0, l->key);
+	}
+	if (l->trust) {
+		/* Clair's client-certificate config also set MinVersion TLS 1.2 */
+		add_opt(l, &n, MHD_OPTION_HTTPS_PRIORITIES, 0,
+		        (void *)"NORMAL:-VERS-TLS1.0:-VERS-TLS1.1");
+		add_opt(l, &n, MHD_OPTION_HTTPS_MEM_TRUST, 0, l->trust);
+		add_opt(l, &n, MHD_OPTION_NOTIFY_CONNECTION, (intptr_t)tls_on_connection, s);
+	}
+}
 
 static int start_daemon(struct server *s, struct listener *out, int port, int health,
                         char *addr_out, size_t addr_len)
@@ -718,7 +856,8 @@ static int start_daemon(struct server *s, struct listener *out, int port, int he
 	        MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_POLL;
 	const union MHD_DaemonInfo *info;
 	const char *bind = s->cfg.bind;
-	int tls = !health && s->cfg.certfile && s->cfg.keyfile;
+	MHD_AccessHandlerCallback cb = health ? on_health : on_api;
+	int err;
 
 	memset(&sin, 0, sizeof(sin));
 	memset(&sin6, 0, sizeof(sin6));
@@ -740,32 +879,18 @@ static int start_daemon(struct server *s, struct listener *out, int port, int he
 	} else {
 		flags |= MHD_USE_DUAL_STACK;
 	}
-	if (tls) {
-		if (MHD_is_feature_supported(MHD_FEATURE_TLS) != MHD_YES)
-			return vigil_error_set(VIGIL_EUNSUPPORTED,
-			                       "TLS: this libmicrohttpd has no TLS support");
-		out->cert = read_file(s->cfg.certfile);
-		out->key = read_file(s->cfg.keyfile);
-		if (!out->cert || !out->key)
-			return vigil_error_set(VIGIL_EIO, "TLS: cannot read '%s' or '%s'",
-			                       s->cfg.certfile, s->cfg.keyfile);
+	if (!health && s->cfg.certfile && s->cfg.keyfile) {
+		if ((err = load_tls(s, out)) < 0)
+			return err;
 		flags |= MHD_USE_TLS;
 	}
-	out->d = MHD_start_daemon(flags, (uint16_t)port, NULL, NULL, health ? on_health : on_api, s,
-	                          MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
-	                          MHD_OPTION_CONNECTION_LIMIT, (unsigned)s->cfg.max_connections,
-	                          MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)SERVER_IDLE_TIMEOUT_S,
-	                          MHD_OPTION_LISTENING_ADDRESS_REUSE, 1,
-	                          sa ? MHD_OPTION_SOCK_ADDR : MHD_OPTION_END, sa,
-	                          tls ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, out->cert,
-	                          MHD_OPTION_HTTPS_MEM_KEY, out->key, MHD_OPTION_END);
+	daemon_options(s, out, sa);
+	out->d = MHD_start_daemon(flags, (uint16_t)port, NULL, NULL, cb, s, MHD_OPTION_ARRAY,
+	                          out->opts, MHD_OPTION_END);
 	if (!out->d && !sa && !bind) {
 		flags &= ~(unsigned)MHD_USE_DUAL_STACK; /* no IPv6 here: IPv4 only */
-		out->d = MHD_start_daemon(
-		        flags, (uint16_t)port, NULL, NULL, health ? on_health : on_api, s,
-		        MHD_OPTION_NOTIFY_COMPLETED, on_completed, s, MHD_OPTION_CONNECTION_LIMIT,
-		        (unsigned)s->cfg.max_connections, MHD_OPTION_CONNECTION_TIMEOUT,
-		        (unsigned)SERVER_IDLE_TIMEOUT_S, MHD_OPTION_END);
+		out->d = MHD_start_daemon(flags, (uint16_t)port, NULL, NULL, cb, s,
+		                          MHD_OPTION_ARRAY, out->opts, MHD_OPTION_END);
 	}
 	if (!out->d)
 		return vigil_error_set(VIGIL_EIO, "cannot listen on %s port %d: %s",
@@ -785,6 +910,7 @@ static void stop_daemon(struct listener *l)
 		MHD_stop_daemon(l->d);
 	vigil_free(l->cert);
 	vigil_free(l->key);
+	vigil_free(l->trust);
 	memset(l, 0, sizeof(*l));
 }
 
@@ -914,10 +1040,16 @@ static int run(struct server *s, const char *db_override)
 	    strcmp(s->cfg.db_type, "sqlite") == 0)
 		return vigil_error_set(VIGIL_EUSAGE,
 		                       "config: database.type sqlite needs a file path as source");
-	if (s->cfg.cafile)
-		return vigil_error_set(VIGIL_EUNSUPPORTED,
-		                       "config: clair.api.cafile (client certificates) is not "
-		                       "supported yet; remove it or put a TLS proxy in front");
+	if (s->cfg.cafile && !(s->cfg.certfile && s->cfg.keyfile))
+		return vigil_error_set(VIGIL_EUSAGE,
+		                       "config: clair.api.cafile needs clair.api.certfile and "
+		                       "keyfile (client certificates are checked over HTTPS only)");
+	if ((err = webhook_tls_check(&s->cfg)) < 0)
+		return err;
+	if (webhook_tls_servername_ignored(&s->cfg))
+		warn_later("config: clair.notifier.http.servername '%s' is not supported: the "
+		           "webhook's certificate is checked against the endpoint's host",
+		           s->cfg.notifier_servername);
 	if ((err = pool_open(s, dsn)) < 0)
 		return err;
 	if ((err = setup_token_key(s)) < 0)
@@ -935,6 +1067,10 @@ static int run(struct server *s, const char *db_override)
 	server_log(VIGIL_LOG_INFO, "listening", "\"api\":%s,\"health\":%s,\"database\":%s",
 	           jq(&f1, api_addr), jq(&f2, health_addr), jq(&f3, dsn ? dsn : "(default)"));
 	listening = 1;
+	if (s->cfg.cafile)
+		server_log(VIGIL_LOG_INFO,
+		           "main API configured with client certificate authentication",
+		           "\"cafile\":%s", jq(&f1, s->cfg.cafile));
 	flush_early();
 	for (i = 0; i < npending; i++) {
 		server_log(VIGIL_LOG_WARN, pending_warnings[i], NULL);

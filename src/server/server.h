@@ -8,8 +8,11 @@
  * fetch.c      a layer's bytes: http(s) URL, local path, or the request body
  * token.c      pagination tokens (signed, 1 h, keyed by paginationkey)
  * match_glue.c which vulnerabilities affect a feature (API and feed data)
+ * tls.c        client certificates on the API port (clair.api.cafile)
  * lease.c      which instance runs the updater and the notifier
- * health.c metrics.c notifier.c updater.c
+ * feed_notify.c notifications for what feed updates change
+ * features.c   a feature list owning its strings
+ * health.c metrics.c notifier.c updater.c webhook_tls.c
  *
  * The server uses only include/vigil/ and src/util/.
  */
@@ -19,6 +22,7 @@
 #include "vigil/vigil.h"
 #include "vigil/clair.h"
 
+#include <curl/curl.h>
 #include <jansson.h>
 #include <microhttpd.h>
 #include <pthread.h>
@@ -36,10 +40,15 @@ struct server_config {
 	char *cafile, *certfile, *keyfile;
 	int allowlocalpath;
 	int64_t updater_interval_ms;
+	char **updater_feeds; /* vigil: the feeds to update (NULL-terminated); NULL = all */
+	char *updater_mirror; /* vigil: read the sources from this directory */
 	int notifier_attempts;
 	int64_t renotify_ms;
 	int64_t notifier_poll_ms; /* vigil: how often the notifier looks for work */
 	char *notifier_endpoint;
+	/* the webhook client (webhook_tls.c) */
+	char *notifier_servername, *notifier_cafile, *notifier_certfile, *notifier_keyfile;
+	char *notifier_proxy;
 	uint64_t max_body;       /* JSON request bodies (Clair: 1 MiB) */
 	uint64_t max_layer_body; /* layer bytes in the request body */
 	uint64_t max_file_size;  /* one kept file of a layer */
@@ -166,6 +175,8 @@ void resp_json(struct request *r, int status); /* body already in r->resp.body *
 void resp_error(struct request *r, int code, const char *message);
 /** The error of the last failed call (vigil_error_last()). */
 void resp_fail(struct request *r, int code);
+/** 403 with Clair's envelope: the client is not allowed in (its certificate was refused). */
+void resp_forbidden(struct request *r, const char *message);
 void resp_empty(struct request *r, int status);
 void resp_text(struct request *r, int status, const char *ctype, const char *text);
 /** 1 when the query has `name` (with or without a value). */
@@ -197,14 +208,39 @@ int fetch_analyze(struct server *s, vigil_clair_analysis **out, const char *name
 
 /* match_glue.c */
 struct match_ctx;
-/** A matcher for one request (caches each namespace's API fixes). */
-struct match_ctx *match_new(vigil_clair *db);
+/**
+ * A matcher for one layer's features `f[0..n)` (borrowed; sorted by
+ * namespace): their feed findings, one store query per namespace.
+ */
+int match_new(struct match_ctx **out, vigil_clair *db, const vigil_clair_feature *f, size_t n);
 void match_free(struct match_ctx *m);
-/** Append ,"Vulnerabilities":[...] for the feature when some affect it. */
-int match_feature_vulns(struct match_ctx *m, const vigil_clair_feature *f, vigil_buf *out);
+/** Append ,"Vulnerabilities":[...] for feature `i` when some affect it. */
+int match_feature_vulns(struct match_ctx *m, size_t i, vigil_buf *out);
 /** Append a vulnerability object (Clair's field order). */
 void vuln_json(vigil_buf *b, const vigil_clair_vuln *v, int with_fixes, const char *fixed_by);
 void fix_json(vigil_buf *b, const vigil_clair_fix *f);
+
+/* features.c: a feature list owning its strings */
+struct feature_list {
+	vigil_clair_feature *items;
+	size_t n, cap;
+};
+/** A vigil_clair_feature_cb appending a copy of `f` to the list `payload`. */
+int feature_list_add(const vigil_clair_feature *f, void *payload);
+void feature_list_release(struct feature_list *l);
+
+/* feed_notify.c */
+struct feed_snapshot;
+/** What the feeds say of every stored feature, per (namespace, vulnerability ID). */
+int feed_snapshot_take(vigil_clair *db, struct feed_snapshot **out);
+void feed_snapshot_free(struct feed_snapshot *s);
+/**
+ * A notification for each (namespace, ID) whose affected features differ
+ * between the snapshots (namespaces no feed covered `before` are skipped);
+ * *made = how many. Returns 0 or VIGIL_EDB.
+ */
+int feed_snapshot_notify(vigil_clair *db, const struct feed_snapshot *before,
+                         const struct feed_snapshot *after, unsigned *made);
 
 /* handlers */
 void api_layer_post(struct request *r);
@@ -232,6 +268,42 @@ void metrics_layer(struct metrics *m, int ok);
 void metrics_db_error(struct metrics *m);
 void metrics_notification(struct metrics *m, int ok);
 void metrics_write(struct metrics *m, vigil_buf *out);
+
+/* tls.c */
+/**
+ * Read clair.api.cafile: *out is its PEM text (the caller frees it with
+ * vigil_free()), holding at least one certificate. 0, or VIGIL_EUSAGE with one
+ * line naming the file (unreadable, not PEM certificates).
+ */
+int tls_trust_load(char **out, const char *cafile);
+/**
+ * MHD_OPTION_NOTIFY_CONNECTION callback of the API listener when a cafile is
+ * set: the connection's handshake then fails (and logs a warning) unless the
+ * client presents a certificate that verifies against the cafile.
+ */
+void tls_on_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
+                       enum MHD_ConnectionNotificationCode toe);
+/**
+ * 0 when the connection's client certificate verifies against the cafile;
+ * else VIGIL_EAUTH with the reason (and a warning logged).
+ */
+int tls_client_verified(struct MHD_Connection *conn);
+
+/* webhook_tls.c */
+/**
+ * Check clair.notifier.http.cafile/certfile/keyfile/proxy when a webhook
+ * endpoint is set: 0, or VIGIL_EUSAGE with one line naming the key (a file
+ * that cannot be read, certfile without keyfile, a proxy that is not a URL).
+ */
+int webhook_tls_check(const struct server_config *c);
+/** 1 when clair.notifier.http.servername names another host than the endpoint's (unsupported). */
+int webhook_tls_servername_ignored(const struct server_config *c);
+/**
+ * Apply the webhook client settings to the notifier's handle `h`: cafile
+ * (the only CAs trusted), certfile/keyfile (the client certificate), proxy
+ * (or none: the proxy environment variables are ignored, as Clair's notifier).
+ */
+void webhook_tls_apply(CURL *h, const struct server_config *c);
 
 /* updater.c */
 int updater_start(struct server *s);

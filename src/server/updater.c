@@ -1,10 +1,13 @@
 /*
  * The updater: every clair.updater.interval (Clair's default 1h; 0 turns it
- * off), `vigil db update` of every feed on the server's store
- * (include/vigil/db.h: conditional fetches, one transaction per feed, a
- * failed feed keeps its data). The time of the last fully successful run is
- * kept in the store (`updater/last`), so a restart does not update again
- * before it is due.
+ * off), `vigil db update` of the configured feeds (clair.updater.feeds, every
+ * feed by default; clair.updater.mirror reads a directory instead of fetching)
+ * on the server's store (include/vigil/db.h: conditional fetches, one
+ * transaction per feed, a failed feed keeps its data). The time of the last
+ * fully successful run is kept in the store (`updater/last`), so a restart
+ * does not update again before it is due. When some feed changed, snapshots
+ * of what the feeds say of the stored features, before and after
+ * (feed_notify.c), make the notifications.
  *
  * Of several instances sharing a store, one runs each update: the one that
  * takes the "updater" lease (lease.c) once the update is due. It holds the
@@ -24,8 +27,14 @@
 #define UPDATER_LEASE_S 1800
 #define UPDATER_RETRY_S 60 /* look again after a failed run or another's lease */
 
+struct run {
+	struct server *s;
+	int changed; /* some feed imported new data */
+};
+
 static void report(const vigil_db_update_report *r, void *payload)
 {
+	struct run *run = payload;
 	vigil_buf f = VIGIL_BUF_INIT, m = VIGIL_BUF_INIT;
 
 	json_str(&f, r->feed);
@@ -33,10 +42,12 @@ static void report(const vigil_db_update_report *r, void *payload)
 	if (r->outcome == VIGIL_DB_UPDATE_FAILED)
 		server_log(VIGIL_LOG_WARN, "feed update failed", "\"feed\":%s,\"error\":%s", f.ptr,
 		           m.ptr);
-	else if (r->outcome == VIGIL_DB_UPDATE_UPDATED)
+	else if (r->outcome == VIGIL_DB_UPDATE_UPDATED) {
+		run->changed = 1;
 		server_log(VIGIL_LOG_INFO, "feed updated",
 		           "\"feed\":%s,\"changed\":%u,\"records\":%llu", f.ptr, r->changed,
 		           (unsigned long long)r->records);
+	}
 	vigil_buf_release(&f);
 	vigil_buf_release(&m);
 }
@@ -54,30 +65,80 @@ static int64_t last_run(struct server *s)
 	return t;
 }
 
-static void run_once(struct server *s)
+static void log_error(const char *event)
+{
+	vigil_buf m = VIGIL_BUF_INIT;
+
+	json_str(&m, vigil_error_last());
+	server_log(VIGIL_LOG_WARN, event, "\"error\":%s", m.ptr);
+	vigil_buf_release(&m);
+}
+
+/* The configured feeds (all when none are named), each updated in turn. */
+static int update_feeds(struct server *s, struct run *run)
 {
 	vigil_db_update_opts opts = VIGIL_DB_UPDATE_OPTS_INIT;
+	char **feeds = s->cfg.updater_feeds;
 	vigil_db *db = NULL;
+	int err, first = 0;
+	size_t i;
+
+	opts.mirror = s->cfg.updater_mirror;
+	if ((err = vigil_db_open(&db, s->dsn, VIGIL_DB_CREATE)) < 0)
+		return err;
+	if (!feeds)
+		err = vigil_db_update(db, &opts, report, run);
+	for (i = 0; feeds && feeds[i]; i++) {
+		opts.feed = feeds[i];
+		if ((err = vigil_db_update(db, &opts, report, run)) < 0 && first == 0)
+			first = err;
+	}
+	vigil_db_free(db);
+	return feeds ? first : err;
+}
+
+/* Notifications for what the update changed, from the snapshot taken before it. */
+static void notify_changes(struct server *s, struct feed_snapshot *before)
+{
+	struct feed_snapshot *after = NULL;
+	vigil_clair *c = server_db_get(s);
+	unsigned made = 0;
+
+	if (feed_snapshot_take(c, &after) < 0 || feed_snapshot_notify(c, before, after, &made) < 0)
+		log_error("feed notifications incomplete");
+	server_db_put(s, c);
+	feed_snapshot_free(after);
+	if (made) {
+		server_log(VIGIL_LOG_INFO, "notifications created", "\"count\":%u", made);
+		server_notify_kick(s);
+	}
+}
+
+static void run_once(struct server *s)
+{
+	struct run run = { s, 0 };
+	struct feed_snapshot *before = NULL;
 	char now[32];
+	vigil_clair *c;
 	int err;
 
 	server_log(VIGIL_LOG_INFO, "updating feeds", NULL);
-	if ((err = vigil_db_open(&db, s->dsn, VIGIL_DB_CREATE)) == 0)
-		err = vigil_db_update(db, &opts, report, s);
-	vigil_db_free(db);
+	c = server_db_get(s);
+	if (feed_snapshot_take(c, &before) < 0)
+		log_error("feed notifications disabled for this update");
+	server_db_put(s, c);
+	err = update_feeds(s, &run);
+	if (before && run.changed)
+		notify_changes(s, before);
+	feed_snapshot_free(before);
 	if (err < 0) {
-		vigil_buf m = VIGIL_BUF_INIT;
-		json_str(&m, vigil_error_last());
-		server_log(VIGIL_LOG_WARN, "feed update incomplete", "\"error\":%s", m.ptr);
-		vigil_buf_release(&m);
+		log_error("feed update incomplete");
 		return;
 	}
 	snprintf(now, sizeof(now), "%lld", (long long)time(NULL));
-	{
-		vigil_clair *c = server_db_get(s);
-		(void)vigil_clair_kv_set(c, "updater/last", now);
-		server_db_put(s, c);
-	}
+	c = server_db_get(s);
+	(void)vigil_clair_kv_set(c, "updater/last", now);
+	server_db_put(s, c);
 	server_log(VIGIL_LOG_INFO, "feeds updated", NULL);
 }
 

@@ -5,8 +5,8 @@
 # here (the default); layers come over HTTP or in the request body.
 . "$(dirname "$0")/lib/common.sh"
 WIRE="$VIGIL_SHARED/spec/clair-wire"
-[ -d "$WIRE/layers" ] || { echo "skip: no $WIRE"; exit 0; }
-command -v python3 >/dev/null && command -v curl >/dev/null || { echo "skip: python3/curl"; exit 0; }
+[ -d "$WIRE/layers" ] || { not_ok "missing $WIRE/layers"; finish; exit 1; }
+for c in python3 curl; do command -v $c >/dev/null || { not_ok "$c is needed"; finish; exit 1; }; done
 
 cat >"$T/config.yaml" <<YAML
 clair:

@@ -9,8 +9,8 @@
 # Vulnerabilities come from an imported feed (debian JSON) and from the API.
 . "$(dirname "$0")/lib/common.sh"
 IMG="$VIGIL_SHARED/images/debian-bookworm-openssl"
-[ -f "$IMG/debian-bookworm-openssl.oci.tar" ] || { echo "skip: no $IMG"; exit 0; }
-command -v python3 >/dev/null && command -v curl >/dev/null || { echo "skip: python3/curl"; exit 0; }
+[ -f "$IMG/debian-bookworm-openssl.oci.tar" ] || { not_ok "missing $IMG"; finish; exit 1; }
+for c in python3 curl; do command -v $c >/dev/null || { not_ok "$c is needed"; finish; exit 1; }; done
 
 mkdir -p "$T/oci"
 tar -xf "$IMG/debian-bookworm-openssl.oci.tar" -C "$T/oci"

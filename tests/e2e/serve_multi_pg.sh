@@ -107,4 +107,8 @@ for _ in $(seq 100); do [ "$(wc -l <"$T/hook.log")" -ge 2 ] && break; sleep 0.1;
 sleep 1
 check "the webhook got the second one, once" [ "$(wc -l <"$T/hook.log")" = 2 ]
 check "the remaining instance took the lease and sent it" grep -q '"notification sent"' "$T/$OLOG.log"
+if [ "$FAIL" -gt 0 ]; then
+  for i in a b; do echo "    --- $i.log"; grep -v '"request"' "$T/$i.log" | cut -c1-160 | sed 's/^/    /'; done
+  echo "    --- webhook: $(wc -l <"$T/hook.log") POSTs; feed server: $(grep -c '^GET' "$T/feeds.log") requests"
+fi
 finish

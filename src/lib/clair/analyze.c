@@ -42,6 +42,8 @@ static void add_features(struct vigil_clair_analysis *a, const struct vigil_pkgl
 	for (i = 0; i < pkgs->n; i++) {
 		const vigil_package *p = &pkgs->items[i];
 		int dpkg = p->format == VIGIL_VERSION_DPKG;
+		int origin = p->format == VIGIL_VERSION_APK && p->source_name &&
+		             p->source_name[0] && strcmp(p->source_name, p->name) != 0;
 		vigil_clair_feature *f;
 
 		a->items = vigil_array_grow(a->items, &a->cap, a->n + 1, sizeof(*a->items));
@@ -53,6 +55,7 @@ static void add_features(struct vigil_clair_analysis *a, const struct vigil_pkgl
 		f->namespace_name = vigil_strdup(ns ? ns : "");
 		f->version_format = vigil_version_format_name(p->format);
 		f->added_by = NULL;
+		f->source_name = vigil_strdup(origin ? p->source_name : "");
 	}
 	if (a->n < 2)
 		return;
@@ -62,6 +65,7 @@ static void add_features(struct vigil_clair_analysis *a, const struct vigil_pkgl
 			vigil_free((char *)a->items[i].name);
 			vigil_free((char *)a->items[i].version);
 			vigil_free((char *)a->items[i].namespace_name);
+			vigil_free((char *)a->items[i].source_name);
 			continue;
 		}
 		a->items[j++] = a->items[i];
@@ -138,6 +142,7 @@ void vigil_clair_analysis_free(vigil_clair_analysis *a)
 		vigil_free((char *)a->items[i].name);
 		vigil_free((char *)a->items[i].version);
 		vigil_free((char *)a->items[i].namespace_name);
+		vigil_free((char *)a->items[i].source_name);
 	}
 	vigil_free(a->items);
 	vigil_free(a->namespace_name);

@@ -10,7 +10,7 @@
  * several rows run in one transaction, serialised with the other writers of
  * the database (several vigil serve may share a PostgreSQL).
  */
-#include "vigil/clair.h"
+#include "internal.h"
 #include "vigil/alloc.h"
 #include "vigil/error.h"
 #include "vigil/version.h"
@@ -60,6 +60,7 @@ enum q {
 	Q_KV_SET,
 	Q_LEASE,
 	Q_LEASE_RELEASE,
+	Q_STORED_FEATURES,
 	Q_COUNT
 };
 
@@ -77,8 +78,8 @@ static const char *const q_sql[Q_COUNT] = {
 	        "INSERT INTO clair_layer (name, parent_id, namespace, engine, created_at) "
 	        "VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (name) DO NOTHING RETURNING id",
 	/* The primary key's order; the adders' names come from Q_LAYER_CHAIN. */
-	[Q_LAYER_FEATURES] = "SELECT namespace, name, version, version_format, added_by "
-	                     "FROM clair_layer_feature WHERE layer_id = ?1 "
+	[Q_LAYER_FEATURES] = "SELECT namespace, name, version, version_format, added_by, "
+	                     "source_name FROM clair_layer_feature WHERE layer_id = ?1 "
 	                     "ORDER BY layer_id, namespace, name, version",
 	/* A layer and its ancestors: every layer its features can be added by. */
 	[Q_LAYER_CHAIN] = "WITH RECURSIVE up(id, name, parent_id) AS ("
@@ -140,27 +141,29 @@ static const char *const q_sql[Q_COUNT] = {
 	[Q_NS_FIXES] = "SELECT f.name, f.version, f.vulnerability_id FROM clair_fixedin f "
 	               "JOIN clair_vulnerability v ON v.id = f.vulnerability_id "
 	               "WHERE f.namespace = ?1 AND v.deleted_at IS NULL ORDER BY v.name, f.name",
+	[Q_STORED_FEATURES] = "SELECT DISTINCT namespace, name, version, version_format, source_name "
+	                      "FROM clair_layer_feature ORDER BY namespace, name, version, source_name",
 };
 
 /*
  * A layer's features go in by multi-row INSERTs of 64, 8 and 1 rows (a
  * 435-feature layer: 15 statements, not 435 round trips to PostgreSQL).
  */
-#define FEATURE_COLS 6
+#define FEATURE_COLS 7
 static const size_t feature_rows[3] = { 1, 8, 64 };
 
-/* The INSERT of `rows` features: ?1..?6 the first row, ?7.. the next. */
+/* The INSERT of `rows` features: ?1..?7 the first row, ?8.. the next. */
 static char *feature_insert_sql(size_t rows)
 {
 	vigil_buf b = VIGIL_BUF_INIT;
 	size_t r;
 
 	(void)vigil_buf_puts(&b, "INSERT INTO clair_layer_feature (layer_id, namespace, name, "
-	                         "version, version_format, added_by) VALUES ");
+	                         "version, version_format, added_by, source_name) VALUES ");
 	for (r = 0; r < rows; r++) {
 		size_t p = r * FEATURE_COLS;
-		(void)vigil_buf_printf(&b, "%s(?%zu, ?%zu, ?%zu, ?%zu, ?%zu, ?%zu)", r ? ", " : "",
-		                       p + 1, p + 2, p + 3, p + 4, p + 5, p + 6);
+		(void)vigil_buf_printf(&b, "%s(?%zu, ?%zu, ?%zu, ?%zu, ?%zu, ?%zu, ?%zu)",
+		                       r ? ", " : "", p + 1, p + 2, p + 3, p + 4, p + 5, p + 6, p + 7);
 	}
 	(void)vigil_buf_puts(&b, " ON CONFLICT DO NOTHING");
 	return vigil_buf_detach(&b, NULL);
@@ -287,6 +290,11 @@ void vigil_clair_free(vigil_clair *c)
 	vigil_sql_free(c->db);
 	vigil_store_close(c->store);
 	vigil_free(c);
+}
+
+struct vigil_store *vigil_clair__store(vigil_clair *c)
+{
+	return c->store;
 }
 
 int vigil_clair_ping(vigil_clair *c)
@@ -433,6 +441,7 @@ static void flist_add(struct flist *l, const vigil_clair_feature *f)
 	d->version_format = vigil_strdup(f->version_format ? f->version_format : "");
 	d->added_by = NULL;
 	d->added_by_id = f->added_by_id;
+	d->source_name = vigil_strdup(f->source_name ? f->source_name : "");
 }
 
 static void flist_release(struct flist *l)
@@ -444,6 +453,7 @@ static void flist_release(struct flist *l)
 		vigil_free((char *)l->items[i].version);
 		vigil_free((char *)l->items[i].namespace_name);
 		vigil_free((char *)l->items[i].version_format);
+		vigil_free((char *)l->items[i].source_name);
 	}
 	vigil_free(l->items);
 	memset(l, 0, sizeof(*l));
@@ -517,6 +527,7 @@ int vigil_clair_layer_features(vigil_clair *c, int64_t id, vigil_clair_feature_c
 		f.version_format = col_str(st, 3);
 		f.added_by_id = vigil_sql_column_int64(st, 4);
 		f.added_by = chain_name(&ch, f.added_by_id);
+		f.source_name = col_str(st, 5);
 		if ((err = cb(&f, payload)) != 0)
 			break;
 	}
@@ -619,6 +630,7 @@ static int insert_features(vigil_clair *c, int64_t id, const struct flist *fl)
 			bind_text(st, p + 4, f->version);
 			bind_text(st, p + 5, f->version_format);
 			vigil_sql_bind_int64(st, p + 6, f->added_by_id ? f->added_by_id : id);
+			bind_text(st, p + 7, f->source_name ? f->source_name : "");
 		}
 		if ((err = run(c, st, "cannot insert features")) < 0)
 			return err;
@@ -1081,6 +1093,56 @@ int vigil_clair_vuln_delete(vigil_clair *c, const char *ns, const char *name)
 		vigil_clair_vuln_release(&old);
 	}
 	return finish(c, err);
+}
+
+/* A snapshot row: stored deleted at once, so only notifications see it. */
+static int insert_snapshot(vigil_clair *c, const vigil_clair_vuln *v, int64_t *id)
+{
+	int err;
+
+	*id = 0;
+	if (!v)
+		return 0;
+	if ((err = insert_vuln(c, v, id)) < 0)
+		return err;
+	return mark_deleted(c, *id);
+}
+
+int vigil_clair_notify_change(vigil_clair *c, const vigil_clair_vuln *old,
+                              const vigil_clair_vuln *new_v)
+{
+	int64_t old_id, new_id;
+	int err;
+
+	if ((err = begin(c)) < 0)
+		return err;
+	if ((err = insert_snapshot(c, old, &old_id)) == 0 &&
+	    (err = insert_snapshot(c, new_v, &new_id)) == 0)
+		err = notify(c, old_id, new_id);
+	return finish(c, err);
+}
+
+int vigil_clair_stored_features(vigil_clair *c, vigil_clair_feature_cb cb, void *payload)
+{
+	struct flist l = { 0 };
+	struct vigil_sql_stmt *st;
+	size_t i;
+	int err, rc;
+
+	if ((err = prep(c, Q_STORED_FEATURES, &st)) < 0)
+		return err;
+	while ((rc = vigil_sql_step(st)) == 1) {
+		vigil_clair_feature f = { col_str(st, 1), col_str(st, 2), col_str(st, 0),
+			                  col_str(st, 3), NULL,           0,
+			                  col_str(st, 4) };
+		flist_add(&l, &f);
+	}
+	vigil_sql_reset(st);
+	err = rc != 0 ? fail(c, "cannot list the stored features") : 0;
+	for (i = 0; i < l.n && err == 0; i++) /* after the statement: cb may query */
+		err = cb(&l.items[i], payload);
+	flist_release(&l);
+	return err;
 }
 
 int vigil_clair_fixes_for(vigil_clair *c, const char *ns, const char *feature,

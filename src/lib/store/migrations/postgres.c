@@ -177,6 +177,8 @@ const struct vigil_store_migration vigil_store_postgres_migrations[] = {
 	  "  owner " T " NOT NULL,\n"
 	  "  expires_at BIGINT NOT NULL\n"
 	  ");\n" },
+	{ 9, "clair feature origins (vigil serve)",
+	  "ALTER TABLE clair_layer_feature ADD COLUMN source_name " T " NOT NULL DEFAULT '';\n" },
 };
 
 const size_t vigil_store_postgres_migration_count =

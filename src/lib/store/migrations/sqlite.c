@@ -226,6 +226,10 @@ const struct vigil_store_migration vigil_store_sqlite_migrations[] = {
 	  "  owner TEXT NOT NULL,\n"
 	  "  expires_at INTEGER NOT NULL\n"
 	  ");\n" },
+	{ 9, "clair feature origins (vigil serve)",
+	  /* apk features keep their origin when it is another package (the
+	   * secdb names origins: libssl3 is openssl's); "" otherwise. */
+	  "ALTER TABLE clair_layer_feature ADD COLUMN source_name TEXT NOT NULL DEFAULT '';\n" },
 };
 
 const size_t vigil_store_sqlite_migration_count =

@@ -10,6 +10,8 @@
 #include <setjmp.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <archive.h>
+#include <archive_entry.h>
 #include <stdio.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -338,6 +340,98 @@ static void test_same_layer_at_once(void **state)
 	vigil_clair_analysis_free(base);
 }
 
+/* A tar in memory of (path, content) pairs. */
+static unsigned char *tar_of(const char *const *files, size_t n, size_t *len)
+{
+	size_t cap = 1 << 16, i;
+	unsigned char *buf = malloc(cap);
+	struct archive *a = archive_write_new();
+
+	archive_write_set_format_pax_restricted(a);
+	assert_int_equal(archive_write_open_memory(a, buf, cap, len), ARCHIVE_OK);
+	for (i = 0; i < n; i += 2) {
+		struct archive_entry *e = archive_entry_new();
+		archive_entry_set_pathname(e, files[i]);
+		archive_entry_set_filetype(e, AE_IFREG);
+		archive_entry_set_perm(e, 0644);
+		archive_entry_set_size(e, (la_int64_t)strlen(files[i + 1]));
+		assert_int_equal(archive_write_header(a, e), ARCHIVE_OK);
+		archive_write_data(a, files[i + 1], strlen(files[i + 1]));
+		archive_entry_free(e);
+	}
+	archive_write_close(a);
+	archive_write_free(a);
+	return buf;
+}
+
+static int origin_cb(const vigil_clair_feature *f, void *payload)
+{
+	char *out = payload;
+
+	strcat(out, f->name);
+	strcat(out, "<");
+	strcat(out, f->source_name ? f->source_name : "(null)");
+	strcat(out, ">;");
+	return 0;
+}
+
+/* apk origins are stored with the features; feed changes become snapshot notifications. */
+static void test_origins_and_snapshots(void **state)
+{
+	static const char *const files[] = {
+		"etc/alpine-release", "3.10.2\n", "lib/apk/db/installed",
+		"P:libssl1.1\nV:1.1.1c-r0\no:openssl\n\nP:musl\nV:1.1.22-r3\no:musl\n\n"
+	};
+	vigil_clair *c = NULL;
+	vigil_clair_analysis *a = NULL;
+	vigil_clair_layer l;
+	vigil_clair_vuln old, got;
+	vigil_clair_notification n;
+	char seen[256] = "", stored[256] = "", names[64] = "";
+	size_t len = 0;
+	unsigned char *tar = tar_of(files, 4, &len);
+	struct mem m = { (const char *)tar, len, 0 };
+	int64_t next;
+
+	(void)state;
+	dbtest_fresh(backend, path, sizeof(path));
+	assert_int_equal(vigil_clair_analyze(&a, mem_read, &m, "apk", 0), 0);
+	assert_string_equal(vigil_clair_analysis_namespace(a), "alpine:v3.10");
+	assert_int_equal(vigil_clair_open(&c, path), 0);
+	assert_int_equal(vigil_clair_layer_index(c, "apk", NULL, a), 0);
+	assert_int_equal(vigil_clair_layer_get(c, "apk", &l), 0);
+	assert_int_equal(vigil_clair_layer_features(c, l.id, origin_cb, seen), 0);
+	assert_string_equal(seen, "libssl1.1<openssl>;musl<>;");
+	assert_int_equal(vigil_clair_stored_features(c, origin_cb, stored), 0);
+	assert_string_equal(stored, "libssl1.1<openssl>;musl<>;");
+
+	/* a feed change: the old vulnerability stored as a snapshot, none new */
+	memset(&old, 0, sizeof(old));
+	old.namespace_name = vigil_strdup("alpine:v3.10");
+	old.name = vigil_strdup("CVE-2019-1547");
+	old.severity = VIGIL_SEVERITY_MEDIUM;
+	vigil_clair_vuln_add_fix(&old, "libssl1.1", "alpine:v3.10", "apk", "1.1.1d-r0");
+	assert_int_equal(vigil_clair_notify_change(c, &old, NULL), 0);
+	assert_int_equal(vigil_clair_notification_next(c, 0, 0, &n), 0);
+	assert_true(n.old_id > 0);
+	assert_int_equal(n.new_id, 0);
+	assert_int_equal(vigil_clair_vuln_by_id(c, n.old_id, &got), 0);
+	assert_string_equal(got.name, "CVE-2019-1547");
+	assert_int_equal(got.nfixes, 1);
+	vigil_clair_vuln_release(&got);
+	assert_int_equal(vigil_clair_vuln_get(c, "alpine:v3.10", "CVE-2019-1547", &got),
+	                 VIGIL_ENOTFOUND); /* a snapshot is never current */
+	assert_int_equal(vigil_clair_affected_layers(c, n.old_id, 0, 10, layer_names, names, &next),
+	                 0);
+	assert_string_equal(names, "apk;");
+	vigil_clair_notification_release(&n);
+	vigil_clair_vuln_release(&old);
+	vigil_clair_layer_release(&l);
+	vigil_clair_analysis_free(a);
+	vigil_clair_free(c);
+	free(tar);
+}
+
 static int run_backend(const char *name)
 {
 	const struct CMUnitTest tests[] = {
@@ -345,6 +439,7 @@ static int run_backend(const char *name)
 		cmocka_unit_test(test_kv),
 		cmocka_unit_test(test_lease),
 		cmocka_unit_test(test_same_layer_at_once),
+		cmocka_unit_test(test_origins_and_snapshots),
 	};
 	char group[64];
 

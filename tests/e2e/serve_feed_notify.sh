@@ -1,0 +1,148 @@
+#!/bin/bash
+# vigil serve's updater makes notifications for feed changes, as Clair's did:
+# the alpine-310 image's layer is stored through the API; the updater (every
+# second, clair.updater.feeds: [alpine], clair.updater.mirror) then reads a
+# changed secdb in which
+#   X: an ID affecting the layer appears (it was missing)   -> Old none, New with the layer
+#   Y: an ID affecting the layer disappears                 -> Old with the layer, New none
+#   Z: an ID's fixed version drops below the installed one  -> Old with the layer, New without
+#   an ID of a package the image does not have changes      -> no notification
+# and exactly those three notifications reach the webhook, each once, and
+# GET /v1/notifications/NAME shows them. The first import (before the layer
+# existed) and no-change runs make none.
+. "$(dirname "$0")/lib/common.sh"
+. "$(dirname "$0")/lib/serve.sh"
+TI="$IMAGES/fixtures/alpine/trivy-integration/testdata/fixtures/images/alpine-310.tar.gz"
+ALP="$VIGIL_SHARED/vulndata/alpine/secdb-json"
+for f in "$TI" "$ALP"; do [ -e "$f" ] || { not_ok "missing $f"; finish; exit 1; }; done
+for c in python3 curl jq; do command -v $c >/dev/null || { not_ok "$c is needed"; finish; exit 1; }; done
+
+mkdir -p "$T/img" "$T/m/alpine"
+tar -xzf "$TI" -C "$T/img"
+LAYER=$(ls "$T"/img/*/layer.tar)
+cp -r "$ALP" "$T/m/alpine/"
+MAIN="$T/m/alpine/secdb-json/v3.10/main.json"
+cp "$MAIN" "$T/main.orig.json"
+
+# Pick X, Y, Z among the image's findings with a fixed version (vigil scan on the original data).
+"$VIGIL_BIN" --db "$T/pick.db" db import --feed alpine "$ALP/v3.10" >/dev/null 2>&1
+"$VIGIL_BIN" --db "$T/pick.db" scan "$TI" --format json -o "$T/scan.json" >/dev/null 2>&1
+python3 - "$T/scan.json" "$MAIN" "$T" <<'PY'
+import json, sys
+scan, main, out = json.load(open(sys.argv[1])), json.load(open(sys.argv[2])), sys.argv[3]
+# IDs that appear exactly once in the branch's main.json, so one edit changes them
+count = {}
+for p in main["packages"]:
+    for ids in p["pkg"]["secfixes"].values():
+        for i in ids:
+            count[i.split()[0]] = count.get(i.split()[0], 0) + 1
+# Clair's apk features are binary packages: take those whose name is the secdb's (the origin)
+names = {p["pkg"]["name"] for p in main["packages"]}
+found = {}
+for v in scan["Results"][0]["Vulnerabilities"]:
+    if v.get("FixedVersion") and count.get(v["VulnerabilityID"]) == 1 and v["PkgName"] in names:
+        found.setdefault(v["PkgName"], v["VulnerabilityID"])
+pk = sorted(found)
+assert len(pk) >= 3, pk
+x, y, z = found[pk[0]], found[pk[1]], found[pk[2]]
+installed = {v["PkgName"] for v in scan["Results"][0]["Vulnerabilities"]}
+def strip(ident):   # remove the ID from its secfixes list
+    for p in main["packages"]:
+        for k, ids in p["pkg"]["secfixes"].items():
+            p["pkg"]["secfixes"][k] = [i for i in ids if i.split()[0] != ident]
+def move(ident, version):
+    strip(ident)
+    for p in main["packages"]:
+        if any(ident in i for ids in orig_secfixes(p) for i in ids):
+            p["pkg"]["secfixes"].setdefault(version, []).append(ident)
+orig = json.load(open(sys.argv[2]))
+def orig_secfixes(p):
+    for q in orig["packages"]:
+        if q["pkg"]["name"] == p["pkg"]["name"]:
+            return q["pkg"]["secfixes"].values()
+    return []
+# other: an ID only of a package the image does not have
+other = next(i.split()[0] for p in orig["packages"] if p["pkg"]["name"] not in installed
+             for ids in p["pkg"]["secfixes"].values() for i in ids if count.get(i.split()[0]) == 1)
+before = json.loads(json.dumps(orig))
+main = before; strip(x)
+json.dump(before, open(out + "/before.json", "w"))
+main = json.loads(json.dumps(orig)); move(z, "0.0.1-r0"); strip(y); strip(other)
+json.dump(main, open(out + "/after.json", "w"))
+open(out + "/xyz", "w").write("%s %s %s %s\n" % (x, y, z, other))
+PY
+check "picked three findings of the image and an unrelated ID" test -s "$T/xyz"
+read -r X Y Z OTHER <"$T/xyz"
+echo "# X=$X Y=$Y Z=$Z other=$OTHER"
+
+# The store: the "before" data, imported as a first update would.
+cp "$T/before.json" "$MAIN"
+"$VIGIL_BIN" --db "$T/store.db" db update --feed alpine --mirror "$T/m" >/dev/null 2>&1
+check "first import of the before data" [ $? -eq 0 ]
+
+# webhook receiver: one line per POST body
+cat >"$T/hook.py" <<'PY'
+import http.server, sys
+class H(http.server.BaseHTTPRequestHandler):
+    def do_POST(self):
+        body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        with open(sys.argv[2], "ab") as f: f.write(body + b"\n")
+        self.send_response(200); self.end_headers()
+    def log_message(self, *a): pass
+s = http.server.HTTPServer(("127.0.0.1", 0), H)
+open(sys.argv[1], "w").write(str(s.server_address[1]))
+s.serve_forever()
+PY
+: >"$T/hooks"
+python3 "$T/hook.py" "$T/hookport" "$T/hooks" &
+HOOK=$!
+for _ in $(seq 50); do [ -s "$T/hookport" ] && break; sleep 0.1; done
+cat >"$T/config.yaml" <<YAML
+clair:
+  database: {type: sqlite, options: {source: "$T/store.db"}}
+  api: {port: 0, healthport: 0, bind: 127.0.0.1, allowlocalpath: true}
+  updater:
+    interval: 1s
+    feeds: [alpine]
+    mirror: "$T/m"
+  notifier:
+    pollinterval: 100ms
+    http: {endpoint: "http://127.0.0.1:$(cat "$T/hookport")/notify"}
+YAML
+serve_start "$T/config.yaml"
+trap 'kill $PID $HOOK 2>/dev/null; wait $PID $HOOK 2>/dev/null; rm -rf "$T"' EXIT
+
+code=$(curl -s -o "$T/post" -w '%{http_code}' -X POST "$U/layers" -d "{\"Layer\":{\"Name\":\"alp310\",\"Path\":\"$LAYER\",\"Format\":\"Docker\"}}")
+check "layer stored (201)" [ "$code" = 201 ]
+curl -s "$U/layers/alp310?vulnerabilities" >"$T/l1.json"
+has() { jq -e --arg id "$1" '[.Layer.Features[].Vulnerabilities[]?.Name] | index($id) != null' "$2" >/dev/null; }
+check "before: Y and Z affect the layer, X does not" bash -c "$(declare -f has); has $Y $T/l1.json && has $Z $T/l1.json && ! has $X $T/l1.json"
+# let the updater run with unchanged data a few times: no notification
+sleep 2.5
+check "no-change updates make no notification" [ ! -s "$T/hooks" ]
+check "the updater ran" grep -q '"Event":"updating feeds"' "$T/server.log"
+
+cp "$T/after.json" "$MAIN"
+for _ in $(seq 100); do [ "$(wc -l <"$T/hooks")" -ge 3 ] && break; sleep 0.1; done
+sleep 1.5 # more would be a defect: give it the time to show
+check "three notifications delivered ($(wc -l <"$T/hooks"))" [ "$(wc -l <"$T/hooks")" -eq 3 ]
+check "each delivered once" [ "$(jq -r .Notification.Name "$T/hooks" | sort -u | wc -l)" -eq 3 ]
+check "the log counts them" grep -q '"Event":"notifications created".*"count":3' "$T/server.log"
+: >"$T/summary"
+for n in $(jq -r .Notification.Name "$T/hooks"); do
+	curl -s "$U/notifications/$n?limit=100" >"$T/n.json"
+	jq -r '[(.Notification.Old.Vulnerability.Name // .Notification.New.Vulnerability.Name),
+	        (if .Notification.Old then "old:" + ((.Notification.Old.LayersIntroducingVulnerability // []) | join(",")) else "old:none" end),
+	        (if .Notification.New then "new:" + ((.Notification.New.LayersIntroducingVulnerability // []) | join(",")) else "new:none" end)] | join(" ")' \
+		"$T/n.json" >>"$T/summary"
+done
+sort "$T/summary" -o "$T/summary"
+printf '%s\n' "$X old:none new:alp310" "$Y old:alp310 new:none" "$Z old:alp310 new:" | sort >"$T/want"
+same "the notifications: X new, Y gone, Z fixed below the installed version" "$T/want" "$T/summary"
+curl -s "$U/layers/alp310?vulnerabilities" >"$T/l2.json"
+check "after: X affects the layer, Y and Z do not" bash -c "$(declare -f has); has $X $T/l2.json && ! has $Y $T/l2.json && ! has $Z $T/l2.json"
+check "the snapshot rows are not current vulnerabilities" \
+	[ "$(curl -s "$U/namespaces/alpine:v3.10/vulnerabilities?limit=100" | jq '.Vulnerabilities | length')" = 0 ]
+
+serve_stop
+finish
