@@ -82,6 +82,14 @@ typedef struct vigil_clair vigil_clair;
  */
 VIGIL_EXTERN int vigil_clair_open(vigil_clair **out, const char *dsn) VIGIL_WARN_UNUSED;
 VIGIL_EXTERN void vigil_clair_free(vigil_clair *c);
+/**
+ * Open the database again if the handle's connection broke (a PostgreSQL
+ * server restart or failover; never needed for SQLite), dropping its
+ * prepared statements. Call it between uses (the server does when it takes a
+ * handle from its pool), never from a callback. Returns 0 (the connection is
+ * fine or was reopened) or VIGIL_EDB (still unreachable: try again later).
+ */
+VIGIL_EXTERN int vigil_clair_reconnect(vigil_clair *c);
 /** A cheap query: 0 when the database answers, else VIGIL_EDB. */
 VIGIL_EXTERN int vigil_clair_ping(vigil_clair *c);
 /** A stored setting into `out`. Returns 0, VIGIL_ENOTFOUND or VIGIL_EDB. */

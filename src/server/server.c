@@ -500,6 +500,8 @@ vigil_clair *server_db_get(struct server *s)
 		pthread_cond_wait(&s->pool_cond, &s->pool_lock);
 	c = s->pool[--s->pool_free];
 	pthread_mutex_unlock(&s->pool_lock);
+	/* After a PostgreSQL restart: a new connection, else this use fails (500) */
+	(void)vigil_clair_reconnect(c);
 	return c;
 }
 

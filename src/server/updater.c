@@ -150,8 +150,10 @@ static int64_t run_if_due(struct server *s, int64_t interval)
 {
 	int64_t retry = interval < UPDATER_RETRY_S ? interval : UPDATER_RETRY_S;
 
-	if (!lease_take(s, UPDATER_LEASE, UPDATER_LEASE_S))
-		return time(NULL) + retry; /* another instance updates */
+	if (!lease_take(s, UPDATER_LEASE, UPDATER_LEASE_S)) {
+		server_log(VIGIL_LOG_INFO, "feed update left to another instance", NULL);
+		return time(NULL) + retry;
+	}
 	if (time(NULL) >= last_run(s) + interval)
 		run_once(s);
 	lease_release(s, UPDATER_LEASE);

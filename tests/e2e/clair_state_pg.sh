@@ -17,7 +17,7 @@ if VIGIL_STORE_BACKENDS=postgres "$UNIT" >"$T/out" 2>&1; then
 else
   not_ok "clair state on PostgreSQL"; grep -E 'FAILED|Error|error|fail' "$T/out" | head -20 | sed 's/^/    /'
 fi
-for c in test_layers_and_notifications test_lease test_same_layer_at_once; do
+for c in test_layers_and_notifications test_lease test_same_layer_at_once test_same_vuln_at_once; do
   check "$c ran on PostgreSQL (not skipped)" grep -q "^\[       OK \] $c" "$T/out"
 done
 SQL="$(dirname "$VIGIL_BIN")/tests/unit_lib_store_sql"

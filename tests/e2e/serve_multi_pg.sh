@@ -6,6 +6,9 @@
 # receives exactly once, from whichever instance holds the notifier lease
 # (the receiver answers after 1 s, while the other instance polls 5 times);
 # once that instance stops (giving the lease up) the other delivers the next.
+# The feed update due at start is run by one of them (the updater lease): a
+# local feed server that answers each request after 1 s with 404 sees one
+# run, 7 requests (one per feed), and the other instance leaves it.
 . "$(dirname "$0")/lib/common.sh"
 . "$(dirname "$0")/lib/pg.sh"
 LAYER="$VIGIL_SHARED/spec/clair-wire/layers/debian12-dpkg.tar"
@@ -29,12 +32,27 @@ PY
 python3 "$T/hook.py" "$WH" "$T/hook.log" &
 HOOK=$!
 touch "$T/hook.log"
+FEEDS=$(vigil_pg_free_port)
+cat >"$T/feeds.py" <<'PY'
+import http.server, sys, time
+class H(http.server.BaseHTTPRequestHandler):
+    def do_GET(self):
+        time.sleep(1) # a slow upstream: the run lasts 7 s
+        self.send_response(404); self.end_headers()
+    def log_message(self, *a): sys.stderr.write("GET %s\n" % self.path)
+http.server.ThreadingHTTPServer(("127.0.0.1", int(sys.argv[1])), H).serve_forever()
+PY
+python3 "$T/feeds.py" "$FEEDS" 2>"$T/feeds.log" &
+FEEDSRV=$!
+for f in ALPINE CSAF DEBIAN OSV OVAL UBUNTU UBUNTU_OVAL; do
+  export "VIGIL_FEED_${f}_URL=http://127.0.0.1:$FEEDS/"
+done
 for i in a b; do
   cat >"$T/$i.yaml" <<YAML
 clair:
   database: {type: pgsql, options: {source: "$VIGIL_PG_DSN"}}
   api: {port: 0, healthport: 0, bind: 127.0.0.1, allowlocalpath: true}
-  updater: {interval: 0}
+  updater: {interval: 1h}
   notifier: {attempts: 3, renotifyinterval: 2h, pollinterval: 200ms, http: {endpoint: "http://127.0.0.1:$WH/notify"}}
 YAML
 done
@@ -42,7 +60,7 @@ done
 PA=$!
 "$VIGIL_BIN" serve --config "$T/b.yaml" >"$T/b.log" 2>&1 &
 PB=$!
-trap 'kill $PA $PB $HOOK 2>/dev/null; wait $PA $PB $HOOK 2>/dev/null; vigil_pg_stop; rm -rf "$T"' EXIT
+trap 'kill $PA $PB $HOOK $FEEDSRV 2>/dev/null; wait $PA $PB $HOOK $FEEDSRV 2>/dev/null; vigil_pg_stop; rm -rf "$T"' EXIT
 for _ in $(seq 100); do
   grep -q '"Event":"listening"' "$T/a.log" && grep -q '"Event":"listening"' "$T/b.log" && break
   sleep 0.1
@@ -75,6 +93,11 @@ check "one notification in the database" [ "$(vigil_pg_q 'SELECT count(*) FROM c
 check "B serves notification $NAME" [ "$(req "$B" GET "/notifications/$NAME?limit=10")" = 200 ]
 check "it names the layer stored through B" grep -q '"LayersIntroducingVulnerability":\["base"\]' "$T/body"
 
+for _ in $(seq 300); do cat "$T/a.log" "$T/b.log" | grep -q '"feed update incomplete"' && break; sleep 0.1; done
+check "one instance ran the feed update" [ "$(cat "$T/a.log" "$T/b.log" | grep -c '"updating feeds"')" = 1 ]
+check "the other left it to the lease holder" grep -q '"feed update left to another instance"' "$T/a.log" "$T/b.log"
+check "the feed server saw one run: 7 requests" [ "$(grep -c '^GET' "$T/feeds.log")" = 7 ]
+
 # The lease holder stops (gives its lease up): the other instance delivers the next one.
 if grep -q '"notification sent"' "$T/a.log"; then HOLDER=$PA; OTHER=$B; OLOG=b; else HOLDER=$PB; OTHER=$A; OLOG=a; fi
 kill -TERM "$HOLDER"; wait "$HOLDER"
@@ -84,4 +107,8 @@ for _ in $(seq 100); do [ "$(wc -l <"$T/hook.log")" -ge 2 ] && break; sleep 0.1;
 sleep 1
 check "the webhook got the second one, once" [ "$(wc -l <"$T/hook.log")" = 2 ]
 check "the remaining instance took the lease and sent it" grep -q '"notification sent"' "$T/$OLOG.log"
+if [ "$FAIL" -gt 0 ]; then
+  for i in a b; do echo "    --- $i.log"; grep -v '"request"' "$T/$i.log" | cut -c1-160 | sed 's/^/    /'; done
+  echo "    --- webhook: $(wc -l <"$T/hook.log") POSTs; feed server: $(grep -c '^GET' "$T/feeds.log") requests"
+fi
 finish

@@ -170,6 +170,7 @@ static char *feature_insert_sql(size_t rows)
 }
 
 struct vigil_clair {
+	char *dsn; /* to open it again (vigil_clair_reconnect()); NULL = default */
 	struct vigil_store *store;
 	struct vigil_sql *db;
 	struct vigil_sql_stmt *q[Q_COUNT];
@@ -269,6 +270,7 @@ int vigil_clair_open(vigil_clair **out, const char *dsn)
 	int err;
 
 	*out = NULL;
+	c->dsn = dsn ? vigil_strdup(dsn) : NULL;
 	if ((err = vigil_store_open(&c->store, dsn, VIGIL_STORE_CREATE)) < 0 ||
 	    (err = vigil_sql_open(&c->db, c->store)) < 0)
 		goto out;
@@ -289,7 +291,33 @@ void vigil_clair_free(vigil_clair *c)
 		vigil_sql_finalize(c->q[i]);
 	vigil_sql_free(c->db);
 	vigil_store_close(c->store);
+	vigil_free(c->dsn);
 	vigil_free(c);
+}
+
+int vigil_clair_reconnect(vigil_clair *c)
+{
+	struct vigil_store *store = NULL;
+	struct vigil_sql *db = NULL;
+	size_t i;
+	int err;
+
+	if (vigil_sql_alive(c->db))
+		return 0;
+	if ((err = vigil_store_open(&store, c->dsn, VIGIL_STORE_CREATE)) < 0 ||
+	    (err = vigil_sql_open(&db, store)) < 0) {
+		vigil_store_close(store);
+		return err;
+	}
+	for (i = 0; i < Q_COUNT; i++) {
+		vigil_sql_finalize(c->q[i]);
+		c->q[i] = NULL;
+	}
+	vigil_sql_free(c->db);
+	vigil_store_close(c->store);
+	c->store = store;
+	c->db = db;
+	return 0;
 }
 
 struct vigil_store *vigil_clair__store(vigil_clair *c)

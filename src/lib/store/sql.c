@@ -86,6 +86,11 @@ int64_t vigil_sql_changes(struct vigil_sql_stmt *st)
 	return st->db->ops->changes(st);
 }
 
+int vigil_sql_alive(struct vigil_sql *db)
+{
+	return db->ops->alive(db);
+}
+
 int vigil_sql_exec(struct vigil_sql *db, const char *sql)
 {
 	return db->ops->exec(db, sql);

@@ -42,6 +42,7 @@ struct vigil_sql_ops {
 	int (*exec)(struct vigil_sql *db, const char *sql);
 	int (*begin)(struct vigil_sql *db);
 	int (*end)(struct vigil_sql *db, int commit);
+	int (*alive)(struct vigil_sql *db);
 };
 
 /* Every backend's handle and statement start with these. */
@@ -82,6 +83,12 @@ const char *vigil_sql_column_text(struct vigil_sql_stmt *st, int i);
 int64_t vigil_sql_column_int64(struct vigil_sql_stmt *st, int i);
 /** Rows the finished run inserted, updated or deleted. */
 int64_t vigil_sql_changes(struct vigil_sql_stmt *st);
+
+/**
+ * 0 when the connection is known to be broken (PostgreSQL: libpq saw it fail,
+ * e.g. a server restart): the store must be opened again. SQLite: always 1.
+ */
+int vigil_sql_alive(struct vigil_sql *db);
 
 /** Run `sql` (no parameters, no rows wanted). */
 int vigil_sql_exec(struct vigil_sql *db, const char *sql);

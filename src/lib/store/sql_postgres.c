@@ -244,6 +244,11 @@ static int pq_end(struct vigil_sql *db, int commit)
 	return err;
 }
 
+static int pq_alive(struct vigil_sql *db)
+{
+	return PQstatus(DB(db)->conn) == CONNECTION_OK;
+}
+
 static const struct vigil_sql_ops postgres_sql_ops = {
 	.name = "postgres",
 	.close = pq_close,
@@ -258,6 +263,7 @@ static const struct vigil_sql_ops postgres_sql_ops = {
 	.exec = pq_exec,
 	.begin = pq_begin,
 	.end = pq_end,
+	.alive = pq_alive,
 };
 
 int vigil_sql__postgres_open(struct vigil_sql **out, void *pgconn)

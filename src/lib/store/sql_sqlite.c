@@ -135,6 +135,11 @@ static int sq_end(struct vigil_sql *db, int commit)
 	return err;
 }
 
+static int sq_alive(struct vigil_sql *db)
+{
+	return 1;
+}
+
 static const struct vigil_sql_ops sqlite_sql_ops = {
 	.name = "sqlite",
 	.close = sq_close,
@@ -149,6 +154,7 @@ static const struct vigil_sql_ops sqlite_sql_ops = {
 	.exec = sq_exec,
 	.begin = sq_begin,
 	.end = sq_end,
+	.alive = sq_alive,
 };
 
 int vigil_sql__sqlite_open(struct vigil_sql **out, void *sqlite3_handle)

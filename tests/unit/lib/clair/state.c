@@ -432,6 +432,76 @@ static void test_origins_and_snapshots(void **state)
 	free(tar);
 }
 
+struct vuln_racer {
+	vigil_clair *c;
+	const vigil_clair_vuln *v;
+	pthread_barrier_t *go;
+	int err;
+};
+
+static void *vuln_race(void *arg)
+{
+	struct vuln_racer *r = arg;
+	int i;
+
+	pthread_barrier_wait(r->go);
+	for (i = 0; i < 20 && r->err == 0; i++)
+		r->err = vigil_clair_vuln_write(r->c, r->v, VIGIL_CLAIR_MERGE_FIXES);
+	return NULL;
+}
+
+static int count_vuln(const vigil_clair_vuln *v, void *payload)
+{
+	(*(int *)payload)++;
+	return 0;
+}
+
+/*
+ * Two handles (two instances) write the same new vulnerability at once, 20
+ * times each: the writes queue on the database's write lock, so the second
+ * finds the first's row unchanged: one current row, one notification.
+ */
+static void test_same_vuln_at_once(void **state)
+{
+	struct vuln_racer r[2];
+	pthread_t t[2];
+	pthread_barrier_t go;
+	vigil_clair_vuln v;
+	vigil_clair_notification n, n2;
+	int64_t next;
+	int i, count = 0;
+
+	(void)state;
+	dbtest_fresh(backend, path, sizeof(path));
+	memset(&v, 0, sizeof(v));
+	v.namespace_name = "debian:12";
+	v.name = "CVE-RACE";
+	v.severity = VIGIL_SEVERITY_HIGH;
+	vigil_clair_vuln_add_fix(&v, "openssl", "debian:12", "dpkg", "99.0");
+	pthread_barrier_init(&go, NULL, 2);
+	for (i = 0; i < 2; i++) {
+		r[i] = (struct vuln_racer){ NULL, &v, &go, 0 };
+		assert_int_equal(vigil_clair_open(&r[i].c, path), 0);
+	}
+	for (i = 0; i < 2; i++)
+		assert_int_equal(pthread_create(&t[i], NULL, vuln_race, &r[i]), 0);
+	for (i = 0; i < 2; i++)
+		pthread_join(t[i], NULL);
+	assert_int_equal(r[0].err, 0);
+	assert_int_equal(r[1].err, 0);
+	assert_int_equal(
+	        vigil_clair_vuln_list(r[0].c, "debian:12", 0, 10, count_vuln, &count, &next), 0);
+	assert_int_equal(count, 1);
+	assert_int_equal(vigil_clair_notification_next(r[1].c, 7200, 0, &n), 0);
+	assert_int_equal(vigil_clair_notification_next(r[1].c, 7200, n.id, &n2), VIGIL_ENOTFOUND);
+	vigil_clair_notification_release(&n);
+	for (i = 0; i < 2; i++)
+		vigil_clair_free(r[i].c);
+	pthread_barrier_destroy(&go);
+	v.namespace_name = v.name = NULL;
+	vigil_clair_vuln_release(&v);
+}
+
 static int run_backend(const char *name)
 {
 	const struct CMUnitTest tests[] = {
@@ -439,6 +509,7 @@ static int run_backend(const char *name)
 		cmocka_unit_test(test_kv),
 		cmocka_unit_test(test_lease),
 		cmocka_unit_test(test_same_layer_at_once),
+		cmocka_unit_test(test_same_vuln_at_once),
 		cmocka_unit_test(test_origins_and_snapshots),
 	};
 	char group[64];
