@@ -6,7 +6,10 @@
 # (DURATION seconds each, default 10; the issue's figure uses 60) and the
 # server's RSS before and after. DB=pg runs the server on a throwaway
 # PostgreSQL (tests/e2e/lib/pg.sh, as the pg tests do) instead of SQLite.
-#   usage: [DB=sqlite|pg] [DURATION=s] bench/serve.sh [VIGIL] [SHARED]
+# The store first gets the Debian tracker JSON exports of ../shared/vulndata
+# (they state bookworm), so a GET looks every feature up as it would in use;
+# FEED=none leaves the store without feed data.
+#   usage: [DB=sqlite|pg] [DURATION=s] [FEED=none] bench/serve.sh [VIGIL] [SHARED]
 set -euo pipefail
 VIGIL=$(realpath "${1:-build/vigil}")
 SHARED=$(realpath "${2:-../shared}")
@@ -20,10 +23,19 @@ if [ "$DB" = pg ]; then
   vigil_pg_start || { echo "bench: cannot start PostgreSQL" >&2; rm -rf "$TMP"; exit 1; }
   cleanup_db() { vigil_pg_stop; }
   DATABASE="{type: pgsql, options: {source: \"$VIGIL_PG_DSN\"}}"
+  DSN=$VIGIL_PG_DSN
 else
   DATABASE="{type: sqlite, options: {source: \"$TMP/store.db\"}}"
+  DSN=$TMP/store.db
 fi
 echo "database: $DB"
+if [ "${FEED:-debian}" != none ]; then
+  S="$SHARED/vulndata/debian/samples"
+  "$VIGIL" --db "$DSN" --quiet db import --feed debian "$S/vunnel/debian.json" \
+    "$S/clair-v2/fetcher_debian_test.json" "$S/vuls-data-update/tracker-api/advisory.json"
+  echo "feed: the Debian tracker JSON exports ($("$VIGIL" --db "$DSN" db status --format json |
+    python3 -c 'import json,sys; print(sum(f["Records"] for f in json.load(sys.stdin)["Feeds"]))') records)"
+fi
 cat >"$TMP/config.yaml" <<YAML
 clair:
   database: $DATABASE

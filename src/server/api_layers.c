@@ -384,11 +384,13 @@ static int feature_json(const vigil_clair_feature *f, void *payload)
 /* The features with their vulnerabilities: all of them first, for one match per namespace. */
 static int features_with_vulns(struct request *r, int64_t layer_id, struct feature_out *fo)
 {
-	struct feature_list l = { 0 };
+	struct feature_list l = { NULL, 0, 0, VIGIL_BUF_INIT };
 	size_t i;
 	int err;
 
-	if ((err = vigil_clair_layer_features(r->db, layer_id, feature_list_add, &l)) == 0)
+	err = vigil_clair_layer_features(r->db, layer_id, feature_list_add, &l);
+	feature_list_done(&l);
+	if (err == 0)
 		err = match_new(&fo->match, r->db, l.items, l.n);
 	for (i = 0; i < l.n && err == 0; i++)
 		err = feature_json(&l.items[i], fo);

@@ -1,47 +1,65 @@
 /*
  * A list of features owning its strings: what a layer's or the store's
  * feature callbacks give, kept for work that needs them all at once (the
- * batched feed match of a layer, the feed snapshots).
+ * batched feed match of a layer, the feed snapshots). The strings live in
+ * one arena (a 435-feature layer: a few allocations, not 3,000), so the
+ * items' pointers are set once the list is complete: feature_list_done().
  */
 #include "server.h"
 
 #include <string.h>
 
-static char *dup0(const char *s)
+#define NSTR 6 /* strings per feature, in the order of strs() */
+
+static const char **strs(vigil_clair_feature *f, int i)
 {
-	return vigil_strdup(s ? s : "");
+	switch (i) {
+	case 0:
+		return &f->name;
+	case 1:
+		return &f->version;
+	case 2:
+		return &f->namespace_name;
+	case 3:
+		return &f->version_format;
+	case 4:
+		return &f->added_by;
+	default:
+		return &f->source_name;
+	}
 }
 
 int feature_list_add(const vigil_clair_feature *f, void *payload)
 {
 	struct feature_list *l = payload;
 	vigil_clair_feature *c;
+	int i;
 
 	l->items = vigil_array_grow(l->items, &l->cap, l->n + 1, sizeof(*l->items));
 	c = &l->items[l->n++];
-	memset(c, 0, sizeof(*c));
-	c->name = dup0(f->name);
-	c->version = dup0(f->version);
-	c->namespace_name = dup0(f->namespace_name);
-	c->version_format = dup0(f->version_format);
-	c->added_by = f->added_by ? vigil_strdup(f->added_by) : NULL;
-	c->added_by_id = f->added_by_id;
-	c->source_name = dup0(f->source_name);
+	*c = *f;
+	for (i = 0; i < NSTR; i++) { /* the arena offset, until feature_list_done() */
+		const char *s = *strs(c, i);
+		*strs(c, i) = (const char *)(uintptr_t)(l->arena.len + 1);
+		(void)vigil_buf_add(&l->arena, s ? s : "", strlen(s ? s : "") + 1);
+	}
 	return 0;
+}
+
+void feature_list_done(struct feature_list *l)
+{
+	size_t k;
+	int i;
+
+	for (k = 0; k < l->n; k++)
+		for (i = 0; i < NSTR; i++)
+			*strs(&l->items[k], i) =
+			        l->arena.ptr + ((uintptr_t)*strs(&l->items[k], i) - 1);
 }
 
 void feature_list_release(struct feature_list *l)
 {
-	size_t i;
-
-	for (i = 0; i < l->n; i++) {
-		vigil_free((char *)l->items[i].name);
-		vigil_free((char *)l->items[i].version);
-		vigil_free((char *)l->items[i].namespace_name);
-		vigil_free((char *)l->items[i].version_format);
-		vigil_free((char *)l->items[i].added_by);
-		vigil_free((char *)l->items[i].source_name);
-	}
 	vigil_free(l->items);
+	vigil_buf_release(&l->arena);
 	memset(l, 0, sizeof(*l));
 }

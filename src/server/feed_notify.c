@@ -121,12 +121,13 @@ static int take_namespace(vigil_clair *db, struct feed_snapshot *s, const vigil_
 int feed_snapshot_take(vigil_clair *db, struct feed_snapshot **out)
 {
 	struct feed_snapshot *s = vigil_calloc(1, sizeof(*s));
-	struct feature_list l = { 0 };
+	struct feature_list l = { NULL, 0, 0, VIGIL_BUF_INIT };
 	size_t start, end;
 	int err;
 
 	*out = NULL;
 	err = vigil_clair_stored_features(db, feature_list_add, &l);
+	feature_list_done(&l);
 	for (start = 0; err == 0 && start < l.n; start = end) {
 		const char *ns = l.items[start].namespace_name;
 		for (end = start + 1; end < l.n && strcmp(l.items[end].namespace_name, ns) == 0;

@@ -222,11 +222,14 @@ void fix_json(vigil_buf *b, const vigil_clair_fix *f);
 
 /* features.c: a feature list owning its strings */
 struct feature_list {
-	vigil_clair_feature *items;
+	vigil_clair_feature *items; /* their strings point into `arena` */
 	size_t n, cap;
+	vigil_buf arena;
 };
 /** A vigil_clair_feature_cb appending a copy of `f` to the list `payload`. */
 int feature_list_add(const vigil_clair_feature *f, void *payload);
+/** The list is complete: point the items' strings into the arena. Call before using them. */
+void feature_list_done(struct feature_list *l);
 void feature_list_release(struct feature_list *l);
 
 /* feed_notify.c */

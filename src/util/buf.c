@@ -53,6 +53,11 @@ int vigil_buf_puts(vigil_buf *b, const char *s)
 
 int vigil_buf_putc(vigil_buf *b, char c)
 {
+	if (b->len + 1 < b->cap && (!b->max || b->len + 1 <= b->max)) { /* room: no call */
+		b->ptr[b->len++] = c;
+		b->ptr[b->len] = '\0';
+		return 0;
+	}
 	return vigil_buf_add(b, &c, 1);
 }
 

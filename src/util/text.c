@@ -81,7 +81,7 @@ char *vigil_text_dup(struct vigil_span s)
 }
 
 int vigil_text_split(struct vigil_span line, char sep, struct vigil_span *key,
-		     struct vigil_span *value)
+                     struct vigil_span *value)
 {
 	const char *at = line.len ? memchr(line.ptr, sep, line.len) : NULL;
 	struct vigil_span k, v;
@@ -152,7 +152,7 @@ static int fail(struct vigil_stanza_reader *r, const char *why)
 
 /* Parse the field starting on `line`, taking its continuation lines along. */
 static int read_field(struct vigil_stanza_reader *r, struct vigil_span line,
-		      struct vigil_span *name, struct vigil_span *value)
+                      struct vigil_span *name, struct vigil_span *value)
 {
 	const char *colon = memchr(line.ptr, ':', line.len);
 	struct vigil_span n, v;
@@ -183,7 +183,7 @@ static int read_field(struct vigil_stanza_reader *r, struct vigil_span line,
 }
 
 int vigil_stanza_next(struct vigil_stanza_reader *r, struct vigil_span *name,
-		      struct vigil_span *value)
+                      struct vigil_span *value)
 {
 	struct vigil_span line;
 
@@ -209,4 +209,29 @@ int vigil_stanza_next(struct vigil_stanza_reader *r, struct vigil_span *name,
 			return fail(r, "continuation line outside a field");
 		return read_field(r, line, name, value);
 	}
+}
+
+int vigil_text_utf8_ok(const char *str)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	int more;
+
+	while (*s) {
+		if (*s < 0x80) {
+			s++;
+			continue;
+		}
+		if (*s >= 0xc2 && *s <= 0xdf)
+			more = 1;
+		else if (*s >= 0xe0 && *s <= 0xef)
+			more = 2;
+		else if (*s >= 0xf0 && *s <= 0xf4)
+			more = 3;
+		else
+			return 0;
+		for (s++; more > 0; more--, s++)
+			if ((*s & 0xc0) != 0x80)
+				return 0;
+	}
+	return 1;
 }

@@ -19,6 +19,9 @@ struct vigil_span {
 	size_t len;
 };
 
+/** 1 when the C string `s` is valid UTF-8 (shortest forms not checked). */
+int vigil_text_utf8_ok(const char *s);
+
 /** 1 when data[0..len) holds a NUL byte. */
 int vigil_text_has_nul(const char *data, size_t len);
 

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The Clair state unit tests (tests/unit/lib/clair/state.c: layers,
 # vulnerabilities, notifications, leases, two handles storing one layer at
-# once) and those of the statement layer under it (tests/unit/lib/store/sql.c,
-# with the Clair tables' schema) against PostgreSQL: start a throwaway cluster
+# once), those of the statement layer under it (tests/unit/lib/store/sql.c,
+# with the Clair tables' schema) and of the matcher's batched lookup
+# (tests/unit/lib/store/lookup_batch.c) against PostgreSQL: start a throwaway cluster
 # (lib/pg.sh) and run the unit programs with VIGIL_PG_DSN, only their
 # PostgreSQL cases (ctest runs the SQLite ones as unit/lib/clair/state and
 # unit/lib/store/sql).
@@ -27,5 +28,12 @@ else
   not_ok "statement layer on PostgreSQL"; grep -E 'FAILED|Error|error|fail' "$T/sql" | head -20 | sed 's/^/    /'
 fi
 check "the Clair schema case ran on PostgreSQL" grep -q '^\[       OK \] test_clair_schema' "$T/sql"
+BATCH="$(dirname "$VIGIL_BIN")/tests/unit_lib_store_lookup_batch"
+if VIGIL_STORE_BACKENDS=postgres "$BATCH" >"$T/batch" 2>&1; then
+  ok "batched lookup on PostgreSQL: $(grep -c '^\[       OK \]' "$T/batch") cases passed"
+else
+  not_ok "batched lookup on PostgreSQL"; grep -E 'FAILED|Error|error|fail' "$T/batch" | head -20 | sed 's/^/    /'
+fi
+check "the batched lookup ran on PostgreSQL" grep -q '^\[       OK \] batch_equals_single_lookups' "$T/batch"
 check "no schema left behind" test "$(vigil_pg_q "SELECT count(*) FROM pg_namespace WHERE nspname LIKE 'vigil_dbtest_%'")" = 0
 finish

@@ -61,6 +61,7 @@ int vigil_clair_feed_match(vigil_clair *c, const char *ns, const vigil_clair_fea
 	size_t i;
 	int err;
 
+	/* A namespace no feed covers costs one cheap query, not a lookup of every name. */
 	if (!n || !vigil_match_family_for(ns))
 		return 0;
 	if ((err = vigil_match_data_namespace(store, ns, data_ns, sizeof(data_ns))) < 0)

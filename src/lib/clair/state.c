@@ -32,7 +32,6 @@ enum q {
 	Q_LAYER_GET,
 	Q_LAYER_INSERT,
 	Q_LAYER_FEATURES,
-	Q_LAYER_CHAIN,
 	Q_FEATURE_INSERT, /* these three: feature_insert_sql() of 1, 8, 64 rows */
 	Q_FEATURE_INSERT_8,
 	Q_FEATURE_INSERT_64,
@@ -77,15 +76,10 @@ static const char *const q_sql[Q_COUNT] = {
 	[Q_LAYER_INSERT] =
 	        "INSERT INTO clair_layer (name, parent_id, namespace, engine, created_at) "
 	        "VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (name) DO NOTHING RETURNING id",
-	/* The primary key's order; the adders' names come from Q_LAYER_CHAIN. */
+	/* The primary key's order. */
 	[Q_LAYER_FEATURES] = "SELECT namespace, name, version, version_format, added_by, "
-	                     "source_name FROM clair_layer_feature WHERE layer_id = ?1 "
-	                     "ORDER BY layer_id, namespace, name, version",
-	/* A layer and its ancestors: every layer its features can be added by. */
-	[Q_LAYER_CHAIN] = "WITH RECURSIVE up(id, name, parent_id) AS ("
-	                  "SELECT id, name, parent_id FROM clair_layer WHERE id = ?1 UNION ALL "
-	                  "SELECT l.id, l.name, l.parent_id FROM clair_layer l "
-	                  "JOIN up ON l.id = up.parent_id) SELECT id, name FROM up",
+	                     "source_name, added_by_name FROM clair_layer_feature "
+	                     "WHERE layer_id = ?1 ORDER BY layer_id, namespace, name, version",
 	[Q_LAYER_DEL_FEATURES] = DESCENDANTS "DELETE FROM clair_layer_feature WHERE layer_id IN "
 	                                     "(SELECT id FROM d)",
 	[Q_LAYER_DEL] = DESCENDANTS "DELETE FROM clair_layer WHERE id IN (SELECT id FROM d)",
@@ -141,29 +135,32 @@ static const char *const q_sql[Q_COUNT] = {
 	[Q_NS_FIXES] = "SELECT f.name, f.version, f.vulnerability_id FROM clair_fixedin f "
 	               "JOIN clair_vulnerability v ON v.id = f.vulnerability_id "
 	               "WHERE f.namespace = ?1 AND v.deleted_at IS NULL ORDER BY v.name, f.name",
-	[Q_STORED_FEATURES] = "SELECT DISTINCT namespace, name, version, version_format, source_name "
-	                      "FROM clair_layer_feature ORDER BY namespace, name, version, source_name",
+	[Q_STORED_FEATURES] =
+	        "SELECT DISTINCT namespace, name, version, version_format, source_name "
+	        "FROM clair_layer_feature ORDER BY namespace, name, version, source_name",
 };
 
 /*
  * A layer's features go in by multi-row INSERTs of 64, 8 and 1 rows (a
  * 435-feature layer: 15 statements, not 435 round trips to PostgreSQL).
  */
-#define FEATURE_COLS 7
+#define FEATURE_COLS 8
 static const size_t feature_rows[3] = { 1, 8, 64 };
 
-/* The INSERT of `rows` features: ?1..?7 the first row, ?8.. the next. */
+/* The INSERT of `rows` features: ?1..?8 the first row, ?9.. the next. */
 static char *feature_insert_sql(size_t rows)
 {
 	vigil_buf b = VIGIL_BUF_INIT;
 	size_t r;
 
-	(void)vigil_buf_puts(&b, "INSERT INTO clair_layer_feature (layer_id, namespace, name, "
-	                         "version, version_format, added_by, source_name) VALUES ");
+	(void)vigil_buf_puts(
+	        &b, "INSERT INTO clair_layer_feature (layer_id, namespace, name, "
+	            "version, version_format, added_by, source_name, added_by_name) VALUES ");
 	for (r = 0; r < rows; r++) {
 		size_t p = r * FEATURE_COLS;
-		(void)vigil_buf_printf(&b, "%s(?%zu, ?%zu, ?%zu, ?%zu, ?%zu, ?%zu, ?%zu)",
-		                       r ? ", " : "", p + 1, p + 2, p + 3, p + 4, p + 5, p + 6, p + 7);
+		(void)vigil_buf_printf(&b, "%s(?%zu, ?%zu, ?%zu, ?%zu, ?%zu, ?%zu, ?%zu, ?%zu)",
+		                       r ? ", " : "", p + 1, p + 2, p + 3, p + 4, p + 5, p + 6,
+		                       p + 7, p + 8);
 	}
 	(void)vigil_buf_puts(&b, " ON CONFLICT DO NOTHING");
 	return vigil_buf_detach(&b, NULL);
@@ -467,7 +464,7 @@ static void flist_add(struct flist *l, const vigil_clair_feature *f)
 	d->version = vigil_strdup(f->version);
 	d->namespace_name = vigil_strdup(f->namespace_name ? f->namespace_name : "");
 	d->version_format = vigil_strdup(f->version_format ? f->version_format : "");
-	d->added_by = NULL;
+	d->added_by = f->added_by ? vigil_strdup(f->added_by) : NULL;
 	d->added_by_id = f->added_by_id;
 	d->source_name = vigil_strdup(f->source_name ? f->source_name : "");
 }
@@ -482,6 +479,7 @@ static void flist_release(struct flist *l)
 		vigil_free((char *)l->items[i].namespace_name);
 		vigil_free((char *)l->items[i].version_format);
 		vigil_free((char *)l->items[i].source_name);
+		vigil_free((char *)l->items[i].added_by);
 	}
 	vigil_free(l->items);
 	memset(l, 0, sizeof(*l));
@@ -493,59 +491,13 @@ static int collect(const vigil_clair_feature *f, void *payload)
 	return 0;
 }
 
-/* Layer ids and names (a layer and its ancestors). */
-struct chain {
-	int64_t *ids;
-	char **names;
-	size_t n, cap, ncap;
-};
-
-static void chain_release(struct chain *ch)
-{
-	size_t i;
-
-	for (i = 0; i < ch->n; i++)
-		vigil_free(ch->names[i]);
-	vigil_free(ch->ids);
-	vigil_free(ch->names);
-}
-
-static const char *chain_name(const struct chain *ch, int64_t id)
-{
-	size_t i;
-
-	for (i = 0; i < ch->n; i++)
-		if (ch->ids[i] == id)
-			return ch->names[i];
-	return "";
-}
-
-static int read_chain(vigil_clair *c, int64_t id, struct chain *ch)
-{
-	struct vigil_sql_stmt *st;
-	int err, rc;
-
-	if ((err = prep(c, Q_LAYER_CHAIN, &st)) < 0)
-		return err;
-	vigil_sql_bind_int64(st, 1, id);
-	while ((rc = vigil_sql_step(st)) == 1) {
-		ch->ids = vigil_array_grow(ch->ids, &ch->cap, ch->n + 1, sizeof(*ch->ids));
-		ch->names = vigil_array_grow(ch->names, &ch->ncap, ch->n + 1, sizeof(*ch->names));
-		ch->ids[ch->n] = vigil_sql_column_int64(st, 0);
-		ch->names[ch->n++] = vigil_strdup(col_str(st, 1));
-	}
-	vigil_sql_reset(st);
-	return rc < 0 ? fail(c, "cannot read a layer's ancestors") : 0;
-}
-
 int vigil_clair_layer_features(vigil_clair *c, int64_t id, vigil_clair_feature_cb cb, void *payload)
 {
-	struct chain ch = { 0 };
 	struct vigil_sql_stmt *st;
 	int err, rc;
 
-	if ((err = read_chain(c, id, &ch)) < 0 || (err = prep(c, Q_LAYER_FEATURES, &st)) < 0)
-		goto out;
+	if ((err = prep(c, Q_LAYER_FEATURES, &st)) < 0)
+		return err;
 	vigil_sql_bind_int64(st, 1, id);
 	while ((rc = vigil_sql_step(st)) == 1) {
 		vigil_clair_feature f;
@@ -554,16 +506,14 @@ int vigil_clair_layer_features(vigil_clair *c, int64_t id, vigil_clair_feature_c
 		f.version = col_str(st, 2);
 		f.version_format = col_str(st, 3);
 		f.added_by_id = vigil_sql_column_int64(st, 4);
-		f.added_by = chain_name(&ch, f.added_by_id);
 		f.source_name = col_str(st, 5);
+		f.added_by = col_str(st, 6);
 		if ((err = cb(&f, payload)) != 0)
 			break;
 	}
 	if (err == 0 && rc != 0)
 		err = fail(c, "cannot read a layer's features");
 	vigil_sql_reset(st);
-out:
-	chain_release(&ch);
 	return err;
 }
 
@@ -604,11 +554,13 @@ static void build_features(struct flist *out, const struct flist *parent,
 		if (p) {
 			f.namespace_name = p->namespace_name;
 			f.added_by_id = p->added_by_id;
+			f.added_by = p->added_by;
 		} else {
 			if (!ns)
 				*unsupported = 1;
 			f.namespace_name = ns ? ns : "";
 			f.added_by_id = 0; /* this layer */
+			f.added_by = NULL;
 		}
 		flist_add(out, &f);
 	}
@@ -637,8 +589,8 @@ static int insert_namespace(vigil_clair *c, const char *ns, const char *format)
 	return run(c, st, "cannot insert a namespace");
 }
 
-/* Insert the features of new layer `id`, 64, 8 or 1 to a statement. */
-static int insert_features(vigil_clair *c, int64_t id, const struct flist *fl)
+/* Insert the features of new layer `id` named `name`, 64, 8 or 1 to a statement. */
+static int insert_features(vigil_clair *c, int64_t id, const char *name, const struct flist *fl)
 {
 	struct vigil_sql_stmt *st;
 	size_t i = 0, r, k;
@@ -659,6 +611,7 @@ static int insert_features(vigil_clair *c, int64_t id, const struct flist *fl)
 			bind_text(st, p + 5, f->version_format);
 			vigil_sql_bind_int64(st, p + 6, f->added_by_id ? f->added_by_id : id);
 			bind_text(st, p + 7, f->source_name ? f->source_name : "");
+			bind_text(st, p + 8, f->added_by_id ? f->added_by : name);
 		}
 		if ((err = run(c, st, "cannot insert features")) < 0)
 			return err;
@@ -688,7 +641,7 @@ static int insert_layer(vigil_clair *c, const char *name, int64_t parent, const 
 		return err;
 	if (id == 0)
 		return 0; /* a concurrent POST of the same name won: fine, as Clair */
-	return insert_features(c, id, fl);
+	return insert_features(c, id, name, fl);
 }
 
 int vigil_clair_layer_index(vigil_clair *c, const char *name, const char *parent,

@@ -24,6 +24,7 @@
 #ifdef VIGIL_HAVE_POSTGRES
 
 #include "store.h"
+#include "../../util/text.h"
 #include "migrations.h"
 #include "../limits.h"
 #include "vigil/alloc.h"
@@ -65,6 +66,7 @@ enum stmt_id {
 	ST_FEED_CLEAR_UNITS,
 	ST_FEED_FINISH,
 	ST_LOOKUP,
+	ST_LOOKUP_BATCH,
 	ST_NS_KNOWN,
 	ST_STATUS_FEEDS,
 	ST_STATUS_NS,
@@ -167,6 +169,16 @@ static const char *const stmt_sql[ST_COUNT] = {
 	              "AND v.namespace_id = a.namespace_id AND v.name = a.name "
 	              "WHERE n.name = $1 AND a.package = $2 "
 	              "ORDER BY a.name, f.name, a.status, a.fixed_version",
+	/* $2: a text array literal of the package names ({"a","b"}). */
+	[ST_LOOKUP_BATCH] = "SELECT n.name, a.package, a.name, a.status, a.fixed_version, f.name, "
+	                    "COALESCE(v.description, ''), COALESCE(v.link, ''), "
+	                    "COALESCE(v.severity, 0), v.metadata, u.key, a.arch FROM affected a "
+	                    "JOIN namespace n ON n.id = a.namespace_id "
+	                    "JOIN feed_unit u ON u.id = a.unit_id JOIN feed f ON f.id = u.feed_id "
+	                    "LEFT JOIN vulnerability v ON v.unit_id = a.unit_id "
+	                    "AND v.namespace_id = a.namespace_id AND v.name = a.name "
+	                    "WHERE n.name = $1 AND a.package = ANY ($2::text[]) "
+	                    "ORDER BY a.package, a.name, f.name, a.status, a.fixed_version",
 	[ST_NS_KNOWN] =
 	        "SELECT 1 FROM unit_namespace un JOIN namespace n ON n.id = un.namespace_id "
 	        "WHERE n.name = $1 LIMIT 1",
@@ -1363,18 +1375,12 @@ static const char *text_or_empty(const PGresult *res, int row, int col)
 	return PQgetvalue(res, row, col); /* "" for NULL too */
 }
 
-static int pg_lookup(struct vigil_store *base, const char *ns, const char *package,
-                     vigil_store_record_cb cb, void *payload)
+/* Call `cb` for each row of a lookup (ST_LOOKUP's columns). */
+static int walk_records(PGresult *res, vigil_store_record_cb cb, void *payload)
 {
-	struct pg_store *s = P(base);
-	const char *v[2] = { ns, package };
 	struct vigil_store_record r;
-	PGresult *res = NULL;
-	int i, n, err;
+	int i, n = PQntuples(res), err = 0;
 
-	if ((err = query(s, ST_LOOKUP, 2, v, "cannot look records up", &res)) < 0)
-		return err;
-	n = PQntuples(res);
 	for (i = 0; i < n && !err; i++) {
 		r.namespace_name = text_or_empty(res, i, 0);
 		r.package = text_or_empty(res, i, 1);
@@ -1390,7 +1396,71 @@ static int pg_lookup(struct vigil_store *base, const char *ns, const char *packa
 		r.arch = text_or_empty(res, i, 11);
 		err = cb(&r, payload);
 	}
+	return err;
+}
+
+static int pg_lookup(struct vigil_store *base, const char *ns, const char *package,
+                     vigil_store_record_cb cb, void *payload)
+{
+	struct pg_store *s = P(base);
+	const char *v[2] = { ns, package };
+	PGresult *res = NULL;
+	int err;
+
+	if (!vigil_text_utf8_ok(package) || !vigil_text_utf8_ok(ns))
+		return 0; /* not text: in no feed, and the server would refuse it */
+	if ((err = query(s, ST_LOOKUP, 2, v, "cannot look records up", &res)) < 0)
+		return err;
+	err = walk_records(res, cb, payload);
 	PQclear(res);
+	return err;
+}
+
+/*
+ * A text[] literal of `names`: {"a","b\"c"}. A name that is not valid UTF-8
+ * cannot be in the store (every feed format is text; the server would refuse
+ * the parameter) and is left out.
+ */
+static int array_literal(vigil_buf *out, const char *const *names, size_t n)
+{
+	const char *p;
+	size_t i, k = 0;
+	int err = vigil_buf_putc(out, '{');
+
+	for (i = 0; i < n && !err; i++) {
+		if (!vigil_text_utf8_ok(names[i]))
+			continue;
+		err = vigil_buf_puts(out, k++ ? ",\"" : "\"");
+		for (p = names[i]; *p && !err; p++)
+			err = (*p == '"' || *p == '\\') ? vigil_buf_printf(out, "\\%c", *p)
+			                                : vigil_buf_putc(out, *p);
+		if (!err)
+			err = vigil_buf_putc(out, '"');
+	}
+	return err ? err : vigil_buf_putc(out, '}');
+}
+
+/* Every record of `ns` for any of `packages`: one round trip. */
+static int pg_lookup_batch(struct vigil_store *base, const char *ns, const char *const *packages,
+                           size_t npackages, vigil_store_record_cb cb, void *payload)
+{
+	struct pg_store *s = P(base);
+	vigil_buf names = VIGIL_BUF_INIT;
+	const char *v[2] = { ns, NULL };
+	PGresult *res = NULL;
+	int err;
+
+	if (npackages == 0)
+		return 0;
+	if ((err = array_literal(&names, packages, npackages)) < 0)
+		goto out;
+	v[1] = names.ptr;
+	if ((err = query(s, ST_LOOKUP_BATCH, 2, v, "cannot look records up", &res)) < 0)
+		goto out;
+	err = walk_records(res, cb, payload);
+	PQclear(res);
+out:
+	vigil_buf_release(&names);
 	return err;
 }
 
@@ -1530,14 +1600,15 @@ static int bytea_unhex(vigil_buf *out, const char *t)
 	vigil_buf_reset(out);
 	for (i = 2; i < n && !err; i += 2) {
 		if ((hi = hexval(t[i])) < 0 || (lo = hexval(t[i + 1])) < 0)
-			return vigil_error_set(VIGIL_EDB, "unexpected bytea text from the database");
+			return vigil_error_set(VIGIL_EDB,
+			                       "unexpected bytea text from the database");
 		err = vigil_buf_putc(out, (char)(hi << 4 | lo));
 	}
 	return err;
 }
 
-static int pg_layer_entries_get(struct vigil_store *base, const char *diff_id,
-                                const char *engine, vigil_buf *blob)
+static int pg_layer_entries_get(struct vigil_store *base, const char *diff_id, const char *engine,
+                                vigil_buf *blob)
 {
 	struct pg_store *s = P(base);
 	const char *v[2] = { diff_id, engine };
@@ -1554,8 +1625,8 @@ static int pg_layer_entries_get(struct vigil_store *base, const char *diff_id,
 	return err;
 }
 
-static int pg_layer_entries_put(struct vigil_store *base, const char *diff_id,
-                                const char *engine, const void *blob, size_t len)
+static int pg_layer_entries_put(struct vigil_store *base, const char *diff_id, const char *engine,
+                                const void *blob, size_t len)
 {
 	struct pg_store *s = P(base);
 	char now[32], *hex = bytea_hex(blob, len);
@@ -1684,6 +1755,7 @@ const struct vigil_store_ops vigil_store_postgres_ops = {
 	.feed_clear = pg_feed_clear,
 	.feed_finish = pg_feed_finish,
 	.lookup = pg_lookup,
+	.lookup_batch = pg_lookup_batch,
 	.namespace_known = pg_namespace_known,
 	.status = pg_status,
 	.layer_get = pg_layer_get,

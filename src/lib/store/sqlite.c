@@ -6,6 +6,7 @@
  * through an already prepared statement).
  */
 #include "store.h"
+#include "../../util/text.h"
 #include "migrations.h"
 #include "vigil/alloc.h"
 #include "vigil/error.h"
@@ -114,7 +115,8 @@ static const char *const stmt_sql[ST_COUNT] = {
 	        "WHERE name = ?1",
 	[ST_LOOKUP] = "SELECT n.name, a.package, a.name, a.status, a.fixed_version, f.name, "
 	              "COALESCE(v.description, ''), COALESCE(v.link, ''), COALESCE(v.severity, 0), "
-	              "v.metadata, u.key, a.arch FROM affected a JOIN namespace n ON n.id = a.namespace_id "
+	              "v.metadata, u.key, a.arch FROM affected a JOIN namespace n ON n.id = "
+	              "a.namespace_id "
 	              "JOIN feed_unit u ON u.id = a.unit_id JOIN feed f ON f.id = u.feed_id "
 	              "LEFT JOIN vulnerability v ON v.unit_id = a.unit_id "
 	              "AND v.namespace_id = a.namespace_id AND v.name = a.name "
@@ -174,9 +176,10 @@ static const char *const stmt_sql[ST_COUNT] = {
 	        "WHEN affected.arch = excluded.arch "
 	        "OR instr('|' || affected.arch || '|', '|' || excluded.arch || '|') > 0 "
 	        "THEN affected.arch ELSE affected.arch || '|' || excluded.arch END",
-	[ST_RANGE_INSERT] = "INSERT INTO affected_range (namespace_id, package, name, unit_id, seq, "
-	                    "ranges, versions) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) "
-	                    "ON CONFLICT DO NOTHING",
+	[ST_RANGE_INSERT] =
+	        "INSERT INTO affected_range (namespace_id, package, name, unit_id, seq, "
+	        "ranges, versions) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) "
+	        "ON CONFLICT DO NOTHING",
 	[ST_ALIAS_INSERT] = "INSERT INTO vulnerability_alias (unit_id, name, alias) "
 	                    "VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING",
 	[ST_UNIT_DEL_RANGE] = "DELETE FROM affected_range WHERE unit_id = ?1",
@@ -540,8 +543,7 @@ static int ns_id(struct sqlite_store *s, const char *name, int64_t *out)
 static int delete_unit_rows(struct sqlite_store *s, int64_t unit)
 {
 	static const enum stmt_id dels[] = { ST_UNIT_DEL_AFFECTED, ST_UNIT_DEL_RANGE,
-		                             ST_UNIT_DEL_ALIAS, ST_UNIT_DEL_VULN,
-		                             ST_UNIT_DEL_NS };
+		                             ST_UNIT_DEL_ALIAS, ST_UNIT_DEL_VULN, ST_UNIT_DEL_NS };
 	sqlite3_stmt *st = NULL;
 	size_t i;
 	int err;
@@ -661,18 +663,17 @@ static int sqlite_put_affected(struct vigil_store *base, int64_t unit, const cha
 
 static int sqlite_put_affected_arch(struct vigil_store *base, int64_t unit, const char *ns,
                                     const char *vuln, const char *package,
-                                    enum vigil_affected_status status,
-                                    const char *fixed_version, const char *arch)
+                                    enum vigil_affected_status status, const char *fixed_version,
+                                    const char *arch)
 {
-	return put_affected(base, unit, ns, vuln, package, status, fixed_version,
-	                    arch ? arch : "");
+	return put_affected(base, unit, ns, vuln, package, status, fixed_version, arch ? arch : "");
 }
 
 static int sqlite_feed_clear(struct vigil_store *base, const char *feed)
 {
 	static const enum stmt_id dels[] = { ST_FEED_CLEAR_AFFECTED, ST_FEED_CLEAR_RANGE,
-		                             ST_FEED_CLEAR_ALIAS, ST_FEED_CLEAR_VULN,
-		                             ST_FEED_CLEAR_NS, ST_FEED_CLEAR_UNITS };
+		                             ST_FEED_CLEAR_ALIAS,    ST_FEED_CLEAR_VULN,
+		                             ST_FEED_CLEAR_NS,       ST_FEED_CLEAR_UNITS };
 	struct sqlite_store *s = S(base);
 	sqlite3_stmt *st = NULL;
 	size_t i;
@@ -758,31 +759,6 @@ static int sqlite_lookup(struct vigil_store *base, const char *ns, const char *p
 	return walk_records(s, st, cb, payload);
 }
 
-/* 1 when `s` is valid UTF-8 (JSON text must be; feeds' names always are). */
-static int utf8_ok(const unsigned char *s)
-{
-	int more;
-
-	while (*s) {
-		if (*s < 0x80) {
-			s++;
-			continue;
-		}
-		if (*s >= 0xc2 && *s <= 0xdf)
-			more = 1;
-		else if (*s >= 0xe0 && *s <= 0xef)
-			more = 2;
-		else if (*s >= 0xf0 && *s <= 0xf4)
-			more = 3;
-		else
-			return 0;
-		for (s++; more > 0; more--, s++)
-			if ((*s & 0xc0) != 0x80)
-				return 0;
-	}
-	return 1;
-}
-
 /*
  * `names` as a JSON array of strings (the one parameter of the batched
  * query). A name that is not valid UTF-8 cannot be in the store (every feed
@@ -795,16 +771,21 @@ static int json_names(vigil_buf *out, const char *const *names, size_t n)
 	int err = vigil_buf_putc(out, '[');
 
 	for (i = 0; i < n && !err; i++) {
-		if (!utf8_ok((const unsigned char *)names[i]))
+		if (!vigil_text_utf8_ok(names[i]))
 			continue;
 		err = vigil_buf_puts(out, k++ ? ",\"" : "\"");
-		for (p = (const unsigned char *)names[i]; *p && !err; p++) {
-			if (*p == '"' || *p == '\\')
-				err = vigil_buf_printf(out, "\\%c", *p);
-			else if (*p < 0x20)
-				err = vigil_buf_printf(out, "\\u%04x", *p);
-			else
-				err = vigil_buf_putc(out, (char)*p);
+		for (p = (const unsigned char *)names[i]; *p && !err;) {
+			size_t run = 0; /* characters that need no escape, added at once */
+			while (p[run] >= 0x20 && p[run] != '"' && p[run] != '\\')
+				run++;
+			if (run) {
+				err = vigil_buf_add(out, p, run);
+				p += run;
+			} else if (*p == '"' || *p == '\\') {
+				err = vigil_buf_printf(out, "\\%c", *p++);
+			} else {
+				err = vigil_buf_printf(out, "\\u%04x", *p++);
+			}
 		}
 		if (!err)
 			err = vigil_buf_putc(out, '"');

@@ -177,8 +177,11 @@ const struct vigil_store_migration vigil_store_postgres_migrations[] = {
 	  "  owner " T " NOT NULL,\n"
 	  "  expires_at BIGINT NOT NULL\n"
 	  ");\n" },
-	{ 9, "clair feature origins (vigil serve)",
-	  "ALTER TABLE clair_layer_feature ADD COLUMN source_name " T " NOT NULL DEFAULT '';\n" },
+	{ 9, "clair feature origins and adders (vigil serve)",
+	  "ALTER TABLE clair_layer_feature ADD COLUMN source_name " T " NOT NULL DEFAULT '';\n"
+	  "ALTER TABLE clair_layer_feature ADD COLUMN added_by_name " T " NOT NULL DEFAULT '';\n"
+	  "UPDATE clair_layer_feature SET added_by_name = "
+	  "(SELECT name FROM clair_layer WHERE id = clair_layer_feature.added_by);\n" },
 };
 
 const size_t vigil_store_postgres_migration_count =

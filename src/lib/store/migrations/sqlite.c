@@ -226,10 +226,16 @@ const struct vigil_store_migration vigil_store_sqlite_migrations[] = {
 	  "  owner TEXT NOT NULL,\n"
 	  "  expires_at INTEGER NOT NULL\n"
 	  ");\n" },
-	{ 9, "clair feature origins (vigil serve)",
+	{ 9, "clair feature origins and adders (vigil serve)",
 	  /* apk features keep their origin when it is another package (the
-	   * secdb names origins: libssl3 is openssl's); "" otherwise. */
-	  "ALTER TABLE clair_layer_feature ADD COLUMN source_name TEXT NOT NULL DEFAULT '';\n" },
+	   * secdb names origins: libssl3 is openssl's), "" otherwise; and the
+	   * Name of the layer that added each feature (layer names never change,
+	   * and a layer's ancestors outlive it), so a layer's features are one
+	   * read. */
+	  "ALTER TABLE clair_layer_feature ADD COLUMN source_name TEXT NOT NULL DEFAULT '';\n"
+	  "ALTER TABLE clair_layer_feature ADD COLUMN added_by_name TEXT NOT NULL DEFAULT '';\n"
+	  "UPDATE clair_layer_feature SET added_by_name = "
+	  "(SELECT name FROM clair_layer WHERE id = clair_layer_feature.added_by);\n" },
 };
 
 const size_t vigil_store_sqlite_migration_count =

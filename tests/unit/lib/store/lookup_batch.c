@@ -1,7 +1,8 @@
 /* The matcher's batched lookup: every record of the named packages of one
  * namespace in one call, whatever bytes the names hold (quotes, backslashes,
  * control characters, UTF-8; invalid UTF-8 is simply not found), duplicates
- * and an empty list; same records as the one-package lookup. */
+ * and an empty list; same records as the one-package lookup. On SQLite and,
+ * with VIGIL_PG_DSN (tests/e2e/clair_state_pg.sh), on PostgreSQL. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -14,8 +15,10 @@
 
 #include "vigil/vigil.h"
 #include "lib/store/store.h"
+#include "helpers/dbtest.h"
 
-static char dir[64], path[128];
+static const char *backend; /* of the group running */
+static char path[1024];
 static struct vigil_store *store;
 
 static const char *const odd[] = { "plain",    "with \"quote\"", "back\\slash",      "tab\there",
@@ -28,10 +31,7 @@ static int setup(void **state)
 	size_t i;
 
 	(void)state;
-	snprintf(dir, sizeof(dir), "/tmp/vigil-batch-test.XXXXXX");
-	if (!mkdtemp(dir))
-		return -1;
-	snprintf(path, sizeof(path), "%s/db.sqlite", dir);
+	dbtest_fresh(backend, path, sizeof(path));
 	if (vigil_store_open(&store, path, VIGIL_STORE_CREATE) < 0 ||
 	    vigil_store_begin(store) < 0 ||
 	    vigil_store_put_namespace(store, "alpine:v3.18", "apk") < 0 ||
@@ -52,17 +52,9 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-	char p[160];
-	static const char *const sfx[] = { "", "-wal", "-shm" };
-	size_t i;
-
 	(void)state;
 	vigil_store_close(store);
-	for (i = 0; i < 3; i++) {
-		snprintf(p, sizeof(p), "%s%s", path, sfx[i]);
-		unlink(p);
-	}
-	rmdir(dir);
+	store = NULL;
 	return 0;
 }
 
@@ -93,9 +85,8 @@ static void batch_equals_single_lookups(void **state)
 	names[NODD] = "plain"; /* a duplicate */
 	names[NODD + 1] = "not-there";
 	names[NODD + 2] = "bad\xff\xfeutf8";
-	assert_int_equal(
-	        vigil_store_lookup_batch(store, "alpine:v3.18", names, NODD + 3, collect, &batch),
-	        0);
+	if (vigil_store_lookup_batch(store, "alpine:v3.18", names, NODD + 3, collect, &batch) != 0)
+		fail_msg("%s", vigil_error_last());
 	assert_int_equal(batch.n, 2 * NODD);
 	/* ordered by package, then ID, and equal to the single lookups in that order */
 	{
@@ -135,12 +126,27 @@ static void other_namespace_empty_list_and_stop(void **state)
 	assert_int_equal(s.n, 0);
 }
 
-int main(void)
+static int run_backend(const char *name)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(batch_equals_single_lookups),
 		cmocka_unit_test(other_namespace_empty_list_and_stop),
 	};
+	char group[64];
 
-	return cmocka_run_group_tests(tests, setup, teardown);
+	backend = name;
+	snprintf(group, sizeof(group), "lookup_batch/%s", name);
+	return cmocka_run_group_tests_name(group, tests, setup, teardown);
+}
+
+int main(void)
+{
+	int rc = 0;
+
+	if (dbtest_wanted("sqlite"))
+		rc |= run_backend("sqlite");
+	if (dbtest_wanted("postgres"))
+		rc |= run_backend("postgres");
+	dbtest_cleanup();
+	return rc;
 }

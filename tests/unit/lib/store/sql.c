@@ -128,7 +128,7 @@ static void test_clair_schema(void **state)
 	static const char *const want[][3] = {
 		{ "clair_layer", "id,name,parent_id,namespace,engine,created_at,",
 		  "clair_layer_parent," },
-		{ "clair_layer_feature", "layer_id,namespace,name,version,version_format,added_by,source_name,",
+		{ "clair_layer_feature", "layer_id,namespace,name,version,version_format,added_by,source_name,added_by_name,",
 		  "clair_layer_feature_name," },
 		{ "clair_vulnerability",
 		  "id,namespace,name,description,link,severity,metadata,created_at,deleted_at,",
