@@ -112,3 +112,21 @@ void dbtest_cleanup(void)
 	pg_schemas = 0;
 	have_dir = 0;
 }
+
+int dbtest_run(const char *name, const struct CMUnitTest *tests, size_t n,
+               int (*setup)(void **state), int (*teardown)(void **state), const char **backend)
+{
+	static const char *const backends[] = { "sqlite", "postgres" };
+	char group[96];
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; i < 2; i++) {
+		if (!dbtest_wanted(backends[i]))
+			continue;
+		*backend = backends[i];
+		snprintf(group, sizeof(group), "%s/%s", name, backends[i]);
+		rc |= _cmocka_run_group_tests(group, tests, n, setup, teardown);
+	}
+	return rc;
+}

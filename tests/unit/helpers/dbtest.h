@@ -18,4 +18,14 @@ void dbtest_fresh(const char *backend, char *dsn, size_t n);
 /** Drop the PostgreSQL schemas and remove the scratch directory. */
 void dbtest_cleanup(void);
 
+struct CMUnitTest;
+/**
+ * Run tests[0..n) once per wanted backend, as the cmocka group
+ * "<name>/<backend>", with *backend set to the backend's name ("sqlite",
+ * "postgres") for dbtest_fresh(); `setup`/`teardown` are the group's (NULL
+ * for none). Returns non-zero when a case failed.
+ */
+int dbtest_run(const char *name, const struct CMUnitTest *tests, size_t n,
+               int (*setup)(void **state), int (*teardown)(void **state), const char **backend);
+
 #endif

@@ -502,9 +502,12 @@ static void test_same_vuln_at_once(void **state)
 	vigil_clair_vuln_release(&v);
 }
 
-static int run_backend(const char *name)
+int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_garbage),
+	};
+	const struct CMUnitTest stored[] = {
 		cmocka_unit_test(test_layers_and_notifications),
 		cmocka_unit_test(test_kv),
 		cmocka_unit_test(test_lease),
@@ -512,24 +515,9 @@ static int run_backend(const char *name)
 		cmocka_unit_test(test_same_vuln_at_once),
 		cmocka_unit_test(test_origins_and_snapshots),
 	};
-	char group[64];
-
-	backend = name;
-	snprintf(group, sizeof(group), "clair/%s", name);
-	return cmocka_run_group_tests_name(group, tests, NULL, NULL);
-}
-
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_garbage),
-	};
 	int rc = cmocka_run_group_tests_name("clair/analysis", tests, NULL, NULL);
 
-	if (dbtest_wanted("sqlite"))
-		rc |= run_backend("sqlite");
-	if (dbtest_wanted("postgres"))
-		rc |= run_backend("postgres");
+	rc |= dbtest_run("clair", stored, sizeof(stored) / sizeof(stored[0]), NULL, NULL, &backend);
 	dbtest_cleanup();
 	return rc;
 }

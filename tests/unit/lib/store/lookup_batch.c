@@ -126,27 +126,15 @@ static void other_namespace_empty_list_and_stop(void **state)
 	assert_int_equal(s.n, 0);
 }
 
-static int run_backend(const char *name)
+int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(batch_equals_single_lookups),
 		cmocka_unit_test(other_namespace_empty_list_and_stop),
 	};
-	char group[64];
+	int rc = dbtest_run("lookup_batch", tests, sizeof(tests) / sizeof(tests[0]), setup,
+	                    teardown, &backend);
 
-	backend = name;
-	snprintf(group, sizeof(group), "lookup_batch/%s", name);
-	return cmocka_run_group_tests_name(group, tests, setup, teardown);
-}
-
-int main(void)
-{
-	int rc = 0;
-
-	if (dbtest_wanted("sqlite"))
-		rc |= run_backend("sqlite");
-	if (dbtest_wanted("postgres"))
-		rc |= run_backend("postgres");
 	dbtest_cleanup();
 	return rc;
 }

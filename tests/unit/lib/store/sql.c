@@ -128,7 +128,9 @@ static void test_clair_schema(void **state)
 	static const char *const want[][3] = {
 		{ "clair_layer", "id,name,parent_id,namespace,engine,created_at,",
 		  "clair_layer_parent," },
-		{ "clair_layer_feature", "layer_id,namespace,name,version,version_format,added_by,source_name,added_by_name,",
+		{ "clair_layer_feature",
+		  "layer_id,namespace,name,version,version_format,added_by,source_name,added_by_"
+		  "name,",
 		  "clair_layer_feature_name," },
 		{ "clair_vulnerability",
 		  "id,namespace,name,description,link,severity,metadata,created_at,deleted_at,",
@@ -166,25 +168,14 @@ static void test_clair_schema(void **state)
 	conn_close(&c);
 }
 
-static int run_backend(const char *name)
+int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_values_and_rows),
 		cmocka_unit_test(test_clair_schema),
 	};
+	int rc = dbtest_run("sql", tests, sizeof(tests) / sizeof(tests[0]), NULL, NULL, &backend);
 
-	backend = name;
-	return cmocka_run_group_tests_name(name, tests, NULL, NULL);
-}
-
-int main(void)
-{
-	int rc = 0;
-
-	if (dbtest_wanted("sqlite"))
-		rc |= run_backend("sqlite");
-	if (dbtest_wanted("postgres"))
-		rc |= run_backend("postgres");
 	dbtest_cleanup();
 	return rc;
 }
