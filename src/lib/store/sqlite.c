@@ -131,7 +131,7 @@ static const char *const stmt_sql[ST_COUNT] = {
 	        "JOIN feed_unit u ON u.id = a.unit_id JOIN feed f ON f.id = u.feed_id "
 	        "LEFT JOIN vulnerability v ON v.unit_id = a.unit_id "
 	        "AND v.namespace_id = a.namespace_id AND v.name = a.name "
-	        "WHERE n.name = ?1 AND a.package IN (SELECT DISTINCT value FROM json_each(?2)) "
+	        "WHERE n.name = ?1 AND a.package IN (SELECT value FROM json_each(?2)) "
 	        "ORDER BY a.package, a.name, f.name, a.status, a.fixed_version",
 	[ST_ENTRIES_GET] = "SELECT entries FROM layer_entries WHERE diff_id = ?1 AND engine = ?2",
 	[ST_ENTRIES_PUT] = "INSERT INTO layer_entries (diff_id, engine, entries, created_at) "
