@@ -10,6 +10,7 @@
 #include "vigil/error.h"
 #include "../match/matcher.h"
 
+#include <stdio.h>
 #include <string.h>
 
 struct feed_match {
@@ -54,6 +55,7 @@ int vigil_clair_feed_match(vigil_clair *c, const char *ns, const vigil_clair_fea
                            vigil_clair_finding_cb cb, void *payload)
 {
 	struct vigil_store *store = vigil_clair__store(c);
+	const struct vigil_match_family *fam;
 	vigil_package *pkgs;
 	const vigil_package **ptrs;
 	struct feed_match m = { NULL, cb, payload };
@@ -61,10 +63,16 @@ int vigil_clair_feed_match(vigil_clair *c, const char *ns, const vigil_clair_fea
 	size_t i;
 	int err;
 
-	/* A namespace no feed covers costs one cheap query, not a lookup of every name. */
-	if (!n || !vigil_match_family_for(ns))
+	if (!n || !(fam = vigil_match_family_for(ns)))
 		return 0;
-	if ((err = vigil_match_data_namespace(store, ns, data_ns, sizeof(data_ns))) < 0)
+	/*
+	 * A family without a fallback reads its own namespace: the lookup itself
+	 * finds nothing when no feed covers it (it stops at the namespace), so no
+	 * query asks first (one round trip less on PostgreSQL).
+	 */
+	if (!fam->fallback)
+		snprintf(data_ns, sizeof(data_ns), "%s", ns);
+	else if ((err = vigil_match_data_namespace(store, ns, data_ns, sizeof(data_ns))) < 0)
 		return err == VIGIL_ENOTFOUND ? 0 : err;
 	pkgs = vigil_calloc(n, sizeof(*pkgs));
 	ptrs = vigil_calloc(n, sizeof(*ptrs));
