@@ -12,7 +12,7 @@
 . "$(dirname "$0")/lib/common.sh"
 . "$(dirname "$0")/lib/pg.sh"
 LAYER="$VIGIL_SHARED/spec/clair-wire/layers/debian12-dpkg.tar"
-[ -f "$LAYER" ] || { echo "skip: no $LAYER"; exit 0; }
+[ -f "$LAYER" ] || { not_ok "missing $LAYER"; finish; exit 1; }
 if ! vigil_pg_start; then not_ok "start a PostgreSQL cluster"; finish; exit 1; fi
 ok "PostgreSQL cluster on 127.0.0.1:$VIGIL_PG_PORT"
 
@@ -44,6 +44,9 @@ http.server.ThreadingHTTPServer(("127.0.0.1", int(sys.argv[1])), H).serve_foreve
 PY
 python3 "$T/feeds.py" "$FEEDS" 2>"$T/feeds.log" &
 FEEDSRV=$!
+# both receivers listen before the servers start (their first update is at once)
+listening() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+for _ in $(seq 100); do listening "$WH" && listening "$FEEDS" && break; sleep 0.05; done
 for f in ALPINE CSAF DEBIAN OSV OVAL UBUNTU UBUNTU_OVAL; do
   export "VIGIL_FEED_${f}_URL=http://127.0.0.1:$FEEDS/"
 done
