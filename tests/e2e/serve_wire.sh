@@ -3,8 +3,8 @@
 # (../shared/spec/clair-wire): lib/wire.sh replays it and checks every
 # response (serve_wire_pg.sh does the same on PostgreSQL).
 . "$(dirname "$0")/lib/common.sh"
-[ -f "$VIGIL_SHARED/spec/clair-wire/tools/replay.py" ] || { echo "skip: no clair-wire"; exit 0; }
-command -v python3 >/dev/null || { echo "skip: no python3"; exit 0; }
+[ -f "$VIGIL_SHARED/spec/clair-wire/tools/replay.py" ] || { not_ok "missing $VIGIL_SHARED/spec/clair-wire"; finish; exit 1; }
+command -v python3 >/dev/null || { not_ok "python3 is needed"; finish; exit 1; }
 WIRE_DB="{type: sqlite, options: {source: \"$T/store.db\"}}"
 . "$(dirname "$0")/lib/wire.sh"
 finish

@@ -5,8 +5,8 @@
 # deliberate differences. Both instances (the main one and group T's) share it.
 . "$(dirname "$0")/lib/common.sh"
 . "$(dirname "$0")/lib/pg.sh"
-[ -f "$VIGIL_SHARED/spec/clair-wire/tools/replay.py" ] || { echo "skip: no clair-wire"; exit 0; }
-command -v python3 >/dev/null || { echo "skip: no python3"; exit 0; }
+[ -f "$VIGIL_SHARED/spec/clair-wire/tools/replay.py" ] || { not_ok "missing $VIGIL_SHARED/spec/clair-wire"; finish; exit 1; }
+command -v python3 >/dev/null || { not_ok "python3 is needed"; finish; exit 1; }
 if ! vigil_pg_start; then not_ok "start a PostgreSQL cluster"; finish; exit 1; fi
 ok "PostgreSQL cluster on 127.0.0.1:$VIGIL_PG_PORT"
 wire_cleanup() { vigil_pg_stop; rm -rf "$T"; }
