@@ -147,6 +147,15 @@ typedef int (*vigil_clair_feature_cb)(const vigil_clair_feature *f, void *payloa
 VIGIL_EXTERN int vigil_clair_layer_features(vigil_clair *c, int64_t id, vigil_clair_feature_cb cb,
                                             void *payload);
 
+/**
+ * Layer `name` into *out and, from the same read, `cb` for each of its
+ * features as vigil_clair_layer_features() gives them. Returns 0,
+ * VIGIL_ENOTFOUND, VIGIL_EDB or what `cb` returned (*out released then).
+ */
+VIGIL_EXTERN int vigil_clair_layer_get_features(vigil_clair *c, const char *name,
+                                                vigil_clair_layer *out, vigil_clair_feature_cb cb,
+                                                void *payload);
+
 /** Delete layer `name` and every layer below it. Returns 0, VIGIL_ENOTFOUND or VIGIL_EDB. */
 VIGIL_EXTERN int vigil_clair_layer_delete(vigil_clair *c, const char *name);
 

@@ -381,33 +381,42 @@ static int feature_json(const vigil_clair_feature *f, void *payload)
 	return 0;
 }
 
-/* The features with their vulnerabilities: all of them first, for one match per namespace. */
-static int features_with_vulns(struct request *r, int64_t layer_id, struct feature_out *fo)
+/* The features, with their vulnerabilities when a matcher is given (one match per namespace). */
+static int features_json(struct request *r, const struct feature_list *l, int vulns)
 {
-	struct feature_list l = { NULL, 0, 0, VIGIL_BUF_INIT };
+	struct feature_out fo = { r, 1, NULL, 0 };
+	vigil_buf *b = &r->resp.body;
 	size_t i;
-	int err;
+	int err = 0;
 
-	err = vigil_clair_layer_features(r->db, layer_id, feature_list_add, &l);
-	feature_list_done(&l);
-	if (err == 0)
-		err = match_new(&fo->match, r->db, l.items, l.n);
-	for (i = 0; i < l.n && err == 0; i++)
-		err = feature_json(&l.items[i], fo);
-	match_free(fo->match);
-	feature_list_release(&l);
+	if (!l->n)
+		return 0; /* no features: the member is omitted */
+	if (vulns && (err = match_new(&fo.match, r->db, l->items, l->n)) < 0)
+		return err;
+	(void)vigil_buf_puts(b, ",\"Features\":[");
+	for (i = 0; i < l->n && err == 0; i++)
+		err = feature_json(&l->items[i], &fo);
+	(void)vigil_buf_putc(b, ']');
+	match_free(fo.match);
 	return err;
 }
 
 void api_layer_get(struct request *r)
 {
+	struct feature_list fl = { NULL, 0, 0, VIGIL_BUF_INIT };
 	vigil_clair_layer l;
 	vigil_buf *b = &r->resp.body;
 	int err, first = 1;
-	int features = req_has_arg(r, "features");
 	int vulns = req_has_arg(r, "vulnerabilities");
+	int features = vulns || req_has_arg(r, "features");
 
-	if ((err = vigil_clair_layer_get(req_db(r), r->params[0], &l)) < 0) {
+	/* the layer and its features in one read */
+	err = features ? vigil_clair_layer_get_features(req_db(r), r->params[0], &l,
+	                                                feature_list_add, &fl)
+	               : vigil_clair_layer_get(req_db(r), r->params[0], &l);
+	feature_list_done(&fl);
+	if (err < 0) {
+		feature_list_release(&fl);
 		resp_error(r, err,
 		           err == VIGIL_ENOTFOUND ? "the resource cannot be found"
 		                                  : vigil_error_last());
@@ -420,26 +429,14 @@ void api_layer_get(struct request *r)
 	json_kv_opt(b, &first, "ParentName", l.parent);
 	json_key(b, &first, "IndexedByVersion");
 	(void)vigil_buf_printf(b, "%d", l.engine);
-	if (features || vulns) {
-		struct feature_out fo = { r, 1, NULL, 0 };
-		size_t mark = b->len;
-		(void)vigil_buf_puts(b, ",\"Features\":[");
-		err = vulns ? features_with_vulns(r, l.id, &fo)
-		            : vigil_clair_layer_features(r->db, l.id, feature_json, &fo);
-		if (err < 0) {
-			vigil_clair_layer_release(&l);
-			resp_fail(r, err);
-			return;
-		}
-		if (fo.first) { /* no features: the member is omitted */
-			b->len = mark;
-			b->ptr[mark] = '\0';
-		} else {
-			(void)vigil_buf_putc(b, ']');
-		}
+	err = features_json(r, &fl, vulns);
+	vigil_clair_layer_release(&l);
+	feature_list_release(&fl);
+	if (err < 0) {
+		resp_fail(r, err);
+		return;
 	}
 	(void)vigil_buf_puts(b, "}}");
-	vigil_clair_layer_release(&l);
 	resp_json(r, MHD_HTTP_OK);
 }
 

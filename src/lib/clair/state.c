@@ -60,6 +60,7 @@ enum q {
 	Q_LEASE,
 	Q_LEASE_RELEASE,
 	Q_STORED_FEATURES,
+	Q_LAYER_WITH_FEATURES,
 	Q_COUNT
 };
 
@@ -138,6 +139,13 @@ static const char *const q_sql[Q_COUNT] = {
 	[Q_STORED_FEATURES] =
 	        "SELECT DISTINCT namespace, name, version, version_format, source_name "
 	        "FROM clair_layer_feature ORDER BY namespace, name, version, source_name",
+	/* Q_LAYER_GET's columns, then Q_LAYER_FEATURES' (NULL for a layer without any). */
+	[Q_LAYER_WITH_FEATURES] =
+	        "SELECT l.id, l.name, p.name, l.namespace, l.engine, f.namespace, f.name, "
+	        "f.version, f.version_format, f.added_by, f.source_name, f.added_by_name "
+	        "FROM clair_layer l LEFT JOIN clair_layer p ON p.id = l.parent_id "
+	        "LEFT JOIN clair_layer_feature f ON f.layer_id = l.id WHERE l.name = ?1 "
+	        "ORDER BY f.layer_id, f.namespace, f.name, f.version",
 };
 
 /*
@@ -423,6 +431,57 @@ void vigil_clair_layer_release(vigil_clair_layer *l)
 	memset(l, 0, sizeof(*l));
 }
 
+/* Columns 0..4 of Q_LAYER_GET (and Q_LAYER_WITH_FEATURES). */
+static void read_layer_row(struct vigil_sql_stmt *st, vigil_clair_layer *out)
+{
+	out->id = vigil_sql_column_int64(st, 0);
+	out->name = col_dup(st, 1);
+	out->parent = col_dup(st, 2);
+	out->namespace_name = col_dup(st, 3);
+	out->engine = (int)vigil_sql_column_int64(st, 4);
+}
+
+/* Q_LAYER_FEATURES' columns from column `k` on. */
+static void read_feature_row(struct vigil_sql_stmt *st, int k, vigil_clair_feature *f)
+{
+	f->namespace_name = col_str(st, k);
+	f->name = col_str(st, k + 1);
+	f->version = col_str(st, k + 2);
+	f->version_format = col_str(st, k + 3);
+	f->added_by_id = vigil_sql_column_int64(st, k + 4);
+	f->source_name = col_str(st, k + 5);
+	f->added_by = col_str(st, k + 6);
+}
+
+int vigil_clair_layer_get_features(vigil_clair *c, const char *name, vigil_clair_layer *out,
+                                   vigil_clair_feature_cb cb, void *payload)
+{
+	struct vigil_sql_stmt *st;
+	int err, rc = 0, rows = 0;
+
+	memset(out, 0, sizeof(*out));
+	if ((err = prep(c, Q_LAYER_WITH_FEATURES, &st)) < 0)
+		return err;
+	bind_text(st, 1, name);
+	while (err == 0 && (rc = vigil_sql_step(st)) == 1) {
+		vigil_clair_feature f;
+		if (rows++ == 0)
+			read_layer_row(st, out);
+		if (!vigil_sql_column_text(st, 6))
+			continue; /* the layer has no features */
+		read_feature_row(st, 5, &f);
+		err = cb(&f, payload);
+	}
+	vigil_sql_reset(st);
+	if (err == 0 && rc < 0)
+		err = fail(c, "cannot read a layer");
+	else if (err == 0 && rows == 0)
+		err = vigil_error_set(VIGIL_ENOTFOUND, "layer '%s' not found", name);
+	if (err < 0)
+		vigil_clair_layer_release(out);
+	return err;
+}
+
 int vigil_clair_layer_get(vigil_clair *c, const char *name, vigil_clair_layer *out)
 {
 	struct vigil_sql_stmt *st;
@@ -434,11 +493,7 @@ int vigil_clair_layer_get(vigil_clair *c, const char *name, vigil_clair_layer *o
 	bind_text(st, 1, name);
 	rc = vigil_sql_step(st);
 	if (rc == 1) {
-		out->id = vigil_sql_column_int64(st, 0);
-		out->name = col_dup(st, 1);
-		out->parent = col_dup(st, 2);
-		out->namespace_name = col_dup(st, 3);
-		out->engine = (int)vigil_sql_column_int64(st, 4);
+		read_layer_row(st, out);
 	} else if (rc == 0) {
 		err = vigil_error_set(VIGIL_ENOTFOUND, "layer '%s' not found", name);
 	} else {
@@ -501,13 +556,7 @@ int vigil_clair_layer_features(vigil_clair *c, int64_t id, vigil_clair_feature_c
 	vigil_sql_bind_int64(st, 1, id);
 	while ((rc = vigil_sql_step(st)) == 1) {
 		vigil_clair_feature f;
-		f.namespace_name = col_str(st, 0);
-		f.name = col_str(st, 1);
-		f.version = col_str(st, 2);
-		f.version_format = col_str(st, 3);
-		f.added_by_id = vigil_sql_column_int64(st, 4);
-		f.source_name = col_str(st, 5);
-		f.added_by = col_str(st, 6);
+		read_feature_row(st, 0, &f);
 		if ((err = cb(&f, payload)) != 0)
 			break;
 	}

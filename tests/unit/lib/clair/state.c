@@ -402,6 +402,18 @@ static void test_origins_and_snapshots(void **state)
 	assert_int_equal(vigil_clair_layer_get(c, "apk", &l), 0);
 	assert_int_equal(vigil_clair_layer_features(c, l.id, origin_cb, seen), 0);
 	assert_string_equal(seen, "libssl1.1<openssl>;musl<>;");
+	{ /* the layer and its features in one read: the same */
+		vigil_clair_layer l2;
+		char again[256] = "";
+		assert_int_equal(vigil_clair_layer_get_features(c, "apk", &l2, origin_cb, again),
+		                 0);
+		assert_int_equal(l2.id, l.id);
+		assert_string_equal(l2.namespace_name, "alpine:v3.10");
+		assert_string_equal(again, seen);
+		vigil_clair_layer_release(&l2);
+		assert_int_equal(vigil_clair_layer_get_features(c, "nope", &l2, origin_cb, again),
+		                 VIGIL_ENOTFOUND);
+	}
 	assert_int_equal(vigil_clair_stored_features(c, origin_cb, stored), 0);
 	assert_string_equal(stored, "libssl1.1<openssl>;musl<>;");
 
