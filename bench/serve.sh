@@ -4,7 +4,7 @@
 # and GET ?features&vulnerabilities, median latency over fresh connections;
 # then, when wrk is installed, throughput and latency at 1/16/64 connections
 # (DURATION seconds each, default 10; the issue's figure uses 60) and the
-# server's RSS before and after. DB=pg runs the server on a throwaway
+# server's RSS before, during (sampled) and after. DB=pg runs the server on a throwaway
 # PostgreSQL (tests/e2e/lib/pg.sh, as the pg tests do) instead of SQLite.
 # The store first gets the Debian tracker JSON exports of ../shared/vulndata
 # (they state bookworm), so a GET looks every feature up as it would in use;
@@ -48,6 +48,16 @@ trap 'kill $PID 2>/dev/null; wait $PID 2>/dev/null; cleanup_db; rm -rf "$TMP"' E
 for _ in $(seq 100); do grep -q listening "$TMP/log" && break; sleep 0.1; done
 API=$(head -1 "$TMP/log" | sed -n 's/.*"api":"[^"]*:\([0-9]*\)".*/\1/p')
 rss() { awk '/VmRSS/ {print int($2/1024) " MiB"}' "/proc/$PID/status"; }
+# run_wrk ARGS...: wrk with the server's RSS every DURATION/6 s meanwhile (flat memory?)
+run_wrk() {
+  local samples="" step=$(( DURATION >= 6 ? DURATION / 6 : 1 )) w
+  wrk "$@" >"$TMP/wrk.out" &
+  w=$!
+  while kill -0 "$w" 2>/dev/null; do sleep "$step"; samples+=" $(rss | cut -d' ' -f1)"; done
+  wait "$w"
+  grep -E "50%|99%|Requests/sec|Non-2xx|errors" "$TMP/wrk.out" || true
+  echo "    server RSS (MiB) during the run:$samples"
+}
 
 python3 - "$API" "$WIRE/layers/debian12-dpkg.tar" <<'PY'
 import json, socket, statistics, sys, time
@@ -83,8 +93,8 @@ echo "server RSS after the latency runs: $(rss)"
 if command -v wrk >/dev/null; then
   for c in 1 16 64; do
     echo "== wrk GET ?features&vulnerabilities, $c connections, ${DURATION}s"
-    wrk -t "$((c < 4 ? c : 4))" -c "$c" -d "${DURATION}s" --latency \
-      "http://127.0.0.1:$API/v1/layers/b0?features&vulnerabilities" | grep -E "50%|99%|Requests/sec|Non-2xx|errors"
+    run_wrk -t "$((c < 4 ? c : 4))" -c "$c" -d "${DURATION}s" --latency \
+      "http://127.0.0.1:$API/v1/layers/b0?features&vulnerabilities"
   done
   cat >"$TMP/post.lua" <<LUA
 counter = 0
@@ -96,8 +106,8 @@ end
 LUA
   for c in 1 16 64; do
     echo "== wrk POST new layers, $c connections, ${DURATION}s"
-    wrk -t "$((c < 4 ? c : 4))" -c "$c" -d "${DURATION}s" --latency -s "$TMP/post.lua" \
-      "http://127.0.0.1:$API" | grep -E "50%|99%|Requests/sec|Non-2xx|errors"
+    run_wrk -t "$((c < 4 ? c : 4))" -c "$c" -d "${DURATION}s" --latency -s "$TMP/post.lua" \
+      "http://127.0.0.1:$API"
   done
   echo "server RSS after wrk: $(rss)"
 else

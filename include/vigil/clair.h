@@ -231,7 +231,11 @@ VIGIL_EXTERN int vigil_clair_vuln_delete(vigil_clair *c, const char *ns, const c
 VIGIL_EXTERN int vigil_clair_notify_change(vigil_clair *c, const vigil_clair_vuln *old,
                                            const vigil_clair_vuln *new_v);
 
-/** Call `cb` once for each distinct (namespace, name, version, format) of the stored layers. */
+/**
+ * Call `cb` once for each distinct (namespace, name, version, format, origin)
+ * of the stored layers, in that order. The statement is open meanwhile: `cb`
+ * must not use `c` (copy what it needs and query afterwards).
+ */
 VIGIL_EXTERN int vigil_clair_stored_features(vigil_clair *c, vigil_clair_feature_cb cb,
                                              void *payload);
 

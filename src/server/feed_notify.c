@@ -28,6 +28,8 @@ struct entry {
 	char *data_ns;   /* the namespace of the feed records */
 	char **affected; /* "name\tversion", in feature order */
 	size_t naff, cap;
+	char **keys; /* per fix of v: the name the feed records use (apk: the origin) */
+	size_t kcap;
 };
 
 struct feed_snapshot {
@@ -92,9 +94,13 @@ static int on_finding(const vigil_clair_finding *r, void *payload)
 	struct entry *e = entry_get(t->snap, t, r);
 	vigil_buf b = VIGIL_BUF_INIT;
 
-	if (!has_fix(&e->v, f->name))
+	if (!has_fix(&e->v, f->name)) {
+		e->keys = vigil_array_grow(e->keys, &e->kcap, e->v.nfixes + 1, sizeof(*e->keys));
+		e->keys[e->v.nfixes] = vigil_strdup(
+		        f->source_name && f->source_name[0] ? f->source_name : f->name);
 		vigil_clair_vuln_add_fix(&e->v, f->name, f->namespace_name, f->version_format,
 		                         r->fixed_version[0] ? r->fixed_version : "None");
+	}
 	(void)vigil_buf_printf(&b, "%s\t%s", f->name, f->version);
 	e->affected = vigil_array_grow(e->affected, &e->cap, e->naff + 1, sizeof(*e->affected));
 	e->affected[e->naff++] = vigil_buf_detach(&b, NULL);
@@ -156,6 +162,9 @@ void feed_snapshot_free(struct feed_snapshot *s)
 			vigil_free(s->list[i]->affected[j]);
 		vigil_free(s->list[i]->affected);
 		vigil_free(s->list[i]->data_ns);
+		for (j = 0; j < s->list[i]->v.nfixes; j++)
+			vigil_free(s->list[i]->keys[j]);
+		vigil_free(s->list[i]->keys);
 		vigil_clair_vuln_release(&s->list[i]->v);
 		vigil_free(s->list[i]);
 	}
@@ -210,7 +219,7 @@ static int vuln_now(vigil_clair *db, const struct entry *old, vigil_clair_vuln *
 	memset(out, 0, sizeof(*out));
 	for (i = 0; i < old->v.nfixes && err == 0; i++) {
 		struct now_ctx c = { old->v.name, old->v.fixes[i].name, &old->v.fixes[i], out };
-		err = vigil_clair_feed_records(db, old->data_ns, c.name, now_record, &c);
+		err = vigil_clair_feed_records(db, old->data_ns, old->keys[i], now_record, &c);
 	}
 	if (out->nfixes) {
 		out->namespace_name = vigil_strdup(old->v.namespace_name);

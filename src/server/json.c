@@ -310,30 +310,29 @@ int json_get_string(json_t *o, const char *name, const char *where, const char *
 	return 0;
 }
 
-int json_get_object(json_t *o, const char *name, const char *where, json_t **out)
+/* Member `name` of `o` when it has JSON type `type` (absent/null: NULL); else Go's error. */
+static int get_typed(json_t *o, const char *name, const char *where, json_type type,
+                     const char *go_type, json_t **out)
 {
 	json_t *v = json_member(o, name);
 
 	*out = NULL;
 	if (!v || json_is_null(v))
 		return 0;
-	if (!json_is_object(v))
-		return type_error(v, where, name, "object");
+	if (json_typeof(v) != type)
+		return type_error(v, where, name, go_type);
 	*out = v;
 	return 0;
 }
 
+int json_get_object(json_t *o, const char *name, const char *where, json_t **out)
+{
+	return get_typed(o, name, where, JSON_OBJECT, "object", out);
+}
+
 int json_get_array(json_t *o, const char *name, const char *where, json_t **out)
 {
-	json_t *v = json_member(o, name);
-
-	*out = NULL;
-	if (!v || json_is_null(v))
-		return 0;
-	if (!json_is_array(v))
-		return type_error(v, where, name, "array");
-	*out = v;
-	return 0;
+	return get_typed(o, name, where, JSON_ARRAY, "array", out);
 }
 
 void json_str(vigil_buf *b, const char *s)

@@ -6,8 +6,10 @@
 #   X: an ID affecting the layer appears (it was missing)   -> Old none, New with the layer
 #   Y: an ID affecting the layer disappears                 -> Old with the layer, New none
 #   Z: an ID's fixed version drops below the installed one  -> Old with the layer, New without
+#   W: the same for a package the secdb names by its origin
+#      (libssl1.1 is openssl's)                             -> Old with the layer, New without
 #   an ID of a package the image does not have changes      -> no notification
-# and exactly those three notifications reach the webhook, each once, and
+# and exactly those four notifications reach the webhook, each once, and
 # GET /v1/notifications/NAME shows them. The first import (before the layer
 # existed) and no-change runs make none.
 . "$(dirname "$0")/lib/common.sh"
@@ -45,6 +47,10 @@ for v in scan["Results"][0]["Vulnerabilities"]:
 pk = sorted(found)
 assert len(pk) >= 3, pk
 x, y, z = found[pk[0]], found[pk[1]], found[pk[2]]
+# w: a finding of a package known by its origin only
+w = next(v["VulnerabilityID"] for v in scan["Results"][0]["Vulnerabilities"]
+         if v.get("FixedVersion") and count.get(v["VulnerabilityID"]) == 1
+         and v["PkgName"] not in names and v["VulnerabilityID"] not in (x, y, z))
 installed = {v["PkgName"] for v in scan["Results"][0]["Vulnerabilities"]}
 def strip(ident):   # remove the ID from its secfixes list
     for p in main["packages"]:
@@ -67,13 +73,13 @@ other = next(i.split()[0] for p in orig["packages"] if p["pkg"]["name"] not in i
 before = json.loads(json.dumps(orig))
 main = before; strip(x)
 json.dump(before, open(out + "/before.json", "w"))
-main = json.loads(json.dumps(orig)); move(z, "0.0.1-r0"); strip(y); strip(other)
+main = json.loads(json.dumps(orig)); move(z, "0.0.1-r0"); move(w, "0.0.1-r0"); strip(y); strip(other)
 json.dump(main, open(out + "/after.json", "w"))
-open(out + "/xyz", "w").write("%s %s %s %s\n" % (x, y, z, other))
+open(out + "/xyz", "w").write("%s %s %s %s %s\n" % (x, y, z, w, other))
 PY
-check "picked three findings of the image and an unrelated ID" test -s "$T/xyz"
-read -r X Y Z OTHER <"$T/xyz"
-echo "# X=$X Y=$Y Z=$Z other=$OTHER"
+check "picked four findings of the image and an unrelated ID" test -s "$T/xyz"
+read -r X Y Z W OTHER <"$T/xyz"
+echo "# X=$X Y=$Y Z=$Z W=$W other=$OTHER"
 
 # The store: the "before" data, imported as a first update would.
 cp "$T/before.json" "$MAIN"
@@ -116,18 +122,18 @@ code=$(curl -s -o "$T/post" -w '%{http_code}' -X POST "$U/layers" -d "{\"Layer\"
 check "layer stored (201)" [ "$code" = 201 ]
 curl -s "$U/layers/alp310?vulnerabilities" >"$T/l1.json"
 has() { jq -e --arg id "$1" '[.Layer.Features[].Vulnerabilities[]?.Name] | index($id) != null' "$2" >/dev/null; }
-check "before: Y and Z affect the layer, X does not" bash -c "$(declare -f has); has $Y $T/l1.json && has $Z $T/l1.json && ! has $X $T/l1.json"
+check "before: Y, Z and W affect the layer, X does not" bash -c "$(declare -f has); has $Y $T/l1.json && has $Z $T/l1.json && has $W $T/l1.json && ! has $X $T/l1.json"
 # let the updater run with unchanged data a few times: no notification
 sleep 2.5
 check "no-change updates make no notification" [ ! -s "$T/hooks" ]
 check "the updater ran" grep -q '"Event":"updating feeds"' "$T/server.log"
 
 cp "$T/after.json" "$MAIN"
-for _ in $(seq 100); do [ "$(wc -l <"$T/hooks")" -ge 3 ] && break; sleep 0.1; done
+for _ in $(seq 100); do [ "$(wc -l <"$T/hooks")" -ge 4 ] && break; sleep 0.1; done
 sleep 1.5 # more would be a defect: give it the time to show
-check "three notifications delivered ($(wc -l <"$T/hooks"))" [ "$(wc -l <"$T/hooks")" -eq 3 ]
-check "each delivered once" [ "$(jq -r .Notification.Name "$T/hooks" | sort -u | wc -l)" -eq 3 ]
-check "the log counts them" grep -q '"Event":"notifications created".*"count":3' "$T/server.log"
+check "four notifications delivered ($(wc -l <"$T/hooks"))" [ "$(wc -l <"$T/hooks")" -eq 4 ]
+check "each delivered once" [ "$(jq -r .Notification.Name "$T/hooks" | sort -u | wc -l)" -eq 4 ]
+check "the log counts them" grep -q '"Event":"notifications created".*"count":4' "$T/server.log"
 : >"$T/summary"
 for n in $(jq -r .Notification.Name "$T/hooks"); do
 	curl -s "$U/notifications/$n?limit=100" >"$T/n.json"
@@ -137,12 +143,18 @@ for n in $(jq -r .Notification.Name "$T/hooks"); do
 		"$T/n.json" >>"$T/summary"
 done
 sort "$T/summary" -o "$T/summary"
-printf '%s\n' "$X old:none new:alp310" "$Y old:alp310 new:none" "$Z old:alp310 new:" | sort >"$T/want"
-same "the notifications: X new, Y gone, Z fixed below the installed version" "$T/want" "$T/summary"
+printf '%s\n' "$X old:none new:alp310" "$Y old:alp310 new:none" "$Z old:alp310 new:" "$W old:alp310 new:" |
+  sort >"$T/want"
+same "the notifications: X new, Y gone, Z and W fixed below the installed version" "$T/want" "$T/summary"
 curl -s "$U/layers/alp310?vulnerabilities" >"$T/l2.json"
-check "after: X affects the layer, Y and Z do not" bash -c "$(declare -f has); has $X $T/l2.json && ! has $Y $T/l2.json && ! has $Z $T/l2.json"
+check "after: X affects the layer, Y, Z and W do not" bash -c "$(declare -f has); has $X $T/l2.json && ! has $Y $T/l2.json && ! has $Z $T/l2.json && ! has $W $T/l2.json"
 check "the snapshot rows are not current vulnerabilities" \
 	[ "$(curl -s "$U/namespaces/alpine:v3.10/vulnerabilities?limit=100" | jq '.Vulnerabilities | length')" = 0 ]
 
 serve_stop
+
+# a feed name the updater does not know: startup refuses the config, naming it
+sed 's/feeds: \[alpine\]/feeds: [alpine, nosuch]/' "$T/config.yaml" >"$T/bad.yaml"
+expect_exit 2 "clair.updater.feeds with an unknown feed" "$VIGIL_BIN" serve --config "$T/bad.yaml"
+check "  ... the message names it" grep -qx "vigil: config: clair.updater.feeds: unknown feed 'nosuch'" "$T/err"
 finish

@@ -1154,9 +1154,7 @@ int vigil_clair_notify_change(vigil_clair *c, const vigil_clair_vuln *old,
 
 int vigil_clair_stored_features(vigil_clair *c, vigil_clair_feature_cb cb, void *payload)
 {
-	struct flist l = { 0 };
 	struct vigil_sql_stmt *st;
-	size_t i;
 	int err, rc;
 
 	if ((err = prep(c, Q_STORED_FEATURES, &st)) < 0)
@@ -1165,13 +1163,12 @@ int vigil_clair_stored_features(vigil_clair *c, vigil_clair_feature_cb cb, void 
 		vigil_clair_feature f = { col_str(st, 1), col_str(st, 2), col_str(st, 0),
 			                  col_str(st, 3), NULL,           0,
 			                  col_str(st, 4) };
-		flist_add(&l, &f);
+		if ((err = cb(&f, payload)) != 0)
+			break;
 	}
+	if (err == 0 && rc != 0)
+		err = fail(c, "cannot list the stored features");
 	vigil_sql_reset(st);
-	err = rc != 0 ? fail(c, "cannot list the stored features") : 0;
-	for (i = 0; i < l.n && err == 0; i++) /* after the statement: cb may query */
-		err = cb(&l.items[i], payload);
-	flist_release(&l);
 	return err;
 }
 
