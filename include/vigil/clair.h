@@ -126,6 +126,16 @@ VIGIL_EXTERN void vigil_clair_layer_release(vigil_clair_layer *l);
 
 /** Layer `name` into *out. Returns 0, VIGIL_ENOTFOUND or VIGIL_EDB. */
 VIGIL_EXTERN int vigil_clair_layer_get(vigil_clair *c, const char *name, vigil_clair_layer *out);
+/**
+ * Layer `name`'s row id and the database's data generation, in one read.
+ * The generation is raised by every write that can change what the API
+ * answers for a layer (feed imports, vulnerabilities and their fixes,
+ * deleted layers), by any process, so an answer computed after reading
+ * (id, generation) stays right while both read the same again.
+ * Returns 0, VIGIL_ENOTFOUND or VIGIL_EDB.
+ */
+VIGIL_EXTERN int vigil_clair_layer_stamp(vigil_clair *c, const char *name, int64_t *layer_id,
+                                         int64_t *generation);
 
 /**
  * Store layer `name` with parent `parent` (NULL for none) as Clair's worker

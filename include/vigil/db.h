@@ -72,7 +72,8 @@ typedef struct vigil_db_import_stats {
  * Import `paths` (files, or directories walked recursively; names starting
  * with '.' are not walked). A named file no feed recognises, a file that does
  * not parse, an empty named file: VIGIL_EINVALID naming the file, and that
- * feed's import is rolled back. Returns 0, VIGIL_EINVALID, VIGIL_EIO,
+ * feed's import is rolled back. `opts` and `stats` may be NULL (defaults,
+ * no counts). Returns 0, VIGIL_EINVALID, VIGIL_EIO,
  * VIGIL_ETOOBIG, VIGIL_ENOTFOUND (unknown feed name) or VIGIL_EDB.
  */
 VIGIL_EXTERN int vigil_db_import(vigil_db *db, const char *const *paths, size_t npaths,

@@ -449,9 +449,12 @@ int vigil_db_import(vigil_db *db, const char *const *paths, size_t npaths,
                     const vigil_db_import_opts *opts, vigil_db_import_stats *stats)
 {
 	struct plan p = { 0 };
+	vigil_db_import_stats ignored;
 	size_t f, i;
 	int err;
 
+	if (!stats)
+		stats = &ignored;
 	memset(stats, 0, sizeof(*stats));
 	if (opts && opts->feed && !(p.forced = vigil_feed_find(opts->feed)))
 		return vigil_error_set(VIGIL_ENOTFOUND, "unknown feed '%s'", opts->feed);

@@ -401,14 +401,13 @@ static int features_json(struct request *r, const struct feature_list *l, int vu
 	return err;
 }
 
-void api_layer_get(struct request *r)
+/* Compute the answer to GET /v1/layers/:name into r->resp.body: 0, or the error sent. */
+static int layer_answer(struct request *r, int features, int vulns)
 {
 	struct feature_list fl = { NULL, 0, 0, VIGIL_BUF_INIT };
 	vigil_clair_layer l;
 	vigil_buf *b = &r->resp.body;
 	int err, first = 1;
-	int vulns = req_has_arg(r, "vulnerabilities");
-	int features = vulns || req_has_arg(r, "features");
 
 	/* the layer and its features in one read */
 	err = features ? vigil_clair_layer_get_features(req_db(r), r->params[0], &l,
@@ -420,7 +419,7 @@ void api_layer_get(struct request *r)
 		resp_error(r, err,
 		           err == VIGIL_ENOTFOUND ? "the resource cannot be found"
 		                                  : vigil_error_last());
-		return;
+		return err;
 	}
 	vigil_buf_reset(b);
 	(void)vigil_buf_puts(b, "{\"Layer\":{");
@@ -434,9 +433,44 @@ void api_layer_get(struct request *r)
 	feature_list_release(&fl);
 	if (err < 0) {
 		resp_fail(r, err);
-		return;
+		return err;
 	}
 	(void)vigil_buf_puts(b, "}}");
+	return 0;
+}
+
+/*
+ * With features, the answer is kept (resp_cache.c) under the layer's row id
+ * and the data generation read before computing it: later GETs cost one
+ * small read while nothing that could change the answer was written.
+ */
+void api_layer_get(struct request *r)
+{
+	int vulns = req_has_arg(r, "vulnerabilities");
+	int features = vulns || req_has_arg(r, "features");
+	struct resp_cache *cache = features ? r->srv->cache : NULL;
+	int64_t id = 0, gen = 0;
+	char key[48];
+	int err;
+
+	if (cache) {
+		err = vigil_clair_layer_stamp(req_db(r), r->params[0], &id, &gen);
+		if (err < 0) {
+			resp_error(r, err,
+			           err == VIGIL_ENOTFOUND ? "the resource cannot be found"
+			                                  : vigil_error_last());
+			return;
+		}
+		snprintf(key, sizeof(key), "%lld/%d", (long long)id, vulns);
+		if (resp_cache_get(cache, key, gen, &r->resp.body)) {
+			resp_json(r, MHD_HTTP_OK);
+			return;
+		}
+	}
+	if (layer_answer(r, features, vulns) < 0)
+		return;
+	if (cache)
+		resp_cache_put(cache, key, gen, r->resp.body.ptr, r->resp.body.len);
 	resp_json(r, MHD_HTTP_OK);
 }
 

@@ -2,8 +2,8 @@
  * Prometheus text exposition at /v1/metrics (Clair's path) and /metrics:
  * request counts and latency histograms by route and status (Clair's
  * clair_api_response_duration_milliseconds), layers analysed, database
- * errors, notifications sent and failed, and the age of each feed's data
- * (read from the store at each scrape).
+ * errors, notifications sent and failed, the age of each feed's data
+ * (read from the store at each scrape), and the response cache's hits.
  */
 #include "server.h"
 
@@ -192,10 +192,30 @@ static void feed_ages(struct server *s, vigil_buf *b)
 	vigil_db_free(db);
 }
 
+/* The GET answers kept (resp_cache.c): hits, misses, size. */
+static void cache_stats(struct server *s, vigil_buf *b)
+{
+	struct resp_cache_stats st;
+
+	resp_cache_stats(s->cache, &st);
+	(void)vigil_buf_printf(
+	        b,
+	        "# HELP vigil_response_cache_requests_total GETs of a layer's features, by "
+	        "whether a kept answer served them.\n"
+	        "# TYPE vigil_response_cache_requests_total counter\n"
+	        "vigil_response_cache_requests_total{result=\"hit\"} %llu\n"
+	        "vigil_response_cache_requests_total{result=\"miss\"} %llu\n"
+	        "# HELP vigil_response_cache_bytes Bytes of answers kept.\n"
+	        "# TYPE vigil_response_cache_bytes gauge\n"
+	        "vigil_response_cache_bytes %zu\n",
+	        (unsigned long long)st.hits, (unsigned long long)st.misses, st.bytes);
+}
+
 void api_metrics(struct request *r)
 {
 	vigil_buf_reset(&r->resp.body);
 	metrics_write(r->srv->metrics, &r->resp.body);
+	cache_stats(r->srv, &r->resp.body);
 	feed_ages(r->srv, &r->resp.body);
 	r->resp.status = MHD_HTTP_OK;
 	r->resp.content_type = "text/plain; version=0.0.4";

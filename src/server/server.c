@@ -135,6 +135,7 @@ static const char *const known_keys[] = {
 	"clair.api.servername",
 	"clair.api.bind",
 	"clair.api.allowlocalpath",
+	"clair.api.responsecache",
 	"clair.updater",
 	"clair.updater.interval",
 	"clair.updater.feeds",
@@ -324,6 +325,9 @@ static int apply_key(struct server_config *c, const char *k, const char *v)
 		set_str(&c->bind, v);
 	else if (strcmp(k, "clair.api.allowlocalpath") == 0)
 		c->allowlocalpath = parse_bool(v);
+	else if (strcmp(k, "clair.api.responsecache") == 0 &&
+	         (err = set_int(k, v, 0, 1L << 16, &n)) == 0)
+		c->response_cache = (uint64_t)n << 20; /* MiB */
 	else if (strcmp(k, "clair.updater.interval") == 0 &&
 	         parse_duration(v, &c->updater_interval_ms) < 0)
 		err = vigil_error_set(VIGIL_EUSAGE, "config: %s: bad duration '%s'", k, v);
@@ -466,6 +470,7 @@ static void config_defaults(struct server_config *c)
 	c->max_file_size = 0;
 	c->max_connections = SERVER_MAX_CONNECTIONS;
 	c->pool_size = SERVER_POOL_SIZE;
+	c->response_cache = (uint64_t)64 << 20;
 }
 
 static void config_release(struct server_config *c)
@@ -1123,8 +1128,10 @@ int server_main(int argc, char **argv, const char *db_override)
 	pthread_cond_init(&s.notify_cond, NULL);
 	pthread_cond_init(&s.jobs_cond, NULL);
 	s.metrics = metrics_new();
+	s.cache = resp_cache_new((size_t)s.cfg.response_cache);
 	err = run(&s, db_override);
 	pool_close(&s);
+	resp_cache_free(s.cache);
 	metrics_free(s.metrics);
 	pthread_mutex_destroy(&s.pool_lock);
 	pthread_cond_destroy(&s.pool_cond);

@@ -12,6 +12,7 @@
  * lease.c      which instance runs the updater and the notifier
  * feed_notify.c notifications for what feed updates change
  * features.c   a feature list owning its strings
+ * resp_cache.c computed layer answers, kept while the data generation holds
  * health.c metrics.c notifier.c updater.c webhook_tls.c
  *
  * The server uses only include/vigil/ and src/util/.
@@ -53,7 +54,8 @@ struct server_config {
 	uint64_t max_layer_body; /* layer bytes in the request body */
 	uint64_t max_file_size;  /* one kept file of a layer */
 	int max_connections;
-	int pool_size; /* database handles */
+	int pool_size;           /* database handles */
+	uint64_t response_cache; /* vigil: bytes of GET answers kept (resp_cache.c); 0 = none */
 };
 
 struct metrics;
@@ -68,6 +70,7 @@ struct server {
 	size_t pool_free;
 	unsigned char token_key[32];
 	struct metrics *metrics;
+	struct resp_cache *cache; /* NULL: answers are not kept */
 	const char *dsn;    /* the store (NULL: the default path) */
 	char instance[128]; /* this instance's name as a lease owner (lease.c) */
 	pthread_t updater;
@@ -138,6 +141,26 @@ void lease_owner_init(struct server *s);
 int lease_take(struct server *s, const char *name, int64_t ttl_s);
 /** Give lease `name` up if held, so another instance may take it at once. */
 void lease_release(struct server *s, const char *name);
+
+/* resp_cache.c */
+struct resp_cache;
+struct resp_cache_stats {
+	uint64_t hits, misses;
+	size_t entries, bytes;
+};
+/** A cache of at most `max_bytes`; NULL (every call a no-op or a miss) when 0. */
+struct resp_cache *resp_cache_new(size_t max_bytes);
+void resp_cache_free(struct resp_cache *c);
+/**
+ * The body kept under `key` at data generation `gen` into `out` (replacing
+ * its content): 1, or 0 when there is none (a miss). A newer `gen` than any
+ * seen before drops every entry.
+ */
+int resp_cache_get(struct resp_cache *c, const char *key, int64_t gen, vigil_buf *out);
+/** Keep `body` under `key` at generation `gen` (copied; ignored when `gen` is old). */
+void resp_cache_put(struct resp_cache *c, const char *key, int64_t gen, const char *body,
+                    size_t len);
+void resp_cache_stats(struct resp_cache *c, struct resp_cache_stats *out);
 
 /* routes.c */
 /** Dispatch a main-port request; fills r->resp. */

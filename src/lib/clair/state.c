@@ -61,6 +61,7 @@ enum q {
 	Q_LEASE_RELEASE,
 	Q_STORED_FEATURES,
 	Q_LAYER_WITH_FEATURES,
+	Q_LAYER_STAMP,
 	Q_COUNT
 };
 
@@ -139,6 +140,8 @@ static const char *const q_sql[Q_COUNT] = {
 	[Q_STORED_FEATURES] =
 	        "SELECT DISTINCT namespace, name, version, version_format, source_name "
 	        "FROM clair_layer_feature ORDER BY namespace, name, version, source_name",
+	[Q_LAYER_STAMP] = "SELECT l.id, g.value FROM clair_layer l, data_generation g "
+	                  "WHERE l.name = ?1",
 	/* Q_LAYER_GET's columns, then Q_LAYER_FEATURES' (NULL for a layer without any). */
 	[Q_LAYER_WITH_FEATURES] =
 	        "SELECT l.id, l.name, p.name, l.namespace, l.engine, f.namespace, f.name, "
@@ -494,6 +497,29 @@ int vigil_clair_layer_get(vigil_clair *c, const char *name, vigil_clair_layer *o
 	rc = vigil_sql_step(st);
 	if (rc == 1) {
 		read_layer_row(st, out);
+	} else if (rc == 0) {
+		err = vigil_error_set(VIGIL_ENOTFOUND, "layer '%s' not found", name);
+	} else {
+		err = fail(c, "cannot read a layer");
+	}
+	vigil_sql_reset(st);
+	return err;
+}
+
+int vigil_clair_layer_stamp(vigil_clair *c, const char *name, int64_t *layer_id,
+                            int64_t *generation)
+{
+	struct vigil_sql_stmt *st;
+	int err, rc;
+
+	*layer_id = *generation = 0;
+	if ((err = prep(c, Q_LAYER_STAMP, &st)) < 0)
+		return err;
+	bind_text(st, 1, name);
+	rc = vigil_sql_step(st);
+	if (rc == 1) {
+		*layer_id = vigil_sql_column_int64(st, 0);
+		*generation = vigil_sql_column_int64(st, 1);
 	} else if (rc == 0) {
 		err = vigil_error_set(VIGIL_ENOTFOUND, "layer '%s' not found", name);
 	} else {

@@ -18,6 +18,11 @@
 
 #define T "TEXT COLLATE \"C\""
 
+/* Migration 10: raise data_generation at commit after `events` on `table`. */
+#define BUMP(table, events)                                                                       \
+	"CREATE CONSTRAINT TRIGGER data_generation_" table " AFTER " events " ON " table           \
+	" DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION data_generation_bump();\n"
+
 const struct vigil_store_migration vigil_store_postgres_migrations[] = {
 	{ 1, "initial schema",
 	  "CREATE TABLE namespace (\n"
@@ -182,6 +187,21 @@ const struct vigil_store_migration vigil_store_postgres_migrations[] = {
 	  "ALTER TABLE clair_layer_feature ADD COLUMN added_by_name " T " NOT NULL DEFAULT '';\n"
 	  "UPDATE clair_layer_feature SET added_by_name = "
 	  "(SELECT name FROM clair_layer WHERE id = clair_layer_feature.added_by);\n" },
+	{ 10, "data generation (vigil serve response cache)",
+	  /* The triggers are deferred constraint triggers: they run at commit,
+	   * after every other lock the transaction takes, so writers contend on
+	   * the counter's row only at the end and never deadlock on it. */
+	  "CREATE TABLE data_generation (\n"
+	  "  id BIGINT PRIMARY KEY CHECK (id = 1),\n"
+	  "  value BIGINT NOT NULL\n"
+	  ");\n"
+	  "INSERT INTO data_generation (id, value) VALUES (1, 1);\n"
+	  "CREATE FUNCTION data_generation_bump() RETURNS trigger LANGUAGE plpgsql AS "
+	  "$$BEGIN UPDATE data_generation SET value = value + 1; RETURN NULL; END$$;\n"
+	  BUMP("feed", "INSERT OR UPDATE OR DELETE")
+	  BUMP("clair_vulnerability", "INSERT OR UPDATE OR DELETE")
+	  BUMP("clair_fixedin", "INSERT OR UPDATE OR DELETE")
+	  BUMP("clair_layer", "DELETE") },
 };
 
 const size_t vigil_store_postgres_migration_count =

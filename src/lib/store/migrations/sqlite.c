@@ -8,6 +8,11 @@
  */
 #include "../migrations.h"
 
+/* Migration 10: a trigger raising data_generation after `event` on `table`. */
+#define BUMP(table, event)                                                                        \
+	"CREATE TRIGGER data_generation_" table "_" event " AFTER " event " ON " table             \
+	" BEGIN UPDATE data_generation SET value = value + 1; END;\n"
+
 const struct vigil_store_migration vigil_store_sqlite_migrations[] = {
 	{ 1, "initial schema",
 	  /* Namespaces as Clair names them, with their version format. */
@@ -236,6 +241,26 @@ const struct vigil_store_migration vigil_store_sqlite_migrations[] = {
 	  "ALTER TABLE clair_layer_feature ADD COLUMN added_by_name TEXT NOT NULL DEFAULT '';\n"
 	  "UPDATE clair_layer_feature SET added_by_name = "
 	  "(SELECT name FROM clair_layer WHERE id = clair_layer_feature.added_by);\n" },
+	{ 10, "data generation (vigil serve response cache)",
+	  /* One counter, raised in the same transaction as every write that can
+	   * change what GET /v1/layers/:name answers: a feed import (it always
+	   * ends by updating its `feed` row), a vulnerability or fixed-in row
+	   * written through the API or a notification, a layer deleted (its
+	   * rowid may be reused). vigil serve keeps computed answers tagged
+	   * with the value it read and serves them while it is unchanged, so
+	   * any process writing the database (another vigil serve, vigil db)
+	   * invalidates them. */
+	  "CREATE TABLE data_generation (\n"
+	  "  id INTEGER PRIMARY KEY CHECK (id = 1),\n"
+	  "  value INTEGER NOT NULL\n"
+	  ");\n"
+	  "INSERT INTO data_generation (id, value) VALUES (1, 1);\n"
+	  BUMP("feed", "INSERT") BUMP("feed", "UPDATE") BUMP("feed", "DELETE")
+	  BUMP("clair_vulnerability", "INSERT") BUMP("clair_vulnerability", "UPDATE")
+	  BUMP("clair_vulnerability", "DELETE")
+	  BUMP("clair_fixedin", "INSERT") BUMP("clair_fixedin", "UPDATE")
+	  BUMP("clair_fixedin", "DELETE")
+	  BUMP("clair_layer", "DELETE") },
 };
 
 const size_t vigil_store_sqlite_migration_count =
