@@ -2,7 +2,8 @@
 # vigil serve's Prometheus metrics (/metrics and Clair's /v1/metrics): valid
 # text exposition; request counts and latency histograms by route and status
 # that count exactly the requests this test made; layers analysed by
-# outcome; feed ages and record counts read from the store; no database error.
+# outcome; feed ages and record counts read from the store; response cache
+# hits and misses; no database error.
 . "$(dirname "$0")/lib/common.sh"
 . "$(dirname "$0")/lib/serve.sh"
 TI="$IMAGES/fixtures/alpine/trivy-integration/testdata/fixtures/images/alpine-310.tar.gz"
@@ -56,6 +57,10 @@ want('vigil_layers_analysed_total{result="ok"}', 1)
 want('vigil_layers_analysed_total{result="error"}', 1)
 want('vigil_db_errors_total', 0)
 want('vigil_feed_records{feed="alpine"}', records)
+# three GETs of one layer: the first computes its answer, the next two are kept ones
+want('vigil_response_cache_requests_total{result="miss"}', 1)
+want('vigil_response_cache_requests_total{result="hit"}', 2)
+if not samples.get('vigil_response_cache_bytes', 0) > 0: fails.append("no bytes kept")
 age = samples.get('vigil_feed_age_seconds{feed="alpine"}')
 if age is None or not 0 <= age < 600: fails.append("alpine feed age %s" % age)
 # every histogram: buckets non-decreasing, +Inf equals _count
@@ -67,7 +72,8 @@ for key, v in samples.items():
         counts = [c for _, c in bs]
         if counts != sorted(counts) or not bs or bs[-1][1] != v:
             fails.append("histogram %s not cumulative" % labels)
-for name in ("vigil_feed_age_seconds", "vigil_layers_analysed_total", h):
+for name in ("vigil_feed_age_seconds", "vigil_layers_analysed_total", h,
+             "vigil_response_cache_requests_total", "vigil_response_cache_bytes"):
     if name not in types: fails.append("no # TYPE for " + name)
 print("\n".join(fails) or "metrics ok")
 sys.exit(1 if fails else 0)
