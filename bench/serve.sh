@@ -68,8 +68,8 @@ run_wrk() {
 python3 - "$API" "$WIRE/layers/debian12-dpkg.tar" <<'PY'
 import json, socket, statistics, sys, time
 port, layer = int(sys.argv[1]), sys.argv[2]
-def req(method, path, body=b"", ctype="application/json"):
-    head = "%s %s HTTP/1.1\r\nHost: x\r\nContent-Type: %s\r\nContent-Length: %d\r\nConnection: close\r\n\r\n" % (method, path, ctype, len(body))
+def req(method, path, body=b"", ctype="application/json", extra=""):
+    head = "%s %s HTTP/1.1\r\nHost: x\r\nContent-Type: %s\r\nContent-Length: %d\r\n%sConnection: close\r\n\r\n" % (method, path, ctype, len(body), extra)
     t = time.perf_counter()
     s = socket.create_connection(("127.0.0.1", port)); s.sendall(head.encode() + body)
     data = b""
@@ -92,11 +92,13 @@ req("POST", "/v1/namespaces/debian:12/vulnerabilities", json.dumps({"Vulnerabili
 # the vulnerability write raised the data generation: each layer's first GET computes its answer
 cold = [req("GET", "/v1/layers/b%d?features&vulnerabilities" % i)[1] for i in range(1, 50)]
 get = [req("GET", "/v1/layers/b0?features&vulnerabilities")[1] for _ in range(200)]
+gz = [req("GET", "/v1/layers/b0?features&vulnerabilities", extra="Accept-Encoding: gzip\r\n")[1] for _ in range(200)]
 print("POST new layer (local path, 435 features)   median %7.2f ms" % statistics.median(post))
 print("POST new layer (bytes in the request body)  median %7.2f ms" % statistics.median([m for _, m in upl]))
 print("POST known layer                            median %7.2f ms" % statistics.median(known))
 print("GET ?features&vulnerabilities, computed     median %7.2f ms" % statistics.median(cold))
 print("GET ?features&vulnerabilities (48 KB)       median %7.2f ms" % statistics.median(get))
+print("the same, gzip (as Go clients ask)          median %7.2f ms" % statistics.median(gz))
 PY
 echo "server RSS after the latency runs: $(rss)"
 if command -v wrk >/dev/null; then

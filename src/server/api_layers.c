@@ -440,6 +440,28 @@ static int layer_answer(struct request *r, int features, int vulns)
 }
 
 /*
+ * Send r->resp.body (a kept or computed answer) gzip-compressed, keeping the
+ * compressed form under `key` too. Go's HTTP client, and so Clair's, asks
+ * for gzip by default: compressing 48 KB again for every GET would cost
+ * more than computing the answer.
+ */
+static void send_gzipped(struct request *r, struct resp_cache *cache, const char *key,
+                         int64_t gen)
+{
+	vigil_buf gz = VIGIL_BUF_INIT;
+
+	resp_json(r, MHD_HTTP_OK);
+	if (resp_gzip(&r->resp.body, &gz) == 0) {
+		resp_cache_put(cache, key, gen, gz.ptr, gz.len);
+		vigil_buf_release(&r->resp.body);
+		r->resp.body = gz;
+		resp_json_gzipped(r, MHD_HTTP_OK);
+		return;
+	}
+	vigil_buf_release(&gz); /* sent as it is */
+}
+
+/*
  * With features, the answer is kept (resp_cache.c) under the layer's row id
  * and the data generation read before computing it: later GETs cost one
  * small read while nothing that could change the answer was written.
@@ -449,9 +471,10 @@ void api_layer_get(struct request *r)
 	int vulns = req_has_arg(r, "vulnerabilities");
 	int features = vulns || req_has_arg(r, "features");
 	struct resp_cache *cache = features ? r->srv->cache : NULL;
+	int gz = cache && req_accepts_gzip(r);
 	int64_t id = 0, gen = 0;
-	char key[48];
-	int err;
+	char key[48], gzkey[52];
+	int err, hit = 0;
 
 	if (cache) {
 		err = vigil_clair_layer_stamp(req_db(r), r->params[0], &id, &gen);
@@ -462,16 +485,24 @@ void api_layer_get(struct request *r)
 			return;
 		}
 		snprintf(key, sizeof(key), "%lld/%d", (long long)id, vulns);
-		if (resp_cache_get(cache, key, gen, &r->resp.body)) {
-			resp_json(r, MHD_HTTP_OK);
+		snprintf(gzkey, sizeof(gzkey), "%s/gz", key);
+		if (gz && resp_cache_get(cache, gzkey, gen, &r->resp.body)) {
+			resp_cache_count(cache, 1);
+			resp_json_gzipped(r, MHD_HTTP_OK);
 			return;
 		}
+		hit = resp_cache_get(cache, key, gen, &r->resp.body);
+		resp_cache_count(cache, hit);
 	}
-	if (layer_answer(r, features, vulns) < 0)
-		return;
-	if (cache)
+	if (!hit) {
+		if (layer_answer(r, features, vulns) < 0)
+			return;
 		resp_cache_put(cache, key, gen, r->resp.body.ptr, r->resp.body.len);
-	resp_json(r, MHD_HTTP_OK);
+	}
+	if (gz)
+		send_gzipped(r, cache, gzkey, gen);
+	else
+		resp_json(r, MHD_HTTP_OK);
 }
 
 void api_layer_delete(struct request *r)

@@ -97,12 +97,20 @@ int resp_cache_get(struct resp_cache *c, const char *key, int64_t gen, vigil_buf
 		hit = vigil_buf_add(out, e->body, e->len) == 0;
 		e->used = ++c->tick;
 	}
+	pthread_mutex_unlock(&c->lock);
+	return hit;
+}
+
+void resp_cache_count(struct resp_cache *c, int hit)
+{
+	if (!c)
+		return;
+	pthread_mutex_lock(&c->lock);
 	if (hit)
 		c->hits++;
 	else
 		c->misses++;
 	pthread_mutex_unlock(&c->lock);
-	return hit;
 }
 
 /* Drop least recently used entries until `need` more bytes and one more entry fit. */

@@ -191,13 +191,24 @@ void routes_dispatch_health(struct request *r, const char *url)
 
 /* ---- responses ---------------------------------------------------------- */
 
-void resp_json(struct request *r, int status)
+static void json_headers(struct request *r, int status)
 {
 	r->resp.status = status;
 	r->resp.content_type = "application/json;charset=utf-8";
 	r->resp.server_header = 1;
 	r->resp.gzip_ok = 1;
+}
+
+void resp_json(struct request *r, int status)
+{
+	json_headers(r, status);
 	(void)vigil_buf_putc(&r->resp.body, '\n');
+}
+
+void resp_json_gzipped(struct request *r, int status)
+{
+	json_headers(r, status);
+	r->resp.gzipped = 1;
 }
 
 /* The HTTP status for a failure: Clair's classes (clair-v1-api.md §1.6). */

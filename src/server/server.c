@@ -609,14 +609,15 @@ static int is_layer_content_type(const char *ct)
 	return 0;
 }
 
-static int accepts_gzip(struct MHD_Connection *conn)
+int req_accepts_gzip(struct request *r)
 {
-	const char *ae = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Accept-Encoding");
+	const char *ae =
+	        MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Accept-Encoding");
 
 	return ae && strstr(ae, "gzip") != NULL;
 }
 
-static int gzip_buf(const vigil_buf *in, vigil_buf *out)
+int resp_gzip(const vigil_buf *in, vigil_buf *out)
 {
 	z_stream z;
 	int rc;
@@ -648,7 +649,9 @@ static enum MHD_Result send_response(struct request *r)
 	enum MHD_Result ret;
 	int gzipped = 0;
 
-	if (r->resp.gzip_ok && body->len && accepts_gzip(r->conn) && gzip_buf(body, &gz) == 0) {
+	if (r->resp.gzipped) {
+		gzipped = 1; /* a kept compressed answer */
+	} else if (r->resp.gzip_ok && body->len && req_accepts_gzip(r) && resp_gzip(body, &gz) == 0) {
 		body = &gz;
 		gzipped = 1;
 	}

@@ -94,6 +94,7 @@ struct response {
 	const char *content_type; /* NULL: none */
 	int server_header;        /* send "Server: clair" */
 	int gzip_ok;              /* compress if the client accepts gzip */
+	int gzipped;              /* the body is gzip already (sent as Content-Encoding: gzip) */
 	const char *location;
 };
 
@@ -160,6 +161,8 @@ int resp_cache_get(struct resp_cache *c, const char *key, int64_t gen, vigil_buf
 /** Keep `body` under `key` at generation `gen` (copied; ignored when `gen` is old). */
 void resp_cache_put(struct resp_cache *c, const char *key, int64_t gen, const char *body,
                     size_t len);
+/** Count a request a kept answer served (hit) or not (miss), for the metrics. */
+void resp_cache_count(struct resp_cache *c, int hit);
 void resp_cache_stats(struct resp_cache *c, struct resp_cache_stats *out);
 
 /* routes.c */
@@ -194,6 +197,8 @@ int json_get_array(json_t *o, const char *name, const char *where, json_t **out)
 
 /* responses (api_common in routes.c) */
 void resp_json(struct request *r, int status); /* body already in r->resp.body */
+/** The same for a body that is resp_json()'s, newline included, gzip-compressed. */
+void resp_json_gzipped(struct request *r, int status);
 /** The one place where a vigil_code becomes an HTTP status and Clair's envelope. */
 void resp_error(struct request *r, int code, const char *message);
 /** The error of the last failed call (vigil_error_last()). */
@@ -202,6 +207,10 @@ void resp_fail(struct request *r, int code);
 void resp_forbidden(struct request *r, const char *message);
 void resp_empty(struct request *r, int status);
 void resp_text(struct request *r, int status, const char *ctype, const char *text);
+/** 1 when the client accepts gzip (Accept-Encoding). */
+int req_accepts_gzip(struct request *r);
+/** `in` gzip-compressed into `out` (replacing its content): 0, or -1 (zlib failed). */
+int resp_gzip(const vigil_buf *in, vigil_buf *out);
 /** 1 when the query has `name` (with or without a value). */
 int req_has_arg(struct request *r, const char *name);
 const char *req_arg(struct request *r, const char *name);

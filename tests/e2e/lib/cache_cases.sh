@@ -43,6 +43,7 @@ req() {
   curl -s -o "$T/body" -w '%{http_code}' -X "$2" -H 'Content-Type: application/json' \
     ${4:+--data "$4"} "http://127.0.0.1:$1/v1$3"
 }
+reqz() { curl -s --compressed -D "$T/hdr" -o "$T/body" -w '%{http_code}' "http://127.0.0.1:$1/v1$2"; }
 counter() { curl -s "http://127.0.0.1:$A/metrics" | sed -n "s/^vigil_response_cache_requests_total{result=\"$1\"} //p"; }
 # vulns FILE: "feature vulnerability severity fixedby" lines of a GET answer, sorted
 vulns() {
@@ -54,7 +55,8 @@ for f in layer.get("Features") or []:
         print(f["Name"], v["Name"], v.get("Severity", ""), v.get("FixedBy", ""))' "$1" | sort
 }
 HITS=0 MISSES=0
-# step WHAT [LAYER]: A's GET (computed) equals C's; A's second GET is a hit with the same body
+# step WHAT [LAYER]: A's GET (computed) equals C's; A's second GET is a hit with the same
+# body, and so are its third and fourth, asking for gzip
 step() {
   local q="/layers/${2:-L}?features&vulnerabilities"
   check "$1: A answers" [ "$(req "$A" GET "$q")" = 200 ]
@@ -65,8 +67,15 @@ step() {
   cp "$T/body" "$T/c"
   same "$1: A's answer is C's (computed)" "$T/c" "$T/a1"
   same "$1: A's kept answer is the same" "$T/c" "$T/a2"
-  HITS=$((HITS + 1)) MISSES=$((MISSES + 1))
-  check "$1: one miss, then one hit ($MISSES/$HITS)" [ "$(counter miss)/$(counter hit)" = "$MISSES/$HITS" ]
+  # as Go clients ask: gzip, compressed once from the kept answer, then kept compressed
+  for i in 3 4; do
+    check "$1: A's GET $i, gzip" [ "$(reqz "$A" "$q")" = 200 ]
+    check "$1: A's GET $i is gzip-encoded" grep -qi '^content-encoding: gzip' "$T/hdr"
+    cp "$T/body" "$T/a$i"
+    same "$1: A's GET $i decompressed is C's answer" "$T/c" "$T/a$i"
+  done
+  HITS=$((HITS + 3)) MISSES=$((MISSES + 1))
+  check "$1: one miss, then three hits ($MISSES/$HITS)" [ "$(counter miss)/$(counter hit)" = "$MISSES/$HITS" ]
   vulns "$T/a2" >"$T/v"
 }
 vuln() { echo "{\"Vulnerability\":{\"Name\":\"$1\",\"NamespaceName\":\"debian:12\",\"Severity\":\"$2\",\"FixedIn\":[{\"Name\":\"openssl\",\"Version\":\"99.0\",\"VersionFormat\":\"dpkg\"}]}}"; }

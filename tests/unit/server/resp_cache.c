@@ -21,6 +21,7 @@ static int get(struct resp_cache *c, const char *key, int64_t gen, const char *w
 
 	(void)vigil_buf_puts(&b, "left over");
 	hit = resp_cache_get(c, key, gen, &b);
+	resp_cache_count(c, hit);
 	if (hit && want)
 		assert_string_equal(b.ptr, want);
 	if (!hit)
