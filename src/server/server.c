@@ -617,13 +617,15 @@ int req_accepts_gzip(struct request *r)
 	return ae && strstr(ae, "gzip") != NULL;
 }
 
+/* zlib's fastest level: 0.2 ms for a 48 KB layer answer against 0.5 ms at its
+ * default, for 13% more bytes (6.0 KB against 5.3 KB). */
 int resp_gzip(const vigil_buf *in, vigil_buf *out)
 {
 	z_stream z;
 	int rc;
 
 	memset(&z, 0, sizeof(z));
-	if (deflateInit2(&z, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 16 + MAX_WBITS, 8,
+	if (deflateInit2(&z, Z_BEST_SPEED, Z_DEFLATED, 16 + MAX_WBITS, 8,
 	                 Z_DEFAULT_STRATEGY) != Z_OK)
 		return -1;
 	if (vigil_buf_grow(out, deflateBound(&z, in->len) + 32) < 0) {
