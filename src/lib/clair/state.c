@@ -485,47 +485,54 @@ int vigil_clair_layer_get_features(vigil_clair *c, const char *name, vigil_clair
 	return err;
 }
 
-int vigil_clair_layer_get(vigil_clair *c, const char *name, vigil_clair_layer *out)
+/* Query `q` of layer `name`: its one row to read(), or VIGIL_ENOTFOUND. */
+static int layer_row(vigil_clair *c, enum q q, const char *name,
+                     void (*read)(struct vigil_sql_stmt *st, void *out), void *out)
 {
 	struct vigil_sql_stmt *st;
 	int err, rc;
 
-	memset(out, 0, sizeof(*out));
-	if ((err = prep(c, Q_LAYER_GET, &st)) < 0)
+	if ((err = prep(c, q, &st)) < 0)
 		return err;
 	bind_text(st, 1, name);
 	rc = vigil_sql_step(st);
-	if (rc == 1) {
-		read_layer_row(st, out);
-	} else if (rc == 0) {
+	if (rc == 1)
+		read(st, out);
+	else if (rc == 0)
 		err = vigil_error_set(VIGIL_ENOTFOUND, "layer '%s' not found", name);
-	} else {
+	else
 		err = fail(c, "cannot read a layer");
-	}
 	vigil_sql_reset(st);
 	return err;
+}
+
+static void read_layer(struct vigil_sql_stmt *st, void *out)
+{
+	read_layer_row(st, out);
+}
+
+int vigil_clair_layer_get(vigil_clair *c, const char *name, vigil_clair_layer *out)
+{
+	memset(out, 0, sizeof(*out));
+	return layer_row(c, Q_LAYER_GET, name, read_layer, out);
+}
+
+static void read_stamp(struct vigil_sql_stmt *st, void *out)
+{
+	int64_t *v = out;
+
+	v[0] = vigil_sql_column_int64(st, 0);
+	v[1] = vigil_sql_column_int64(st, 1);
 }
 
 int vigil_clair_layer_stamp(vigil_clair *c, const char *name, int64_t *layer_id,
                             int64_t *generation)
 {
-	struct vigil_sql_stmt *st;
-	int err, rc;
+	int64_t v[2] = { 0, 0 };
+	int err = layer_row(c, Q_LAYER_STAMP, name, read_stamp, v);
 
-	*layer_id = *generation = 0;
-	if ((err = prep(c, Q_LAYER_STAMP, &st)) < 0)
-		return err;
-	bind_text(st, 1, name);
-	rc = vigil_sql_step(st);
-	if (rc == 1) {
-		*layer_id = vigil_sql_column_int64(st, 0);
-		*generation = vigil_sql_column_int64(st, 1);
-	} else if (rc == 0) {
-		err = vigil_error_set(VIGIL_ENOTFOUND, "layer '%s' not found", name);
-	} else {
-		err = fail(c, "cannot read a layer");
-	}
-	vigil_sql_reset(st);
+	*layer_id = v[0];
+	*generation = v[1];
 	return err;
 }
 
