@@ -26,6 +26,7 @@
  */
 #include "feed.h"
 #include "oval_xml.h"
+#include "xml_input.h"
 #include "vigil/alloc.h"
 #include "vigil/error.h"
 #include "vigil/log.h"
@@ -81,9 +82,7 @@ struct oval {
 	uint64_t items;
 	uint64_t warned; /* warnings of this file; past WARN_MAX only counted */
 	/* the XML reader's last error, and the stream's */
-	char xml_err[256];
-	int xml_line;
-	int io_err;
+	struct vigil_xml_input in;
 	vigil_buf tmp;
 };
 
@@ -893,36 +892,6 @@ out:
 
 /* ---- the reader ---- */
 
-#if LIBXML_VERSION >= 21200
-static void xml_error(void *arg, const xmlError *e)
-#else
-static void xml_error(void *arg, xmlErrorPtr e)
-#endif
-{
-	struct oval *o = arg;
-	size_t n;
-
-	if (!e || e->level < XML_ERR_ERROR)
-		return;
-	snprintf(o->xml_err, sizeof(o->xml_err), "%s", e->message ? e->message : "syntax error");
-	n = strlen(o->xml_err);
-	while (n > 0 && (o->xml_err[n - 1] == '\n' || o->xml_err[n - 1] == ' '))
-		o->xml_err[--n] = '\0';
-	o->xml_line = e->line;
-}
-
-static int xml_fail(struct oval *o, xmlTextReaderPtr r)
-{
-	int line;
-
-	if (o->io_err < 0) /* the stream's own error (corrupt compressed data), already set */
-		return o->io_err;
-	line = o->xml_line > 0 ? o->xml_line : xmlTextReaderGetParserLineNumber(r);
-
-	return vigil_error_set(VIGIL_EINVALID, "'%s': malformed XML at line %d: %s", o->file->path,
-	                       line, o->xml_err[0] ? o->xml_err : "syntax error");
-}
-
 static int root_check(struct oval *o, xmlTextReaderPtr r)
 {
 	const char *name = (const char *)xmlTextReaderConstLocalName(r);
@@ -980,28 +949,13 @@ static int stream(struct oval *o, xmlTextReaderPtr r)
 			rc = wanted(o, section) ? xmlTextReaderRead(r) : xmlTextReaderNext(r);
 		} else {
 			if ((err = entity(o, r, section)) == -1)
-				return xml_fail(o, r);
+				return vigil_xml_input_fail(&o->in, r);
 			if (err < 0)
 				return err;
 			rc = xmlTextReaderNext(r);
 		}
 	}
-	return rc < 0 ? xml_fail(o, r) : 0;
-}
-
-/* libxml2's input: the file's stream. */
-static int xml_read(void *arg, char *buf, int len)
-{
-	struct oval *o = arg;
-	long n;
-
-	if (len <= 0)
-		return 0;
-	if ((n = vigil_feed_file_read(o->file, buf, (size_t)len)) < 0) {
-		o->io_err = (int)n;
-		return -1;
-	}
-	return (int)n;
+	return rc < 0 ? vigil_xml_input_fail(&o->in, r) : 0;
 }
 
 /* One pass over the whole document, streamed from the file. */
@@ -1011,21 +965,14 @@ static int run_pass(struct oval *o, int pass)
 	int err;
 
 	o->pass = pass;
-	o->xml_err[0] = '\0';
-	o->xml_line = 0;
-	o->io_err = 0;
 	if ((err = vigil_feed_file_rewind(o->file)) < 0)
 		return err;
-	r = xmlReaderForIO(xml_read, NULL, o, NULL, NULL,
-	                   XML_PARSE_NONET | XML_PARSE_COMPACT | XML_PARSE_NOCDATA);
-	if (!r)
-		return vigil_error_set(VIGIL_ERROR, "'%s': cannot start the XML reader",
-		                       o->file->path);
-	xmlTextReaderSetStructuredErrorHandler(r, xml_error, o);
+	if (!(r = vigil_xml_input_open(&o->in, o->file, XML_PARSE_COMPACT | XML_PARSE_NOCDATA)))
+		return VIGIL_ERROR;
 	err = stream(o, r);
 	xmlFreeTextReader(r);
-	if (!err && o->io_err < 0)
-		err = o->io_err;
+	if (!err && o->in.io_err < 0)
+		err = o->in.io_err;
 	return err;
 }
 

@@ -22,6 +22,7 @@
  */
 #include "feed.h"
 #include "ubuntu.h"
+#include "xml_input.h"
 #include "vigil/alloc.h"
 #include "vigil/error.h"
 #include "vigil/log.h"
@@ -72,22 +73,9 @@ struct oval {
 	char *cap_priority; /* the <cve priority=...> being read */
 	int evr_less;       /* the <evr> being read has operation "less than" */
 	vigil_buf text;
-	char err[256];
-	int err_line;
-	int io_err;         /* the stream's error, already set */
+	struct vigil_xml_input in;
 	const char *digest; /* of the file, known once it is read */
 };
-
-static void on_error(void *arg, xmlErrorPtr e)
-{
-	struct oval *o = arg;
-
-	if (o->err[0] || !e || e->level < XML_ERR_ERROR)
-		return;
-	snprintf(o->err, sizeof(o->err), "%s", e->message ? e->message : "syntax error");
-	o->err[strcspn(o->err, "\n")] = '\0';
-	o->err_line = e->line;
-}
 
 static char *attr(xmlTextReaderPtr r, const char *name)
 {
@@ -285,21 +273,6 @@ static int is_item(const char *name)
 	        strcmp(name, "dpkginfo_state") == 0 || strcmp(name, "constant_variable") == 0);
 }
 
-/* libxml2's input: the file's stream. */
-static int xml_read(void *arg, char *buf, int len)
-{
-	struct oval *o = arg;
-	long n;
-
-	if (len <= 0)
-		return 0;
-	if ((n = vigil_feed_file_read(o->file, buf, (size_t)len)) < 0) {
-		o->io_err = (int)n;
-		return -1;
-	}
-	return (int)n;
-}
-
 static int read_all(struct oval *o)
 {
 	xmlTextReaderPtr r;
@@ -307,12 +280,10 @@ static int read_all(struct oval *o)
 
 	if ((err = vigil_feed_file_rewind(o->file)) < 0)
 		return err;
-	r = xmlReaderForIO(xml_read, NULL, o, NULL, NULL,
-	                   XML_PARSE_NONET | XML_PARSE_COMPACT | XML_PARSE_NOERROR |
-	                           XML_PARSE_NOWARNING);
+	r = vigil_xml_input_open(&o->in, o->file,
+	                         XML_PARSE_COMPACT | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
 	if (!r)
-		return vigil_error_set(VIGIL_ERROR, "cannot start the XML reader");
-	xmlTextReaderSetStructuredErrorHandler(r, on_error, o);
+		return VIGIL_ERROR;
 	while (!err && (rc = xmlTextReaderRead(r)) == 1) {
 		int type = xmlTextReaderNodeType(r), depth = xmlTextReaderDepth(r);
 		const char *name = (const char *)xmlTextReaderConstLocalName(r);
@@ -337,12 +308,9 @@ static int read_all(struct oval *o)
 				def_depth = -1;
 		}
 	}
+	if (!err && (rc < 0 || o->in.err[0] || o->in.io_err < 0))
+		err = vigil_xml_input_fail(&o->in, r);
 	xmlFreeTextReader(r);
-	if (!err && o->io_err < 0)
-		err = o->io_err; /* corrupt compressed data, ...: already set */
-	if (!err && (rc < 0 || o->err[0]))
-		err = vigil_error_set(VIGIL_EINVALID, "'%s': malformed XML at line %d: %s",
-		                      o->file->path, o->err_line, o->err[0] ? o->err : "error");
 	return err;
 }
 
