@@ -144,3 +144,12 @@ size_t feedtest_set_count(struct feedtest_set *s)
 	memset(s, 0, sizeof(*s));
 	return n;
 }
+
+const char *feedtest_lookup(const char *ns, const char *pkg, vigil_store_record_cb fmt)
+{
+	static vigil_buf b = VIGIL_BUF_INIT;
+
+	vigil_buf_reset(&b);
+	assert_int_equal(vigil_store_lookup(feedtest_store, ns, pkg, fmt, &b), 0);
+	return b.ptr;
+}

@@ -38,6 +38,12 @@ int feedtest_teardown(void **state);
 int feedtest_import(const struct vigil_feed *feed, const char *const *paths, size_t n,
 		    struct vigil_feed_run *out);
 
+/**
+ * What the store holds for (ns, pkg), each record formatted by `fmt` into a
+ * buffer (static: valid until the next call); fails the test on an error.
+ */
+const char *feedtest_lookup(const char *ns, const char *pkg, vigil_store_record_cb fmt);
+
 /* Strings collected by the tests' independent counts; counted by distinct value. */
 struct feedtest_set {
 	char **v;

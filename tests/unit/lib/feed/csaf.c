@@ -34,11 +34,7 @@ static int collect(const struct vigil_store_record *r, void *payload)
 
 static const char *lookup(const char *ns, const char *pkg)
 {
-	static vigil_buf b = VIGIL_BUF_INIT;
-
-	vigil_buf_reset(&b);
-	assert_int_equal(vigil_store_lookup(feedtest_store, ns, pkg, collect, &b), 0);
-	return b.ptr;
+	return feedtest_lookup(ns, pkg, collect);
 }
 
 static int first_details(const struct vigil_store_record *r, void *payload)

@@ -125,18 +125,9 @@ static int collect_all(const struct vigil_store_record *r, void *payload)
 	                        r->fixed_version, (int)r->severity, r->description, r->unit);
 }
 
-static const char *lookup_with(const char *ns, const char *pkg, vigil_store_record_cb cb)
-{
-	static vigil_buf b = VIGIL_BUF_INIT;
-
-	vigil_buf_reset(&b);
-	assert_int_equal(vigil_store_lookup(feedtest_store, ns, pkg, cb, &b), 0);
-	return b.ptr ? b.ptr : "";
-}
-
 static const char *lookup(const char *ns, const char *pkg)
 {
-	return lookup_with(ns, pkg, collect);
+	return feedtest_lookup(ns, pkg, collect);
 }
 
 static int known(const char *ns)
@@ -156,8 +147,8 @@ static void check_dsa_lookups(void)
 	assert_string_equal(lookup("debian:11", "baz"), "CVE-2023-0003 0 2.0-1;");
 	assert_string_equal(lookup("debian:11", "qux"), "");
 	assert_string_equal(lookup("debian:11", "quux"), "DSA-5376-1 0 1.0-1;");
-	assert_string_equal(lookup_with("debian:11", "bar", collect_all), "");
-	assert_string_equal(lookup_with("debian:12", "bar", collect_all),
+	assert_string_equal(feedtest_lookup("debian:11", "bar", collect_all), "");
+	assert_string_equal(feedtest_lookup("debian:12", "bar", collect_all),
 	                    "DSA-5378-1 0 2.0-1 0  DSA/list;");
 	assert_int_equal(known("debian:11"), 1);
 	assert_int_equal(known("debian:12"), 1);
@@ -213,9 +204,9 @@ static void test_units_by_kind(void **state)
 	paths[1] = vigil_strdup(write_str("dla", dla));
 	paths[2] = vigil_strdup(write_str("dtsa", dtsa));
 	assert_int_equal(feedtest_import(&vigil_feed_debian, paths, 3, NULL), 0);
-	assert_string_equal(lookup_with("debian:10", "foo", collect_all),
+	assert_string_equal(feedtest_lookup("debian:10", "foo", collect_all),
 	                    "CVE-2023-0001 0 1.0-1+deb10u1 0  DLA/list;");
-	assert_string_equal(lookup_with("debian:4", "kismet", collect_all),
+	assert_string_equal(feedtest_lookup("debian:4", "kismet", collect_all),
 	                    "CVE-2005-2626 0 2005.08.R1-0.1etch1 0  DTSA/list;"
 	                    "CVE-2005-2627 0 2005.08.R1-0.1etch1 0  DTSA/list;");
 	/* Re-importing another DLA list replaces the DLA unit only. */
@@ -248,23 +239,23 @@ static void test_cve_list(void **state)
 	assert_string_equal(lookup("debian:13", "foo"), "CVE-2023-0001 1 ;");
 	assert_string_equal(lookup("debian:7", "foo"), "");
 	assert_string_equal(lookup("debian:14", "foo"), "");
-	assert_string_equal(lookup_with("debian:unstable", "bar", collect_all),
+	assert_string_equal(feedtest_lookup("debian:unstable", "bar", collect_all),
 	                    "CVE-2023-0002 1  0  CVE/list;");
 	assert_string_equal(lookup("debian:unstable", "baz"), "");
 }
 
 static void check_json(void)
 {
-	assert_string_equal(lookup_with("debian:12", "foo", collect_all),
+	assert_string_equal(feedtest_lookup("debian:12", "foo", collect_all),
 	                    "CVE-2023-0001 0 1.2-1 4 d1 json;TEMP-0000000-ABCDEF 1  0 t json;");
-	assert_string_equal(lookup_with("debian:10", "foo", collect_all),
+	assert_string_equal(feedtest_lookup("debian:10", "foo", collect_all),
 	                    "CVE-2023-0001 1  2 d1 json;");
-	assert_string_equal(lookup_with("debian:9", "foo", collect_all),
+	assert_string_equal(feedtest_lookup("debian:9", "foo", collect_all),
 	                    "CVE-2023-0001 1  3 d1 json;");
-	assert_string_equal(lookup_with("debian:unstable", "foo", collect_all),
+	assert_string_equal(feedtest_lookup("debian:unstable", "foo", collect_all),
 	                    "CVE-2023-0001 0 1.3-1 0 d1 json;");
 	/* Severity is per (release, ID): the highest urgency of its packages. */
-	assert_non_null(strstr(lookup_with("debian:12", "bar", collect_all),
+	assert_non_null(strstr(feedtest_lookup("debian:12", "bar", collect_all),
 	                       "CVE-2023-0001 1  4 d1 json;"));
 	assert_string_equal(lookup("debian:8", "foo"), "");
 	assert_string_equal(lookup("debian:7", "foo"), "");
@@ -285,7 +276,7 @@ static void test_json(void **state)
 	 * qux's "1:" */
 	assert_int_equal(run.skipped, 8);
 	check_json();
-	assert_string_equal(lookup_with("debian:11", "foo", collect_all),
+	assert_string_equal(feedtest_lookup("debian:11", "foo", collect_all),
 	                    "CVE-2023-0001 2  1 d1 json;");
 }
 
@@ -298,7 +289,7 @@ static void test_json_and_lists(void **state)
 	paths[0] = vigil_strdup(write_str("dsa", small_dsa));
 	paths[1] = vigil_strdup(write_str("export.json", small_json));
 	assert_int_equal(feedtest_import(&vigil_feed_debian, paths, 2, NULL), 0);
-	assert_string_equal(lookup_with("debian:11", "foo", collect_all),
+	assert_string_equal(feedtest_lookup("debian:11", "foo", collect_all),
 	                    "CVE-2023-0001 0 1.2-1+deb11u1 0  DSA/list;"
 	                    "CVE-2023-0001 2  1 d1 json;"
 	                    "CVE-2023-0002 0 1.2-1+deb11u1 0  DSA/list;");
@@ -629,7 +620,7 @@ static void test_real_json_samples(void **state)
 	                    "CVE-2003-0779 0 0.7.0;CVE-2015-1323 1 ;");
 	assert_string_equal(lookup("debian:8", "asterisk"),
 	                    "CVE-2003-0779 0 0.5.56;CVE-2013-2685 2 ;");
-	assert_non_null(strstr(lookup_with("debian:8", "asterisk", collect_all),
+	assert_non_null(strstr(feedtest_lookup("debian:8", "asterisk", collect_all),
 	                       "CVE-2003-0779 0 0.5.56 4 But this one is very dangerous. json;"));
 }
 
