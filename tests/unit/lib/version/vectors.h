@@ -168,6 +168,24 @@ static const char *const *garbage_list(size_t *n)
 	return list;
 }
 
+/* A pair and cmp()'s expected answer; the reversed pair must give its opposite. */
+struct order_case {
+	const char *a, *b;
+	int want;
+};
+
+static void check_order(vigil_version_format fmt, const struct order_case *cases, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		int got = vigil_version_cmp(fmt, cases[i].a, cases[i].b);
+		if (got != cases[i].want || vigil_version_cmp(fmt, cases[i].b, cases[i].a) != -got)
+			fail_msg("cmp('%s', '%s') = %d, want %d", cases[i].a, cases[i].b, got,
+				 cases[i].want);
+	}
+}
+
 static vigil_version_format sort_fmt;
 
 static int sort_cmp(const void *a, const void *b)
