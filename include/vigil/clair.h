@@ -159,8 +159,10 @@ VIGIL_EXTERN int vigil_clair_layer_features(vigil_clair *c, int64_t id, vigil_cl
 
 /**
  * Layer `name` into *out and, from the same read, `cb` for each of its
- * features as vigil_clair_layer_features() gives them. Returns 0,
- * VIGIL_ENOTFOUND, VIGIL_EDB or what `cb` returned (*out released then).
+ * features, in no set order (sort them by namespace, name and version as
+ * vigil_clair_layer_features() gives them when the order matters: the
+ * backends then sort nothing). Returns 0, VIGIL_ENOTFOUND, VIGIL_EDB or what
+ * `cb` returned (*out released then).
  */
 VIGIL_EXTERN int vigil_clair_layer_get_features(vigil_clair *c, const char *name,
                                                 vigil_clair_layer *out, vigil_clair_feature_cb cb,

@@ -7,6 +7,7 @@
  */
 #include "server.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #define NSTR 6 /* strings per feature, in the order of strs() */
@@ -55,6 +56,32 @@ void feature_list_done(struct feature_list *l)
 		for (i = 0; i < NSTR; i++)
 			*strs(&l->items[k], i) =
 			        l->arena.ptr + ((uintptr_t)*strs(&l->items[k], i) - 1);
+}
+
+static int feature_cmp(const vigil_clair_feature *a, const vigil_clair_feature *b)
+{
+	int d = strcmp(a->namespace_name, b->namespace_name);
+
+	if (d == 0)
+		d = strcmp(a->name, b->name);
+	return d ? d : strcmp(a->version, b->version);
+}
+
+static int feature_qsort_cmp(const void *a, const void *b)
+{
+	return feature_cmp(a, b);
+}
+
+/* The rows mostly come in order already (the primary key's): then one pass, no sort. */
+void feature_list_sort(struct feature_list *l)
+{
+	size_t k;
+
+	for (k = 1; k < l->n; k++)
+		if (feature_cmp(&l->items[k - 1], &l->items[k]) > 0)
+			break;
+	if (k < l->n)
+		qsort(l->items, l->n, sizeof(*l->items), feature_qsort_cmp);
 }
 
 void feature_list_release(struct feature_list *l)

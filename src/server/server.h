@@ -253,6 +253,8 @@ struct feature_list {
 int feature_list_add(const vigil_clair_feature *f, void *payload);
 /** The list is complete: point the items' strings into the arena. Call before using them. */
 void feature_list_done(struct feature_list *l);
+/** Put the items in (namespace, name, version) order (byte order, as the stores sort). */
+void feature_list_sort(struct feature_list *l);
 void feature_list_release(struct feature_list *l);
 
 /* feed_notify.c */

@@ -142,13 +142,19 @@ static const char *const q_sql[Q_COUNT] = {
 	        "FROM clair_layer_feature ORDER BY namespace, name, version, source_name",
 	[Q_LAYER_STAMP] = "SELECT l.id, g.value FROM clair_layer l, data_generation g "
 	                  "WHERE l.name = ?1",
-	/* Q_LAYER_GET's columns, then Q_LAYER_FEATURES' (NULL for a layer without any). */
+	/*
+	 * The layer's row (column 0 = 0: Q_LAYER_GET's columns), then one row per
+	 * feature (column 0 = 1: Q_LAYER_FEATURES' columns from column 6), in no
+	 * set order: the reader sorts them when needed (features.c in the server),
+	 * so neither backend sorts and no layer column is sent again per feature.
+	 */
 	[Q_LAYER_WITH_FEATURES] =
-	        "SELECT l.id, l.name, p.name, l.namespace, l.engine, f.namespace, f.name, "
-	        "f.version, f.version_format, f.added_by, f.source_name, f.added_by_name "
-	        "FROM clair_layer l LEFT JOIN clair_layer p ON p.id = l.parent_id "
-	        "LEFT JOIN clair_layer_feature f ON f.layer_id = l.id WHERE l.name = ?1 "
-	        "ORDER BY f.layer_id, f.namespace, f.name, f.version",
+	        "SELECT 0, l.id, l.name, p.name, l.namespace, l.engine, NULL, NULL, NULL, NULL, "
+	        "NULL, NULL, NULL FROM clair_layer l LEFT JOIN clair_layer p ON p.id = l.parent_id "
+	        "WHERE l.name = ?1 UNION ALL SELECT 1, NULL, NULL, NULL, NULL, NULL, f.namespace, "
+	        "f.name, f.version, f.version_format, f.added_by, f.source_name, f.added_by_name "
+	        "FROM clair_layer_feature f "
+	        "WHERE f.layer_id = (SELECT id FROM clair_layer WHERE name = ?1)",
 };
 
 /*
@@ -434,14 +440,14 @@ void vigil_clair_layer_release(vigil_clair_layer *l)
 	memset(l, 0, sizeof(*l));
 }
 
-/* Columns 0..4 of Q_LAYER_GET (and Q_LAYER_WITH_FEATURES). */
-static void read_layer_row(struct vigil_sql_stmt *st, vigil_clair_layer *out)
+/* Q_LAYER_GET's columns from column `k` on. */
+static void read_layer_row(struct vigil_sql_stmt *st, int k, vigil_clair_layer *out)
 {
-	out->id = vigil_sql_column_int64(st, 0);
-	out->name = col_dup(st, 1);
-	out->parent = col_dup(st, 2);
-	out->namespace_name = col_dup(st, 3);
-	out->engine = (int)vigil_sql_column_int64(st, 4);
+	out->id = vigil_sql_column_int64(st, k);
+	out->name = col_dup(st, k + 1);
+	out->parent = col_dup(st, k + 2);
+	out->namespace_name = col_dup(st, k + 3);
+	out->engine = (int)vigil_sql_column_int64(st, k + 4);
 }
 
 /* Q_LAYER_FEATURES' columns from column `k` on. */
@@ -460,7 +466,7 @@ int vigil_clair_layer_get_features(vigil_clair *c, const char *name, vigil_clair
                                    vigil_clair_feature_cb cb, void *payload)
 {
 	struct vigil_sql_stmt *st;
-	int err, rc = 0, rows = 0;
+	int err, rc = 0, found = 0;
 
 	memset(out, 0, sizeof(*out));
 	if ((err = prep(c, Q_LAYER_WITH_FEATURES, &st)) < 0)
@@ -468,17 +474,18 @@ int vigil_clair_layer_get_features(vigil_clair *c, const char *name, vigil_clair
 	bind_text(st, 1, name);
 	while (err == 0 && (rc = vigil_sql_step(st)) == 1) {
 		vigil_clair_feature f;
-		if (rows++ == 0)
-			read_layer_row(st, out);
-		if (!vigil_sql_column_text(st, 6))
-			continue; /* the layer has no features */
-		read_feature_row(st, 5, &f);
+		if (vigil_sql_column_int64(st, 0) == 0) {
+			read_layer_row(st, 1, out);
+			found = 1;
+			continue;
+		}
+		read_feature_row(st, 6, &f);
 		err = cb(&f, payload);
 	}
 	vigil_sql_reset(st);
 	if (err == 0 && rc < 0)
 		err = fail(c, "cannot read a layer");
-	else if (err == 0 && rows == 0)
+	else if (err == 0 && !found)
 		err = vigil_error_set(VIGIL_ENOTFOUND, "layer '%s' not found", name);
 	if (err < 0)
 		vigil_clair_layer_release(out);
@@ -496,7 +503,7 @@ int vigil_clair_layer_get(vigil_clair *c, const char *name, vigil_clair_layer *o
 	bind_text(st, 1, name);
 	rc = vigil_sql_step(st);
 	if (rc == 1) {
-		read_layer_row(st, out);
+		read_layer_row(st, 0, out);
 	} else if (rc == 0) {
 		err = vigil_error_set(VIGIL_ENOTFOUND, "layer '%s' not found", name);
 	} else {
