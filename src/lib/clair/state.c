@@ -134,7 +134,9 @@ static const char *const q_sql[Q_COUNT] = {
 	            "expires_at = excluded.expires_at WHERE clair_lease.owner = excluded.owner "
 	            "OR clair_lease.expires_at <= ?4 RETURNING owner",
 	[Q_LEASE_RELEASE] = "DELETE FROM clair_lease WHERE name = ?1 AND owner = ?2",
-	[Q_NS_FIXES] = "SELECT f.name, f.version, f.vulnerability_id FROM clair_fixedin f "
+	/* Q_VULN_BY_ID's columns from column 2 on: no query per vulnerability hit. */
+	[Q_NS_FIXES] = "SELECT f.name, f.version, v.id, v.namespace, v.name, v.description, "
+	               "v.link, v.severity, v.metadata FROM clair_fixedin f "
 	               "JOIN clair_vulnerability v ON v.id = f.vulnerability_id "
 	               "WHERE f.namespace = ?1 AND v.deleted_at IS NULL ORDER BY v.name, f.name",
 	[Q_STORED_FEATURES] =
@@ -856,17 +858,18 @@ void vigil_clair_vuln_release(vigil_clair_vuln *v)
 	memset(v, 0, sizeof(*v));
 }
 
-static void read_vuln_row(struct vigil_sql_stmt *st, vigil_clair_vuln *v)
+/* Q_VULN_BY_ID's columns from column `k` on. */
+static void read_vuln_row(struct vigil_sql_stmt *st, int k, vigil_clair_vuln *v)
 {
-	int sev = (int)vigil_sql_column_int64(st, 5);
+	int sev = (int)vigil_sql_column_int64(st, k + 5);
 
-	v->id = vigil_sql_column_int64(st, 0);
-	v->namespace_name = col_dup(st, 1);
-	v->name = col_dup(st, 2);
-	v->description = col_dup(st, 3);
-	v->link = col_dup(st, 4);
+	v->id = vigil_sql_column_int64(st, k);
+	v->namespace_name = col_dup(st, k + 1);
+	v->name = col_dup(st, k + 2);
+	v->description = col_dup(st, k + 3);
+	v->link = col_dup(st, k + 4);
 	v->severity = sev >= 0 && sev < VIGIL_SEVERITY_COUNT ? (vigil_severity)sev : 0;
-	v->metadata = col_dup(st, 6);
+	v->metadata = col_dup(st, k + 6);
 }
 
 static int read_fixes(vigil_clair *c, vigil_clair_vuln *v)
@@ -891,7 +894,7 @@ static int vuln_one(vigil_clair *c, struct vigil_sql_stmt *st, vigil_clair_vuln 
 	int rc = vigil_sql_step(st);
 
 	if (rc == 1)
-		read_vuln_row(st, out);
+		read_vuln_row(st, 0, out);
 	vigil_sql_reset(st);
 	if (rc == 0)
 		return vigil_error_set(VIGIL_ENOTFOUND, "vulnerability %s not found", what);
@@ -948,7 +951,7 @@ int vigil_clair_vuln_list(vigil_clair *c, const char *ns, int64_t from, int limi
 			break;
 		}
 		memset(&v, 0, sizeof(v));
-		read_vuln_row(st, &v);
+		read_vuln_row(st, 0, &v);
 		err = cb(&v, payload);
 		vigil_clair_vuln_release(&v);
 		if (err)
@@ -1216,7 +1219,7 @@ int vigil_clair_fixes_for(vigil_clair *c, const char *ns, const char *feature,
 	bind_text(st, 1, ns);
 	bind_text(st, 2, feature);
 	while ((rc = vigil_sql_step(st)) == 1) {
-		vigil_clair_fix_match m = { col_str(st, 0), vigil_sql_column_int64(st, 1) };
+		vigil_clair_fix_match m = { col_str(st, 0), vigil_sql_column_int64(st, 1), NULL };
 		if ((err = cb(&m, payload)) != 0)
 			break;
 	}
@@ -1238,8 +1241,13 @@ int vigil_clair_namespace_fixes(vigil_clair *c, const char *ns,
 		return err;
 	bind_text(st, 1, ns);
 	while ((rc = vigil_sql_step(st)) == 1) {
-		vigil_clair_fix_match m = { col_str(st, 1), vigil_sql_column_int64(st, 2) };
-		if ((err = cb(col_str(st, 0), &m, payload)) != 0)
+		vigil_clair_vuln v;
+		vigil_clair_fix_match m = { col_str(st, 1), vigil_sql_column_int64(st, 2), &v };
+		memset(&v, 0, sizeof(v));
+		read_vuln_row(st, 2, &v);
+		err = cb(col_str(st, 0), &m, payload);
+		vigil_clair_vuln_release(&v);
+		if (err != 0)
 			break;
 	}
 	if (err == 0 && rc != 0)
