@@ -34,16 +34,26 @@ int feature_list_add(const vigil_clair_feature *f, void *payload)
 {
 	struct feature_list *l = payload;
 	vigil_clair_feature *c;
-	int i;
+	size_t len[NSTR], total = 0;
+	int i, err;
 
 	l->items = vigil_array_grow(l->items, &l->cap, l->n + 1, sizeof(*l->items));
-	c = &l->items[l->n++];
+	c = &l->items[l->n];
 	*c = *f;
+	for (i = 0; i < NSTR; i++) {
+		len[i] = *strs(c, i) ? strlen(*strs(c, i)) : 0;
+		total += len[i] + 1;
+	}
+	if ((err = vigil_buf_grow(&l->arena, total)) < 0) /* room for the six at once */
+		return err;
 	for (i = 0; i < NSTR; i++) { /* the arena offset, until feature_list_done() */
 		const char *s = *strs(c, i);
 		*strs(c, i) = (const char *)(uintptr_t)(l->arena.len + 1);
-		(void)vigil_buf_add(&l->arena, s ? s : "", strlen(s ? s : "") + 1);
+		memcpy(l->arena.ptr + l->arena.len, s ? s : "", len[i] + 1);
+		l->arena.len += len[i] + 1;
 	}
+	l->arena.ptr[l->arena.len] = '\0';
+	l->n++;
 	return 0;
 }
 

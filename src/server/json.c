@@ -408,13 +408,22 @@ void json_str(vigil_buf *b, const char *s)
 	b->ptr[b->len] = '\0';
 }
 
+/* The keys are the API's member names (letters only): no escape scan, one append. */
 void json_key(vigil_buf *b, int *first, const char *key)
 {
+	size_t n = strlen(key);
+
+	if (vigil_buf_grow(b, n + 4) < 0)
+		return;
 	if (!*first)
-		(void)vigil_buf_putc(b, ',');
+		b->ptr[b->len++] = ',';
 	*first = 0;
-	json_str(b, key);
-	(void)vigil_buf_putc(b, ':');
+	b->ptr[b->len++] = '"';
+	memcpy(b->ptr + b->len, key, n);
+	b->len += n;
+	b->ptr[b->len++] = '"';
+	b->ptr[b->len++] = ':';
+	b->ptr[b->len] = '\0';
 }
 
 void json_kv_opt(vigil_buf *b, int *first, const char *key, const char *value)

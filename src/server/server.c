@@ -652,7 +652,13 @@ static enum MHD_Result send_response(struct request *r)
 		body = &gz;
 		gzipped = 1;
 	}
-	resp = MHD_create_response_from_buffer(body->len, body->ptr, MHD_RESPMEM_MUST_COPY);
+	if (gzipped || !r->resp.body.cap) {
+		resp = MHD_create_response_from_buffer(body->len, body->ptr, MHD_RESPMEM_MUST_COPY);
+	} else { /* handed over, not copied: a GET answer is tens of KB */
+		size_t len;
+		char *p = vigil_buf_detach(&r->resp.body, &len);
+		resp = MHD_create_response_from_buffer_with_free_callback(len, p, vigil_free);
+	}
 	if (gzipped)
 		MHD_add_response_header(resp, "Content-Encoding", "gzip");
 	if (r->resp.content_type)

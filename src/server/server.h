@@ -171,7 +171,7 @@ void routes_dispatch_health(struct request *r, const char *url);
 /* json.c */
 /** Append `s` as a JSON string (Go's escaping). */
 void json_str(vigil_buf *b, const char *s);
-/** Append ,"key": (with the comma when `*first` is 0). */
+/** Append ,"key": (with the comma when `*first` is 0); `key` is a member name, not escaped. */
 void json_key(vigil_buf *b, int *first, const char *key);
 /** Append ,"key":"value" unless value is NULL or "". */
 void json_kv_opt(vigil_buf *b, int *first, const char *key, const char *value);
