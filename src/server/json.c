@@ -335,11 +335,31 @@ int json_get_array(json_t *o, const char *name, const char *where, json_t **out)
 	return get_typed(o, name, where, JSON_ARRAY, "array", out);
 }
 
-/* A byte Go escapes in a string (HTML-safe), or 0xe2, which may start U+2028/U+2029. */
-static int special(unsigned char c)
-{
-	return c < 0x20 || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' || c == 0xe2;
-}
+/*
+ * 1 for a byte Go escapes in a string (controls, '"', '&', '<', '>', '\\':
+ * HTML-safe), for 0xe2, which may start U+2028/U+2029, and for NUL (the end):
+ * one load per byte in the scan for plain runs.
+ */
+/* clang-format off */
+static const unsigned char special[256] = {
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 1, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+};
+/* clang-format on */
 
 /* The escape of the special byte at *p into `u` (7 bytes); "" for a 0xe2 kept as is. */
 static const char *escape(const unsigned char **p, char u[7])
@@ -389,7 +409,7 @@ void json_str(vigil_buf *b, const char *s)
 		const char *esc;
 		char u[7];
 		size_t k;
-		while (*p && !special(*p))
+		while (!special[*p])
 			p++;
 		memcpy(b->ptr + b->len, run, (size_t)(p - run));
 		b->len += (size_t)(p - run);
