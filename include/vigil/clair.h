@@ -159,8 +159,10 @@ VIGIL_EXTERN int vigil_clair_layer_features(vigil_clair *c, int64_t id, vigil_cl
 
 /**
  * Layer `name` into *out and, from the same read, `cb` for each of its
- * features as vigil_clair_layer_features() gives them. Returns 0,
- * VIGIL_ENOTFOUND, VIGIL_EDB or what `cb` returned (*out released then).
+ * features, in no set order (sort them by namespace, name and version as
+ * vigil_clair_layer_features() gives them when the order matters: the
+ * backends then sort nothing). Returns 0, VIGIL_ENOTFOUND, VIGIL_EDB or what
+ * `cb` returned (*out released then).
  */
 VIGIL_EXTERN int vigil_clair_layer_get_features(vigil_clair *c, const char *name,
                                                 vigil_clair_layer *out, vigil_clair_feature_cb cb,
@@ -253,6 +255,10 @@ VIGIL_EXTERN int vigil_clair_stored_features(vigil_clair *c, vigil_clair_feature
 typedef struct vigil_clair_fix_match {
 	const char *version; /* fixed-in version, "None" for no fix */
 	int64_t vuln_id;
+	/* vigil_clair_namespace_fixes(): the vulnerability's row (without its
+	 * fixes) from the same read, so no vigil_clair_vuln_by_id() is needed;
+	 * vigil_clair_fixes_for(): NULL */
+	const vigil_clair_vuln *vuln;
 } vigil_clair_fix_match;
 
 typedef int (*vigil_clair_fix_cb)(const vigil_clair_fix_match *m, void *payload);
@@ -261,7 +267,10 @@ typedef int (*vigil_clair_fix_cb)(const vigil_clair_fix_match *m, void *payload)
 VIGIL_EXTERN int vigil_clair_fixes_for(vigil_clair *c, const char *ns, const char *feature,
                                        vigil_clair_fix_cb cb, void *payload);
 
-/** Call `cb` for every fixed-in statement of the current vulnerabilities of `ns`. */
+/**
+ * Call `cb` for every fixed-in statement of the current vulnerabilities of
+ * `ns`, each with its vulnerability's row (m->vuln).
+ */
 VIGIL_EXTERN int vigil_clair_namespace_fixes(vigil_clair *c, const char *ns,
                                              int (*cb)(const char *feature,
                                                        const vigil_clair_fix_match *m,

@@ -414,6 +414,7 @@ static int layer_answer(struct request *r, int features, int vulns)
 	                                                feature_list_add, &fl)
 	               : vigil_clair_layer_get(req_db(r), r->params[0], &l);
 	feature_list_done(&fl);
+	feature_list_sort(&fl);
 	if (err < 0) {
 		feature_list_release(&fl);
 		resp_error(r, err,

@@ -335,65 +335,115 @@ int json_get_array(json_t *o, const char *name, const char *where, json_t **out)
 	return get_typed(o, name, where, JSON_ARRAY, "array", out);
 }
 
-void json_str(vigil_buf *b, const char *s)
+/*
+ * 1 for a byte Go escapes in a string (controls, '"', '&', '<', '>', '\\':
+ * HTML-safe), for 0xe2, which may start U+2028/U+2029, and for NUL (the end):
+ * one load per byte in the scan for plain runs.
+ */
+/* clang-format off */
+static const unsigned char special[256] = {
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 1, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+};
+/* clang-format on */
+
+/* The escape of the special byte at *p into `u` (7 bytes); "" for a 0xe2 kept as is. */
+static const char *escape(const unsigned char **p, char u[7])
 {
 	static const char hex[] = "0123456789abcdef";
-	const unsigned char *p = (const unsigned char *)(s ? s : "");
-	const unsigned char *run = p;
+	unsigned char c = **p;
 
-	(void)vigil_buf_putc(b, '"');
-	for (; *p; p++) {
-		unsigned char c = *p;
-		const char *esc = NULL;
-		char u[7];
-		if (c >= 0x20 && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&' &&
-		    !(c == 0xe2 && p[1] == 0x80 && (p[2] == 0xa8 || p[2] == 0xa9)))
-			continue;
-		(void)vigil_buf_add(b, run, (size_t)(p - run));
-		switch (c) {
-		case '"':
-			esc = "\\\"";
-			break;
-		case '\\':
-			esc = "\\\\";
-			break;
-		case '\n':
-			esc = "\\n";
-			break;
-		case '\r':
-			esc = "\\r";
-			break;
-		case '\t':
-			esc = "\\t";
-			break;
-		case 0xe2: /* U+2028, U+2029 */
-			esc = p[2] == 0xa8 ? "\\u2028" : "\\u2029";
-			p += 2;
-			break;
-		default:
-			u[0] = '\\';
-			u[1] = 'u';
-			u[2] = '0';
-			u[3] = '0';
-			u[4] = hex[c >> 4];
-			u[5] = hex[c & 15];
-			u[6] = '\0';
-			esc = u;
-		}
-		(void)vigil_buf_puts(b, esc);
-		run = p + 1;
+	switch (c) {
+	case '"':
+		return "\\\"";
+	case '\\':
+		return "\\\\";
+	case '\n':
+		return "\\n";
+	case '\r':
+		return "\\r";
+	case '\t':
+		return "\\t";
+	case 0xe2: /* U+2028, U+2029; any other sequence is copied */
+		if ((*p)[1] != 0x80 || ((*p)[2] != 0xa8 && (*p)[2] != 0xa9))
+			return "";
+		*p += 2;
+		return **p == 0xa8 ? "\\u2028" : "\\u2029";
+	default:
+		memcpy(u, "\\u00", 4);
+		u[4] = hex[c >> 4];
+		u[5] = hex[c & 15];
+		u[6] = '\0';
+		return u;
 	}
-	(void)vigil_buf_add(b, run, (size_t)(p - run));
-	(void)vigil_buf_putc(b, '"');
 }
 
+/*
+ * Room for the string unescaped is taken once and runs of plain bytes are
+ * copied at once: most of a GET answer is plain text, written here.
+ */
+void json_str(vigil_buf *b, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)(s ? s : "");
+	const unsigned char *end = p + strlen((const char *)p);
+
+	if (vigil_buf_grow(b, (size_t)(end - p) + 2) < 0)
+		return;
+	b->ptr[b->len++] = '"';
+	while (*p) {
+		const unsigned char *run = p;
+		const char *esc;
+		char u[7];
+		size_t k;
+		while (!special[*p])
+			p++;
+		memcpy(b->ptr + b->len, run, (size_t)(p - run));
+		b->len += (size_t)(p - run);
+		if (!*p)
+			break;
+		esc = escape(&p, u);
+		k = *esc ? strlen(esc) : 1;
+		/* room for the escape, the bytes after it and the closing quote */
+		if (vigil_buf_grow(b, k + (size_t)(end - p - 1) + 1) < 0)
+			return;
+		memcpy(b->ptr + b->len, *esc ? esc : (const char *)p, k);
+		b->len += k;
+		p++;
+	}
+	b->ptr[b->len++] = '"';
+	b->ptr[b->len] = '\0';
+}
+
+/* The keys are the API's member names (letters only): no escape scan, one append. */
 void json_key(vigil_buf *b, int *first, const char *key)
 {
+	size_t n = strlen(key);
+
+	if (vigil_buf_grow(b, n + 4) < 0)
+		return;
 	if (!*first)
-		(void)vigil_buf_putc(b, ',');
+		b->ptr[b->len++] = ',';
 	*first = 0;
-	json_str(b, key);
-	(void)vigil_buf_putc(b, ':');
+	b->ptr[b->len++] = '"';
+	memcpy(b->ptr + b->len, key, n);
+	b->len += n;
+	b->ptr[b->len++] = '"';
+	b->ptr[b->len++] = ':';
+	b->ptr[b->len] = '\0';
 }
 
 void json_kv_opt(vigil_buf *b, int *first, const char *key, const char *value)

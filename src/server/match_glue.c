@@ -40,6 +40,7 @@ struct fixlist {
 };
 
 struct ns_cache {
+	struct match_ctx *m;
 	char *ns;
 	struct vigil_strmap fixes; /* name -> struct fixlist * */
 	struct fixlist **lists;
@@ -171,10 +172,40 @@ void match_free(struct match_ctx *m)
 	vigil_free(m);
 }
 
+static char *dup_or_null(const char *s)
+{
+	return s ? vigil_strdup(s) : NULL;
+}
+
+/* Keep vulnerability row `v` (its fixes are not needed) unless kept already. */
+static void vuln_keep(struct match_ctx *m, const vigil_clair_vuln *v)
+{
+	char key[32];
+	vigil_clair_vuln *k;
+
+	snprintf(key, sizeof(key), "%lld", (long long)v->id);
+	if (vigil_strmap_get(&m->vulns, key))
+		return;
+	k = vigil_calloc(1, sizeof(*k));
+	k->id = v->id;
+	k->namespace_name = dup_or_null(v->namespace_name);
+	k->name = dup_or_null(v->name);
+	k->description = dup_or_null(v->description);
+	k->link = dup_or_null(v->link);
+	k->severity = v->severity;
+	k->metadata = dup_or_null(v->metadata);
+	vigil_strmap_put(&m->vulns, key, k);
+	m->vlist = vigil_realloc(m->vlist, (m->nv + 1) * sizeof(*m->vlist));
+	m->vlist[m->nv++] = k;
+}
+
 static int cache_fix(const char *feature, const vigil_clair_fix_match *fm, void *payload)
 {
 	struct ns_cache *c = payload;
 	struct fixlist *l = vigil_strmap_get(&c->fixes, feature);
+
+	if (fm->vuln)
+		vuln_keep(c->m, fm->vuln);
 
 	if (!l) {
 		l = vigil_calloc(1, sizeof(*l));
@@ -203,12 +234,13 @@ static int ns_get(struct match_ctx *m, const char *ns, struct ns_cache **out)
 	m->ns = vigil_realloc(m->ns, (m->nns + 1) * sizeof(*m->ns));
 	c = &m->ns[m->nns++];
 	memset(c, 0, sizeof(*c));
+	c->m = m;
 	c->ns = vigil_strdup(ns);
 	*out = c;
 	return vigil_clair_namespace_fixes(m->db, ns, cache_fix, c);
 }
 
-/* Vulnerability row `id`, loaded once per request. Borrowed from m. */
+/* Vulnerability row `id`: kept from the namespace's fixes, else loaded once. Borrowed from m. */
 static int vuln_get(struct match_ctx *m, int64_t id, const vigil_clair_vuln **out)
 {
 	char key[32];

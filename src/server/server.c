@@ -647,17 +647,22 @@ static enum MHD_Result send_response(struct request *r)
 {
 	struct MHD_Response *resp;
 	vigil_buf gz = VIGIL_BUF_INIT;
-	const vigil_buf *body = &r->resp.body;
+	vigil_buf *body = &r->resp.body;
 	enum MHD_Result ret;
-	int gzipped = 0;
+	int gzipped = r->resp.gzipped; /* a kept compressed answer */
 
-	if (r->resp.gzipped) {
-		gzipped = 1; /* a kept compressed answer */
-	} else if (r->resp.gzip_ok && body->len && req_accepts_gzip(r) && resp_gzip(body, &gz) == 0) {
+	if (!gzipped && r->resp.gzip_ok && body->len && req_accepts_gzip(r) &&
+	    resp_gzip(body, &gz) == 0) {
 		body = &gz;
 		gzipped = 1;
 	}
-	resp = MHD_create_response_from_buffer(body->len, body->ptr, MHD_RESPMEM_MUST_COPY);
+	if (!body->cap) {
+		resp = MHD_create_response_from_buffer(body->len, body->ptr, MHD_RESPMEM_MUST_COPY);
+	} else { /* handed over, not copied: a GET answer is tens of KB */
+		size_t len;
+		char *p = vigil_buf_detach(body, &len);
+		resp = MHD_create_response_from_buffer_with_free_callback(len, p, vigil_free);
+	}
 	if (gzipped)
 		MHD_add_response_header(resp, "Content-Encoding", "gzip");
 	if (r->resp.content_type)

@@ -174,7 +174,7 @@ void routes_dispatch_health(struct request *r, const char *url);
 /* json.c */
 /** Append `s` as a JSON string (Go's escaping). */
 void json_str(vigil_buf *b, const char *s);
-/** Append ,"key": (with the comma when `*first` is 0). */
+/** Append ,"key": (with the comma when `*first` is 0); `key` is a member name, not escaped. */
 void json_key(vigil_buf *b, int *first, const char *key);
 /** Append ,"key":"value" unless value is NULL or "". */
 void json_kv_opt(vigil_buf *b, int *first, const char *key, const char *value);
@@ -262,6 +262,8 @@ struct feature_list {
 int feature_list_add(const vigil_clair_feature *f, void *payload);
 /** The list is complete: point the items' strings into the arena. Call before using them. */
 void feature_list_done(struct feature_list *l);
+/** Put the items in (namespace, name, version) order (byte order, as the stores sort). */
+void feature_list_sort(struct feature_list *l);
 void feature_list_release(struct feature_list *l);
 
 /* feed_notify.c */

@@ -134,7 +134,9 @@ static const char *const q_sql[Q_COUNT] = {
 	            "expires_at = excluded.expires_at WHERE clair_lease.owner = excluded.owner "
 	            "OR clair_lease.expires_at <= ?4 RETURNING owner",
 	[Q_LEASE_RELEASE] = "DELETE FROM clair_lease WHERE name = ?1 AND owner = ?2",
-	[Q_NS_FIXES] = "SELECT f.name, f.version, f.vulnerability_id FROM clair_fixedin f "
+	/* Q_VULN_BY_ID's columns from column 2 on: no query per vulnerability hit. */
+	[Q_NS_FIXES] = "SELECT f.name, f.version, v.id, v.namespace, v.name, v.description, "
+	               "v.link, v.severity, v.metadata FROM clair_fixedin f "
 	               "JOIN clair_vulnerability v ON v.id = f.vulnerability_id "
 	               "WHERE f.namespace = ?1 AND v.deleted_at IS NULL ORDER BY v.name, f.name",
 	[Q_STORED_FEATURES] =
@@ -142,13 +144,19 @@ static const char *const q_sql[Q_COUNT] = {
 	        "FROM clair_layer_feature ORDER BY namespace, name, version, source_name",
 	[Q_LAYER_STAMP] = "SELECT l.id, g.value FROM clair_layer l, data_generation g "
 	                  "WHERE l.name = ?1",
-	/* Q_LAYER_GET's columns, then Q_LAYER_FEATURES' (NULL for a layer without any). */
+	/*
+	 * The layer's row (column 0 = 0: Q_LAYER_GET's columns), then one row per
+	 * feature (column 0 = 1: Q_LAYER_FEATURES' columns from column 6), in no
+	 * set order: the reader sorts them when needed (features.c in the server),
+	 * so neither backend sorts and no layer column is sent again per feature.
+	 */
 	[Q_LAYER_WITH_FEATURES] =
-	        "SELECT l.id, l.name, p.name, l.namespace, l.engine, f.namespace, f.name, "
-	        "f.version, f.version_format, f.added_by, f.source_name, f.added_by_name "
-	        "FROM clair_layer l LEFT JOIN clair_layer p ON p.id = l.parent_id "
-	        "LEFT JOIN clair_layer_feature f ON f.layer_id = l.id WHERE l.name = ?1 "
-	        "ORDER BY f.layer_id, f.namespace, f.name, f.version",
+	        "SELECT 0, l.id, l.name, p.name, l.namespace, l.engine, NULL, NULL, NULL, NULL, "
+	        "NULL, NULL, NULL FROM clair_layer l LEFT JOIN clair_layer p ON p.id = l.parent_id "
+	        "WHERE l.name = ?1 UNION ALL SELECT 1, NULL, NULL, NULL, NULL, NULL, f.namespace, "
+	        "f.name, f.version, f.version_format, f.added_by, f.source_name, f.added_by_name "
+	        "FROM clair_layer_feature f "
+	        "WHERE f.layer_id = (SELECT id FROM clair_layer WHERE name = ?1)",
 };
 
 /*
@@ -434,14 +442,14 @@ void vigil_clair_layer_release(vigil_clair_layer *l)
 	memset(l, 0, sizeof(*l));
 }
 
-/* Columns 0..4 of Q_LAYER_GET (and Q_LAYER_WITH_FEATURES). */
-static void read_layer_row(struct vigil_sql_stmt *st, vigil_clair_layer *out)
+/* Q_LAYER_GET's columns from column `k` on. */
+static void read_layer_row(struct vigil_sql_stmt *st, int k, vigil_clair_layer *out)
 {
-	out->id = vigil_sql_column_int64(st, 0);
-	out->name = col_dup(st, 1);
-	out->parent = col_dup(st, 2);
-	out->namespace_name = col_dup(st, 3);
-	out->engine = (int)vigil_sql_column_int64(st, 4);
+	out->id = vigil_sql_column_int64(st, k);
+	out->name = col_dup(st, k + 1);
+	out->parent = col_dup(st, k + 2);
+	out->namespace_name = col_dup(st, k + 3);
+	out->engine = (int)vigil_sql_column_int64(st, k + 4);
 }
 
 /* Q_LAYER_FEATURES' columns from column `k` on. */
@@ -460,7 +468,7 @@ int vigil_clair_layer_get_features(vigil_clair *c, const char *name, vigil_clair
                                    vigil_clair_feature_cb cb, void *payload)
 {
 	struct vigil_sql_stmt *st;
-	int err, rc = 0, rows = 0;
+	int err, rc = 0, found = 0;
 
 	memset(out, 0, sizeof(*out));
 	if ((err = prep(c, Q_LAYER_WITH_FEATURES, &st)) < 0)
@@ -468,17 +476,18 @@ int vigil_clair_layer_get_features(vigil_clair *c, const char *name, vigil_clair
 	bind_text(st, 1, name);
 	while (err == 0 && (rc = vigil_sql_step(st)) == 1) {
 		vigil_clair_feature f;
-		if (rows++ == 0)
-			read_layer_row(st, out);
-		if (!vigil_sql_column_text(st, 6))
-			continue; /* the layer has no features */
-		read_feature_row(st, 5, &f);
+		if (vigil_sql_column_int64(st, 0) == 0) {
+			read_layer_row(st, 1, out);
+			found = 1;
+			continue;
+		}
+		read_feature_row(st, 6, &f);
 		err = cb(&f, payload);
 	}
 	vigil_sql_reset(st);
 	if (err == 0 && rc < 0)
 		err = fail(c, "cannot read a layer");
-	else if (err == 0 && rows == 0)
+	else if (err == 0 && !found)
 		err = vigil_error_set(VIGIL_ENOTFOUND, "layer '%s' not found", name);
 	if (err < 0)
 		vigil_clair_layer_release(out);
@@ -508,7 +517,7 @@ static int layer_row(vigil_clair *c, enum q q, const char *name,
 
 static void read_layer(struct vigil_sql_stmt *st, void *out)
 {
-	read_layer_row(st, out);
+	read_layer_row(st, 0, out);
 }
 
 int vigil_clair_layer_get(vigil_clair *c, const char *name, vigil_clair_layer *out)
@@ -856,17 +865,18 @@ void vigil_clair_vuln_release(vigil_clair_vuln *v)
 	memset(v, 0, sizeof(*v));
 }
 
-static void read_vuln_row(struct vigil_sql_stmt *st, vigil_clair_vuln *v)
+/* Q_VULN_BY_ID's columns from column `k` on. */
+static void read_vuln_row(struct vigil_sql_stmt *st, int k, vigil_clair_vuln *v)
 {
-	int sev = (int)vigil_sql_column_int64(st, 5);
+	int sev = (int)vigil_sql_column_int64(st, k + 5);
 
-	v->id = vigil_sql_column_int64(st, 0);
-	v->namespace_name = col_dup(st, 1);
-	v->name = col_dup(st, 2);
-	v->description = col_dup(st, 3);
-	v->link = col_dup(st, 4);
+	v->id = vigil_sql_column_int64(st, k);
+	v->namespace_name = col_dup(st, k + 1);
+	v->name = col_dup(st, k + 2);
+	v->description = col_dup(st, k + 3);
+	v->link = col_dup(st, k + 4);
 	v->severity = sev >= 0 && sev < VIGIL_SEVERITY_COUNT ? (vigil_severity)sev : 0;
-	v->metadata = col_dup(st, 6);
+	v->metadata = col_dup(st, k + 6);
 }
 
 static int read_fixes(vigil_clair *c, vigil_clair_vuln *v)
@@ -891,7 +901,7 @@ static int vuln_one(vigil_clair *c, struct vigil_sql_stmt *st, vigil_clair_vuln 
 	int rc = vigil_sql_step(st);
 
 	if (rc == 1)
-		read_vuln_row(st, out);
+		read_vuln_row(st, 0, out);
 	vigil_sql_reset(st);
 	if (rc == 0)
 		return vigil_error_set(VIGIL_ENOTFOUND, "vulnerability %s not found", what);
@@ -948,7 +958,7 @@ int vigil_clair_vuln_list(vigil_clair *c, const char *ns, int64_t from, int limi
 			break;
 		}
 		memset(&v, 0, sizeof(v));
-		read_vuln_row(st, &v);
+		read_vuln_row(st, 0, &v);
 		err = cb(&v, payload);
 		vigil_clair_vuln_release(&v);
 		if (err)
@@ -1216,7 +1226,7 @@ int vigil_clair_fixes_for(vigil_clair *c, const char *ns, const char *feature,
 	bind_text(st, 1, ns);
 	bind_text(st, 2, feature);
 	while ((rc = vigil_sql_step(st)) == 1) {
-		vigil_clair_fix_match m = { col_str(st, 0), vigil_sql_column_int64(st, 1) };
+		vigil_clair_fix_match m = { col_str(st, 0), vigil_sql_column_int64(st, 1), NULL };
 		if ((err = cb(&m, payload)) != 0)
 			break;
 	}
@@ -1238,8 +1248,13 @@ int vigil_clair_namespace_fixes(vigil_clair *c, const char *ns,
 		return err;
 	bind_text(st, 1, ns);
 	while ((rc = vigil_sql_step(st)) == 1) {
-		vigil_clair_fix_match m = { col_str(st, 1), vigil_sql_column_int64(st, 2) };
-		if ((err = cb(col_str(st, 0), &m, payload)) != 0)
+		vigil_clair_vuln v;
+		vigil_clair_fix_match m = { col_str(st, 1), vigil_sql_column_int64(st, 2), &v };
+		memset(&v, 0, sizeof(v));
+		read_vuln_row(st, 2, &v);
+		err = cb(col_str(st, 0), &m, payload);
+		vigil_clair_vuln_release(&v);
+		if (err != 0)
 			break;
 	}
 	if (err == 0 && rc != 0)

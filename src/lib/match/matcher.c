@@ -142,6 +142,17 @@ static int str_cmp(const void *a, const void *b)
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
+/* Whether names[0..n) are in str_cmp() order (a layer's features come sorted: no qsort then). */
+static int names_sorted(const char *const *names, size_t n)
+{
+	size_t i;
+
+	for (i = 1; i < n; i++)
+		if (strcmp(names[i - 1], names[i]) > 0)
+			return 0;
+	return 1;
+}
+
 /* Candidates of one package: by ID, then preference rank. */
 static int cand_cmp(const void *a, const void *b)
 {
@@ -379,7 +390,7 @@ int vigil_match(struct vigil_store *s, const char *ns, const char *data_ns,
 		names[n++] = key_name(pkgs[i], VIGIL_MATCH_SOURCE);
 		names[n++] = pkgs[i]->name;
 	}
-	if (n > 1)
+	if (n > 1 && !names_sorted(names, n))
 		qsort(names, n, sizeof(*names), str_cmp);
 	for (i = 0; i < n; i++)
 		if (u == 0 || strcmp(names[u - 1], names[i]) != 0)

@@ -76,8 +76,11 @@ const char *vigil_sql_column_text(struct vigil_sql_stmt *st, int i)
 
 int64_t vigil_sql_column_int64(struct vigil_sql_stmt *st, int i)
 {
-	const char *t = st->db->ops->column_text(st, i);
+	const char *t;
 
+	if (st->db->ops->column_int64)
+		return st->db->ops->column_int64(st, i);
+	t = st->db->ops->column_text(st, i);
 	return t ? strtoll(t, NULL, 10) : 0;
 }
 

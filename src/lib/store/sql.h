@@ -38,6 +38,8 @@ struct vigil_sql_ops {
 	void (*bind_int64)(struct vigil_sql_stmt *st, int i, int64_t v);
 	int (*step)(struct vigil_sql_stmt *st);
 	const char *(*column_text)(struct vigil_sql_stmt *st, int i);
+	/* optional: column_text() and strtoll() otherwise */
+	int64_t (*column_int64)(struct vigil_sql_stmt *st, int i);
 	int64_t (*changes)(struct vigil_sql_stmt *st);
 	int (*exec)(struct vigil_sql *db, const char *sql);
 	int (*begin)(struct vigil_sql *db);

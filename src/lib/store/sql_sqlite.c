@@ -12,6 +12,7 @@
 #include "vigil/error.h"
 
 #include <pthread.h>
+#include <stdlib.h>
 #include <sqlite3.h>
 
 struct sq_sql {
@@ -105,6 +106,20 @@ static const char *sq_column_text(struct vigil_sql_stmt *st, int i)
 	return (const char *)sqlite3_column_text(ST(st)->st, i);
 }
 
+/*
+ * An INTEGER value as it is, without the text form column_text() would
+ * make; any other value through that text, as the backends without this op.
+ */
+static int64_t sq_column_int64(struct vigil_sql_stmt *st, int i)
+{
+	const char *t;
+
+	if (sqlite3_column_type(ST(st)->st, i) == SQLITE_INTEGER)
+		return sqlite3_column_int64(ST(st)->st, i);
+	t = sq_column_text(st, i);
+	return t ? strtoll(t, NULL, 10) : 0;
+}
+
 static int64_t sq_changes(struct vigil_sql_stmt *st)
 {
 	return ST(st)->changes;
@@ -150,6 +165,7 @@ static const struct vigil_sql_ops sqlite_sql_ops = {
 	.bind_int64 = sq_bind_int64,
 	.step = sq_step,
 	.column_text = sq_column_text,
+	.column_int64 = sq_column_int64,
 	.changes = sq_changes,
 	.exec = sq_exec,
 	.begin = sq_begin,

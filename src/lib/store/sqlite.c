@@ -122,16 +122,21 @@ static const char *const stmt_sql[ST_COUNT] = {
 	              "AND v.namespace_id = a.namespace_id AND v.name = a.name "
 	              "WHERE n.name = ?1 AND a.package = ?2 "
 	              "ORDER BY a.name, f.name, a.status, a.fixed_version",
-	/* The same columns for a JSON array of package names, in one query. */
+	/*
+	 * The same columns for a JSON array of distinct package names, in one
+	 * query. The array drives the join (CROSS JOIN keeps that order): one
+	 * primary key search per name, without the temporary index of the names
+	 * that "a.package IN (SELECT value FROM json_each(?2))" builds first.
+	 */
 	[ST_LOOKUP_BATCH] =
 	        "SELECT n.name, a.package, a.name, a.status, a.fixed_version, f.name, "
 	        "COALESCE(v.description, ''), COALESCE(v.link, ''), COALESCE(v.severity, 0), "
-	        "v.metadata, u.key, a.arch FROM affected a "
-	        "JOIN namespace n ON n.id = a.namespace_id "
+	        "v.metadata, u.key, a.arch FROM namespace n CROSS JOIN json_each(?2) j "
+	        "CROSS JOIN affected a ON a.namespace_id = n.id AND a.package = j.value "
 	        "JOIN feed_unit u ON u.id = a.unit_id JOIN feed f ON f.id = u.feed_id "
 	        "LEFT JOIN vulnerability v ON v.unit_id = a.unit_id "
 	        "AND v.namespace_id = a.namespace_id AND v.name = a.name "
-	        "WHERE n.name = ?1 AND a.package IN (SELECT value FROM json_each(?2)) "
+	        "WHERE n.name = ?1 "
 	        "ORDER BY a.package, a.name, f.name, a.status, a.fixed_version",
 	[ST_ENTRIES_GET] = "SELECT entries FROM layer_entries WHERE diff_id = ?1 AND engine = ?2",
 	[ST_ENTRIES_PUT] = "INSERT INTO layer_entries (diff_id, engine, entries, created_at) "
@@ -759,10 +764,33 @@ static int sqlite_lookup(struct vigil_store *base, const char *ns, const char *p
 	return walk_records(s, st, cb, payload);
 }
 
+static int name_cmp(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* `names` sorted (a copy when they were not: the matcher gives them sorted). */
+static const char *const *sorted_names(const char *const *names, size_t n, const char ***copy)
+{
+	size_t i;
+
+	*copy = NULL;
+	for (i = 1; i < n; i++)
+		if (strcmp(names[i - 1], names[i]) > 0)
+			break;
+	if (i >= n)
+		return names;
+	*copy = vigil_calloc(n, sizeof(**copy));
+	memcpy(*copy, names, n * sizeof(**copy));
+	qsort(*copy, n, sizeof(**copy), name_cmp);
+	return *copy;
+}
+
 /*
- * `names` as a JSON array of strings (the one parameter of the batched
- * query). A name that is not valid UTF-8 cannot be in the store (every feed
- * format is text) and is left out.
+ * `names` (sorted) as a JSON array of distinct strings (the one parameter of
+ * the batched query: a name given twice would give its records twice). A
+ * name that is not valid UTF-8 cannot be in the store (every feed format is
+ * text) and is left out.
  */
 static int json_names(vigil_buf *out, const char *const *names, size_t n)
 {
@@ -771,7 +799,7 @@ static int json_names(vigil_buf *out, const char *const *names, size_t n)
 	int err = vigil_buf_putc(out, '[');
 
 	for (i = 0; i < n && !err; i++) {
-		if (!vigil_text_utf8_ok(names[i]))
+		if ((i && strcmp(names[i - 1], names[i]) == 0) || !vigil_text_utf8_ok(names[i]))
 			continue;
 		err = vigil_buf_puts(out, k++ ? ",\"" : "\"");
 		for (p = (const unsigned char *)names[i]; *p && !err;) {
@@ -800,12 +828,14 @@ static int sqlite_lookup_batch(struct vigil_store *base, const char *ns,
 	struct sqlite_store *s = S(base);
 	vigil_buf names = VIGIL_BUF_INIT;
 	sqlite3_stmt *st = NULL;
+	const char **copy;
 	int err;
 
 	if (npackages == 0)
 		return 0;
-	if ((err = json_names(&names, packages, npackages)) < 0 ||
-	    (err = stmt(s, ST_LOOKUP_BATCH, &st)) < 0)
+	err = json_names(&names, sorted_names(packages, npackages, &copy), npackages);
+	vigil_free(copy);
+	if (err < 0 || (err = stmt(s, ST_LOOKUP_BATCH, &st)) < 0)
 		goto out;
 	bind_text(st, 1, ns);
 	bind_text(st, 2, names.ptr);
