@@ -494,61 +494,11 @@ static void config_release(struct server_config *c)
 	vigil_free(c->notifier_proxy);
 }
 
-/* ---- database pool --------------------------------------------------------- */
-
-vigil_clair *server_db_get(struct server *s)
-{
-	vigil_clair *c;
-
-	pthread_mutex_lock(&s->pool_lock);
-	while (s->pool_free == 0)
-		pthread_cond_wait(&s->pool_cond, &s->pool_lock);
-	c = s->pool[--s->pool_free];
-	pthread_mutex_unlock(&s->pool_lock);
-	/* After a PostgreSQL restart: a new connection, else this use fails (500) */
-	(void)vigil_clair_reconnect(c);
-	return c;
-}
-
-void server_db_put(struct server *s, vigil_clair *c)
-{
-	if (!c)
-		return;
-	pthread_mutex_lock(&s->pool_lock);
-	s->pool[s->pool_free++] = c;
-	pthread_cond_signal(&s->pool_cond);
-	pthread_mutex_unlock(&s->pool_lock);
-}
-
 vigil_clair *req_db(struct request *r)
 {
 	if (!r->db)
 		r->db = server_db_get(r->srv);
 	return r->db;
-}
-
-static int pool_open(struct server *s, const char *dsn)
-{
-	int i, err;
-
-	s->pool = vigil_calloc((size_t)s->cfg.pool_size, sizeof(*s->pool));
-	for (i = 0; i < s->cfg.pool_size; i++) {
-		if ((err = vigil_clair_open(&s->pool[i], dsn)) < 0)
-			return err;
-		s->pool_free++;
-	}
-	return 0;
-}
-
-static void pool_close(struct server *s)
-{
-	size_t i;
-
-	for (i = 0; i < s->pool_free; i++)
-		vigil_clair_free(s->pool[i]);
-	vigil_free(s->pool);
-	s->pool = NULL;
-	s->pool_free = 0;
 }
 
 int server_stopping(struct server *s)
@@ -1133,7 +1083,6 @@ int server_main(int argc, char **argv, const char *db_override)
 	if (config && (err = load_config(&s.cfg, config)) < 0)
 		goto out;
 	pthread_mutex_init(&s.pool_lock, NULL);
-	pthread_cond_init(&s.pool_cond, NULL);
 	pthread_mutex_init(&s.notify_lock, NULL);
 	pthread_cond_init(&s.notify_cond, NULL);
 	pthread_cond_init(&s.jobs_cond, NULL);
@@ -1144,7 +1093,6 @@ int server_main(int argc, char **argv, const char *db_override)
 	resp_cache_free(s.cache);
 	metrics_free(s.metrics);
 	pthread_mutex_destroy(&s.pool_lock);
-	pthread_cond_destroy(&s.pool_cond);
 	pthread_mutex_destroy(&s.notify_lock);
 	pthread_cond_destroy(&s.notify_cond);
 	pthread_cond_destroy(&s.jobs_cond);

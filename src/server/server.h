@@ -1,7 +1,7 @@
 /*
  * `vigil serve`: a Clair v1 API server (docs/internals/server.md).
  *
- * server.c     config, listeners, signals, logging, the DB handle pool
+ * server.c     config, listeners, signals, logging
  * routes.c     the route table and Clair's routing rules (404/405 texts)
  * api_*.c      the handlers, one file per resource
  * json.c       request parsing (Go's error texts) and response writing
@@ -12,6 +12,7 @@
  * lease.c      which instance runs the updater and the notifier
  * feed_notify.c notifications for what feed updates change
  * features.c   a feature list owning its strings
+ * pool.c       the database handles, lent in first-come order
  * resp_cache.c computed layer answers, kept while the data generation holds
  * health.c metrics.c notifier.c updater.c webhook_tls.c
  *
@@ -65,9 +66,9 @@ struct server {
 	struct MHD_Daemon *api, *health;
 	/* database handles, borrowed per request */
 	pthread_mutex_t pool_lock;
-	pthread_cond_t pool_cond;
 	vigil_clair **pool;
 	size_t pool_free;
+	struct pool_waiter *pool_waiters; /* first in line (server.c) */
 	unsigned char token_key[32];
 	struct metrics *metrics;
 	struct resp_cache *cache; /* NULL: answers are not kept */
@@ -117,9 +118,18 @@ struct request {
 
 typedef void (*handler_fn)(struct request *r);
 
-/* server.c */
+/* pool.c */
+/** Open cfg.pool_size handles on `dsn`. 0, or the first error (pool_close() cleans up). */
+int pool_open(struct server *s, const char *dsn);
+/** Close the handles (all must have been given back). */
+void pool_close(struct server *s);
+/** A handle, waiting for one in first-come order when all are lent. */
 vigil_clair *server_db_get(struct server *s);
 void server_db_put(struct server *s, vigil_clair *c);
+/** How many are waiting for a handle now. */
+size_t pool_waiting(struct server *s);
+
+/* server.c */
 /** The request's handle (borrowed lazily). */
 vigil_clair *req_db(struct request *r);
 void server_log(vigil_log_level level, const char *event, const char *fields_fmt, ...)
