@@ -1,7 +1,7 @@
 /*
- * The server's database handles (clair.database: one vigil_clair each,
- * SERVER_POOL_SIZE of them), borrowed per request and by the updater and
- * notifier.
+ * The server's database handles (one vigil_clair each,
+ * clair.database.options.poolsize of them), borrowed per request and by the
+ * updater and notifier.
  */
 #include "server.h"
 

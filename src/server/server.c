@@ -28,7 +28,11 @@
 #define SERVER_MAX_LAYER_BODY ((uint64_t)1 << 30) /* layer bytes sent in the body */
 #define SERVER_MAX_CONNECTIONS 1024
 #define SERVER_IDLE_TIMEOUT_S 60 /* a connection silent this long is closed */
-#define SERVER_POOL_SIZE 16
+/* Database handles: two per CPU, 4 to 32. More handles than the machine runs
+ * at once made PostgreSQL backends queue on each other's locks (64 wrk
+ * connections on 2 CPUs and 16 handles: single statements took up to 2 s). */
+#define SERVER_POOL_MIN 4
+#define SERVER_POOL_MAX 32
 #define SERVER_STOP_GRACE_S 30
 
 static pthread_mutex_t log_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -122,6 +126,7 @@ static const char *const known_keys[] = {
 	"clair.database.options",
 	"clair.database.options.source",
 	"clair.database.options.cachesize",
+	"clair.database.options.poolsize",
 	"clair.database.options.managedatabaselifecycle",
 	"clair.database.options.fixturepath",
 	"clair.api",
@@ -307,6 +312,9 @@ static int apply_key(struct server_config *c, const char *k, const char *v)
 		set_str(&c->db_source, v);
 	else if (strcmp(k, "clair.database.options.cachesize") == 0)
 		err = set_int(k, v, 0, 1L << 30, &c->cachesize);
+	else if (strcmp(k, "clair.database.options.poolsize") == 0 &&
+	         (err = set_int(k, v, 1, 256, &n)) == 0)
+		c->pool_size = (int)n;
 	else if (strcmp(k, "clair.api.port") == 0 && (err = set_int(k, v, 0, 65535, &n)) == 0)
 		c->port = (int)n;
 	else if (strcmp(k, "clair.api.healthport") == 0 && (err = set_int(k, v, 0, 65535, &n)) == 0)
@@ -454,6 +462,13 @@ static int load_config(struct server_config *c, const char *file)
 	return err;
 }
 
+static int default_pool_size(void)
+{
+	long n = 2 * sysconf(_SC_NPROCESSORS_ONLN);
+
+	return n < SERVER_POOL_MIN ? SERVER_POOL_MIN : n > SERVER_POOL_MAX ? SERVER_POOL_MAX : (int)n;
+}
+
 static void config_defaults(struct server_config *c)
 {
 	memset(c, 0, sizeof(*c));
@@ -469,7 +484,7 @@ static void config_defaults(struct server_config *c)
 	c->max_layer_body = SERVER_MAX_LAYER_BODY;
 	c->max_file_size = 0;
 	c->max_connections = SERVER_MAX_CONNECTIONS;
-	c->pool_size = SERVER_POOL_SIZE;
+	c->pool_size = default_pool_size();
 	c->response_cache = (uint64_t)64 << 20;
 }
 

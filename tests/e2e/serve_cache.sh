@@ -10,4 +10,13 @@ DSN=$T/store.db
 DATABASE="{type: sqlite, options: {source: \"$DSN\"}}"
 cache_cleanup() { rm -rf "$T"; }
 . "$(dirname "$0")/lib/cache_cases.sh"
+
+# the two vigil keys this relies on, refused out of range with one line naming them
+bad() { sed "s/allowlocalpath: true/allowlocalpath: true, $1/" "$T/a.yaml" >"$T/bad.yaml"; }
+bad "responsecache: -1"
+expect_exit 2 "clair.api.responsecache: -1 refused" "$VIGIL_BIN" serve --config "$T/bad.yaml"
+check "  ... the message names it" grep -qx "vigil: config: clair.api.responsecache: '-1' is not a number in 0..65536" "$T/err"
+sed 's/database: {type: sqlite, options: {source: \(.*\)}}/database: {type: sqlite, options: {source: \1, poolsize: 0}}/' "$T/a.yaml" >"$T/bad.yaml"
+expect_exit 2 "clair.database.options.poolsize: 0 refused" "$VIGIL_BIN" serve --config "$T/bad.yaml"
+check "  ... the message names it" grep -qx "vigil: config: clair.database.options.poolsize: '0' is not a number in 1..256" "$T/err"
 finish
