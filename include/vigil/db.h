@@ -107,12 +107,18 @@ typedef struct vigil_db_update_opts {
 	const char *feed;   /* only this feed; NULL = every feed */
 	const char *mirror; /* read each source from this directory (laid out like
 	                       ../shared/vulndata) instead of fetching it; NULL = fetch */
+	/* Called with a feed's name when its changed sources are fetched and
+	 * about to be imported, before its transaction begins (vigil serve reads
+	 * what the feeds say of its layers then); a negative return fails that
+	 * feed's update with it. Not called for a feed with nothing new. NULL: none. */
+	int (*before_import)(const char *feed, void *payload);
+	void *before_import_payload;
 } vigil_db_update_opts;
 
 #define VIGIL_DB_UPDATE_OPTS_VERSION 1
 #define VIGIL_DB_UPDATE_OPTS_INIT                                                                  \
 	{                                                                                          \
-		VIGIL_DB_UPDATE_OPTS_VERSION, NULL, NULL                                           \
+		VIGIL_DB_UPDATE_OPTS_VERSION, NULL, NULL, NULL, NULL                               \
 	}
 
 typedef enum {

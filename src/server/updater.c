@@ -5,9 +5,10 @@
  * on the server's store (include/vigil/db.h: conditional fetches, one
  * transaction per feed, a failed feed keeps its data). The time of the last
  * fully successful run is kept in the store (`updater/last`), so a restart
- * does not update again before it is due. When some feed changed, snapshots
- * of what the feeds say of the stored features, before and after
- * (feed_notify.c), make the notifications.
+ * does not update again before it is due. When some feed has new data,
+ * snapshots of what the feeds say of the stored features, before its import
+ * and after the run (feed_notify.c), make the notifications; a run that
+ * fetches nothing new reads no snapshot.
  *
  * Of several instances sharing a store, one runs each update: the one that
  * takes the "updater" lease (lease.c) once the update is due. It holds the
@@ -29,7 +30,9 @@
 
 struct run {
 	struct server *s;
-	int changed; /* some feed imported new data */
+	int changed;                  /* some feed imported new data */
+	int looked;                   /* the snapshot below was taken (or failed) */
+	struct feed_snapshot *before; /* before the run's first import; NULL: none */
 };
 
 static void report(const vigil_db_update_report *r, void *payload)
@@ -74,6 +77,30 @@ static void log_error(const char *event)
 	vigil_buf_release(&m);
 }
 
+/*
+ * before_import: a feed has new data to import. Before the run's first
+ * import, snapshot what the feeds say of the stored features (feed_notify.c);
+ * runs that fetch nothing new (the usual hourly run) read nothing.
+ */
+static int take_before(const char *feed, void *payload)
+{
+	struct run *run = payload;
+	vigil_clair *c;
+
+	(void)feed;
+	if (run->looked)
+		return 0;
+	run->looked = 1;
+	server_log(VIGIL_LOG_INFO, "reading feed findings before the import", NULL);
+	c = server_db_get(run->s);
+	if (feed_snapshot_take(c, &run->before) < 0) {
+		log_error("feed notifications disabled for this update");
+		run->before = NULL;
+	}
+	server_db_put(run->s, c);
+	return 0;
+}
+
 /* The configured feeds (all when none are named), each updated in turn. */
 static int update_feeds(struct server *s, struct run *run)
 {
@@ -84,6 +111,8 @@ static int update_feeds(struct server *s, struct run *run)
 	size_t i;
 
 	opts.mirror = s->cfg.updater_mirror;
+	opts.before_import = take_before;
+	opts.before_import_payload = run;
 	if ((err = vigil_db_open(&db, s->dsn, VIGIL_DB_CREATE)) < 0)
 		return err;
 	if (!feeds)
@@ -116,21 +145,16 @@ static void notify_changes(struct server *s, struct feed_snapshot *before)
 
 static void run_once(struct server *s)
 {
-	struct run run = { s, 0 };
-	struct feed_snapshot *before = NULL;
+	struct run run = { s, 0, 0, NULL };
 	char now[32];
 	vigil_clair *c;
 	int err;
 
 	server_log(VIGIL_LOG_INFO, "updating feeds", NULL);
-	c = server_db_get(s);
-	if (feed_snapshot_take(c, &before) < 0)
-		log_error("feed notifications disabled for this update");
-	server_db_put(s, c);
 	err = update_feeds(s, &run);
-	if (before && run.changed)
-		notify_changes(s, before);
-	feed_snapshot_free(before);
+	if (run.before && run.changed)
+		notify_changes(s, run.before);
+	feed_snapshot_free(run.before);
 	if (err < 0) {
 		log_error("feed update incomplete");
 		return;

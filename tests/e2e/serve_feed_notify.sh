@@ -11,7 +11,7 @@
 #   an ID of a package the image does not have changes      -> no notification
 # and exactly those four notifications reach the webhook, each once, and
 # GET /v1/notifications/NAME shows them. The first import (before the layer
-# existed) and no-change runs make none.
+# existed) and no-change runs make none (and read no snapshot).
 . "$(dirname "$0")/lib/common.sh"
 . "$(dirname "$0")/lib/serve.sh"
 TI="$IMAGES/fixtures/alpine/trivy-integration/testdata/fixtures/images/alpine-310.tar.gz"
@@ -127,6 +127,7 @@ check "before: Y, Z and W affect the layer, X does not" bash -c "$(declare -f ha
 sleep 2.5
 check "no-change updates make no notification" [ ! -s "$T/hooks" ]
 check "the updater ran" grep -q '"Event":"updating feeds"' "$T/server.log"
+check "  ... and read no feed findings: nothing was new" [ "$(grep -c '"Event":"reading feed findings before the import"' "$T/server.log")" = 0 ]
 
 cp "$T/after.json" "$MAIN"
 for _ in $(seq 100); do [ "$(wc -l <"$T/hooks")" -ge 4 ] && break; sleep 0.1; done
@@ -134,6 +135,7 @@ sleep 1.5 # more would be a defect: give it the time to show
 check "four notifications delivered ($(wc -l <"$T/hooks"))" [ "$(wc -l <"$T/hooks")" -eq 4 ]
 check "each delivered once" [ "$(jq -r .Notification.Name "$T/hooks" | sort -u | wc -l)" -eq 4 ]
 check "the log counts them" grep -q '"Event":"notifications created".*"count":4' "$T/server.log"
+check "the findings were read once, before that import" [ "$(grep -c '"Event":"reading feed findings before the import"' "$T/server.log")" = 1 ]
 : >"$T/summary"
 for n in $(jq -r .Notification.Name "$T/hooks"); do
 	curl -s "$U/notifications/$n?limit=100" >"$T/n.json"

@@ -76,6 +76,7 @@ struct updater {
 	unsigned ntmp;
 	vigil_db_progress_cb progress;
 	void *progress_payload;
+	const vigil_db_update_opts *opts; /* the caller's (its before_import hook), or NULL */
 };
 
 struct feed_update {
@@ -617,8 +618,14 @@ static int apply(struct feed_update *fu)
 		else
 			fu->rep.unchanged++;
 	}
-	if (fu->rep.changed)
+	if (fu->rep.changed) {
+		const vigil_db_update_opts *o = fu->u->opts;
+		int err;
+		if (o && o->before_import &&
+		    (err = o->before_import(fu->feed->name, o->before_import_payload)) < 0)
+			return err;
 		return import_changed(fu);
+	}
 	if (validators)
 		return record_validators(fu);
 	return 0; /* nothing changed: nothing written */
@@ -766,7 +773,7 @@ int vigil_feed_update(struct vigil_store *store, const vigil_db_update_opts *opt
                       vigil_db_update_cb cb, void *payload, vigil_db_progress_cb progress_cb,
                       void *progress_payload)
 {
-	struct updater u = { store, NULL, NULL, NULL, 0, progress_cb, progress_payload };
+	struct updater u = { store, NULL, NULL, NULL, 0, progress_cb, progress_payload, opts };
 	const struct vigil_feed *only = NULL;
 	char *mirror = NULL;
 	vigil_buf first = VIGIL_BUF_INIT;
