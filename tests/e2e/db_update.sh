@@ -12,7 +12,7 @@ HERE=$(dirname "$0")
 VD="$VIGIL_SHARED/vulndata"
 ALP="$VD/alpine/secdb-json"
 [ -d "$ALP" ] || { not_ok "missing $ALP"; finish; exit 1; }
-command -v python3 >/dev/null || { not_ok "python3 is needed"; finish; exit 1; }
+require_tools python3
 DB="$T/vigil.db"
 V() { "$VIGIL_BIN" --db "$DB" "$@"; }
 status() { V db status --format json; }

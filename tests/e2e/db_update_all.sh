@@ -26,7 +26,7 @@ for f in "${LISTS[@]}" "${OVALS[@]}" "$ROCKY" "$VEX" "$GOZIP" "$DEBJSON" \
   "$UCT/active.tar.xz" "$UCT/retired.tar.xz" "$VD/osv/golang-vulndb/osv.tar.xz"; do
   [ -f "$f" ] || { not_ok "missing shared data $f"; finish; exit 1; }
 done
-command -v python3 >/dev/null || { not_ok "python3 is needed"; finish; exit 1; }
+require_tools python3
 DB="$T/all.db"
 V() { "$VIGIL_BIN" --db "$DB" "$@"; }
 # {feed: {Vulnerabilities, Records, Namespaces}} of the status

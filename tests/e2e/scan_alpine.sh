@@ -14,7 +14,7 @@ SECDB="$VIGIL_SHARED/vulndata/alpine/secdb-json"
 TI="$IMAGES/fixtures/alpine/trivy-integration/testdata"
 IMGS=("$TI/fixtures/images/alpine-39.tar.gz" "$TI/fixtures/images/alpine-310.tar.gz"
       "$IMAGES/fixtures/alpine/fanal/alpine-311.tar.gz")
-for f in "$SECDB" "${IMGS[@]}"; do [ -e "$f" ] || { not_ok "missing $f"; finish; exit 1; }; done
+require_files "$SECDB" "${IMGS[@]}"
 DB="$T/vigil.db"
 V() { "$VIGIL_BIN" --db "$DB" "$@"; }
 rows() { jq -r '.Results[]?.Vulnerabilities[]? | [.VulnerabilityID, .PkgName, .InstalledVersion, (.FixedVersion // "")] | @tsv' "$@" | sort -u; }

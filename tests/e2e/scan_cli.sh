@@ -11,7 +11,7 @@ SECDB="$VIGIL_SHARED/vulndata/alpine/secdb-json"
 IMG="$IMAGES/fixtures/alpine/trivy-integration/testdata/fixtures/images/alpine-310.tar.gz"
 IMG39="$IMAGES/fixtures/alpine/trivy-integration/testdata/fixtures/images/alpine-39.tar.gz"
 DEB="$IMAGES/debian-bookworm-openssl/debian-bookworm-openssl.oci.tar"
-for f in "$SECDB/v3.10" "$IMG" "$IMG39" "$DEB"; do [ -e "$f" ] || { not_ok "missing $f"; finish; exit 1; }; done
+require_files "$SECDB/v3.10" "$IMG" "$IMG39" "$DEB"
 DB="$T/vigil.db"
 V() { "$VIGIL_BIN" --db "$DB" "$@"; }
 ids() { jq -r '[.Results[]?.Vulnerabilities[]?.VulnerabilityID] | unique | .[]' "$@"; }

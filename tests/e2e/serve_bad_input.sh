@@ -6,7 +6,7 @@
 . "$(dirname "$0")/lib/common.sh"
 WIRE="$VIGIL_SHARED/spec/clair-wire"
 [ -d "$WIRE/layers" ] || { not_ok "missing $WIRE/layers"; finish; exit 1; }
-for c in python3 curl; do command -v $c >/dev/null || { not_ok "$c is needed"; finish; exit 1; }; done
+require_tools python3 curl
 
 cat >"$T/config.yaml" <<YAML
 clair:

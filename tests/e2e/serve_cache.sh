@@ -9,6 +9,7 @@
 DSN=$T/store.db
 DATABASE="{type: sqlite, options: {source: \"$DSN\"}}"
 cache_cleanup() { rm -rf "$T"; }
+. "$(dirname "$0")/lib/serve.sh"
 . "$(dirname "$0")/lib/cache_cases.sh"
 
 # the two vigil keys this relies on, refused out of range with one line naming them

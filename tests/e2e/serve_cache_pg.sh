@@ -11,5 +11,6 @@ ok "PostgreSQL cluster on 127.0.0.1:$VIGIL_PG_PORT"
 DSN=$VIGIL_PG_DSN
 DATABASE="{type: pgsql, options: {source: \"$DSN\"}}"
 cache_cleanup() { vigil_pg_stop; rm -rf "$T"; }
+. "$(dirname "$0")/lib/serve.sh"
 . "$(dirname "$0")/lib/cache_cases.sh"
 finish

@@ -8,9 +8,10 @@
 #   clairctl: /health on the health port, DELETE of a layer.
 # Vulnerabilities come from an imported feed (debian JSON) and from the API.
 . "$(dirname "$0")/lib/common.sh"
+. "$(dirname "$0")/lib/serve.sh"
 IMG="$VIGIL_SHARED/images/debian-bookworm-openssl"
-[ -f "$IMG/debian-bookworm-openssl.oci.tar" ] || { not_ok "missing $IMG"; finish; exit 1; }
-for c in python3 curl; do command -v $c >/dev/null || { not_ok "$c is needed"; finish; exit 1; }; done
+require_files "$IMG/debian-bookworm-openssl.oci.tar"
+require_tools python3 curl
 
 mkdir -p "$T/oci"
 tar -xf "$IMG/debian-bookworm-openssl.oci.tar" -C "$T/oci"
@@ -35,12 +36,7 @@ printf '%s' '{"openssl": {"CVE-FEED-1": {"description": "feed test", "releases":
 "$VIGIL_BIN" --db "$T/store.db" db import --feed debian "$T/feed.json" >/dev/null
 check "feed imported" [ $? -eq 0 ]
 
-cat >"$T/config.yaml" <<YAML
-clair:
-  database: {type: sqlite, options: {source: "$T/store.db"}}
-  api: {port: 0, healthport: 0, bind: 127.0.0.1, allowlocalpath: true}
-  updater: {interval: 0}
-YAML
+serve_config "$T/config.yaml" "$T/store.db"
 "$VIGIL_BIN" serve --config "$T/config.yaml" >"$T/server.log" 2>&1 &
 PID=$!
 # clair-scanner's layer listener

@@ -16,12 +16,12 @@
 . "$(dirname "$0")/lib/serve.sh"
 TI="$IMAGES/fixtures/alpine/trivy-integration/testdata/fixtures/images/alpine-310.tar.gz"
 ALP="$VIGIL_SHARED/vulndata/alpine/secdb-json"
-for f in "$TI" "$ALP"; do [ -e "$f" ] || { not_ok "missing $f"; finish; exit 1; }; done
-for c in python3 curl jq; do command -v $c >/dev/null || { not_ok "$c is needed"; finish; exit 1; }; done
+require_files "$TI" "$ALP"
+require_tools python3 curl jq
 
-mkdir -p "$T/img" "$T/m/alpine"
-tar -xzf "$TI" -C "$T/img"
-LAYER=$(ls "$T"/img/*/layer.tar)
+mkdir -p "$T/m/alpine"
+alpine310_layer
+LAYER=$ALPINE_LAYER
 cp -r "$ALP" "$T/m/alpine/"
 MAIN="$T/m/alpine/secdb-json/v3.10/main.json"
 cp "$MAIN" "$T/main.orig.json"

@@ -26,7 +26,7 @@ for f in "$UCT/active.tar.xz" "$UCT/retired.tar.xz" "${LISTS[@]}" "${JSONS[@]}" 
          "$IMAGES/fixtures/debian/claircore/texlive.status" "$IMAGES/fixtures/debian/bullseye/var/lib/dpkg/status"; do
   [ -e "$f" ] || { not_ok "missing $f"; finish; exit 1; }
 done
-for c in python3 curl jq; do command -v $c >/dev/null || { not_ok "$c is needed"; finish; exit 1; }; done
+require_tools python3 curl jq
 DB="$T/store.db"
 V() { "$VIGIL_BIN" --db "$DB" --quiet "$@"; }
 expect_exit 0 "import the Ubuntu tracker, Debian lists and JSON, Alpine secdb" \

@@ -6,13 +6,11 @@
 # hits and misses; no database error.
 . "$(dirname "$0")/lib/common.sh"
 . "$(dirname "$0")/lib/serve.sh"
-TI="$IMAGES/fixtures/alpine/trivy-integration/testdata/fixtures/images/alpine-310.tar.gz"
 ALP="$VIGIL_SHARED/vulndata/alpine/secdb-json/v3.10"
-for f in "$TI" "$ALP"; do [ -e "$f" ] || { not_ok "missing $f"; finish; exit 1; }; done
-for c in python3 curl jq; do command -v $c >/dev/null || { not_ok "$c is needed"; finish; exit 1; }; done
-mkdir -p "$T/img"
-tar -xzf "$TI" -C "$T/img"
-LAYER=$(ls "$T"/img/*/layer.tar)
+require_files "$ALP"
+require_tools python3 curl jq
+alpine310_layer
+LAYER=$ALPINE_LAYER
 "$VIGIL_BIN" --db "$T/store.db" db import --feed alpine "$ALP" >/dev/null 2>&1
 check "feed imported" [ $? -eq 0 ]
 RECORDS=$("$VIGIL_BIN" --db "$T/store.db" db status --format json | jq '.Feeds[] | select(.Name == "alpine") | .Records')

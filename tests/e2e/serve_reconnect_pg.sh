@@ -5,22 +5,17 @@
 # request per handle the server answers again, without a restart of its own.
 . "$(dirname "$0")/lib/common.sh"
 . "$(dirname "$0")/lib/pg.sh"
+. "$(dirname "$0")/lib/serve.sh"
 LAYER="$VIGIL_SHARED/spec/clair-wire/layers/debian12-dpkg.tar"
-[ -f "$LAYER" ] || { not_ok "no $LAYER"; finish; exit 1; }
+require_files "$LAYER"
 if ! vigil_pg_start; then not_ok "start a PostgreSQL cluster"; finish; exit 1; fi
 ok "PostgreSQL cluster on 127.0.0.1:$VIGIL_PG_PORT"
-cat >"$T/c.yaml" <<YAML
-clair:
-  database: {type: pgsql, options: {source: "$VIGIL_PG_DSN"}}
-  api: {port: 0, healthport: 0, bind: 127.0.0.1, allowlocalpath: true}
-  updater: {interval: 0}
-YAML
-"$VIGIL_BIN" serve --config "$T/c.yaml" >"$T/log" 2>&1 &
-PID=$!
+serve_yaml "{type: pgsql, options: {source: \"$VIGIL_PG_DSN\"}}" >"$T/c.yaml"
+PID=""
 trap 'kill $PID 2>/dev/null; wait $PID 2>/dev/null; vigil_pg_stop; rm -rf "$T"' EXIT
-for _ in $(seq 100); do grep -q '"Event":"listening"' "$T/log" && break; sleep 0.1; done
-API=$(head -1 "$T/log" | sed -n 's/.*"api":"[^"]*:\([0-9]*\)".*/\1/p')
-[ -n "$API" ] || { not_ok "the server starts"; cat "$T/log"; finish; exit 1; }
+serve_launch "$T/c.yaml" "$T/log"
+PID=$LAUNCHED
+API=$(serve_port "$T/log")
 get() { curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$API/v1/layers/base?features"; }
 check "a layer is stored" [ "$(curl -s -o /dev/null -w '%{http_code}' -X POST \
   --data "{\"Layer\":{\"Name\":\"base\",\"Path\":\"$LAYER\",\"Format\":\"Docker\"}}" \

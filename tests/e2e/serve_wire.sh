@@ -4,7 +4,7 @@
 # response (serve_wire_pg.sh does the same on PostgreSQL).
 . "$(dirname "$0")/lib/common.sh"
 [ -f "$VIGIL_SHARED/spec/clair-wire/tools/replay.py" ] || { not_ok "missing $VIGIL_SHARED/spec/clair-wire"; finish; exit 1; }
-command -v python3 >/dev/null || { not_ok "python3 is needed"; finish; exit 1; }
+require_tools python3
 WIRE_DB="{type: sqlite, options: {source: \"$T/store.db\"}}"
 . "$(dirname "$0")/lib/wire.sh"
 finish

@@ -6,7 +6,7 @@
 . "$(dirname "$0")/lib/common.sh"
 . "$(dirname "$0")/lib/pg.sh"
 [ -f "$VIGIL_SHARED/spec/clair-wire/tools/replay.py" ] || { not_ok "missing $VIGIL_SHARED/spec/clair-wire"; finish; exit 1; }
-command -v python3 >/dev/null || { not_ok "python3 is needed"; finish; exit 1; }
+require_tools python3
 if ! vigil_pg_start; then not_ok "start a PostgreSQL cluster"; finish; exit 1; fi
 ok "PostgreSQL cluster on 127.0.0.1:$VIGIL_PG_PORT"
 wire_cleanup() { vigil_pg_stop; rm -rf "$T"; }

@@ -6,36 +6,24 @@
 # Three instances share the store: A keeps answers (the default), B makes the
 # writes, C keeps none (clair.api.responsecache: 0) and so computes every
 # answer. After each write, A's GET ?features&vulnerabilities must show the
-# change and equal C's answer, and A's second GET must be a cache hit with the
-# same body: its hit and miss counters (/metrics) rise by exactly one each.
+# change and equal C's answer, and A's next three GETs (plain, then gzip
+# twice) must be cache hits with the same body: its miss counter (/metrics)
+# rises by exactly one and its hit counter by three. Sourced after serve.sh.
 LAYER="$VIGIL_SHARED/spec/clair-wire/layers/debian12-dpkg.tar"
-TI="$IMAGES/fixtures/alpine/trivy-integration/testdata/fixtures/images/alpine-310.tar.gz"
 ALP="$VIGIL_SHARED/vulndata/alpine/secdb-json/v3.10"
-for f in "$LAYER" "$TI" "$ALP"; do [ -e "$f" ] || { not_ok "missing $f"; finish; exit 1; }; done
-for c in python3 curl; do command -v $c >/dev/null || { not_ok "$c is needed"; finish; exit 1; }; done
-mkdir -p "$T/img"
-tar -xzf "$TI" -C "$T/img"
-ALAYER=$(ls "$T"/img/*/layer.tar)
+require_files "$LAYER" "$ALP"
+require_tools python3 curl
+alpine310_layer
+ALAYER=$ALPINE_LAYER
 
-for i in a b c; do
-  cat >"$T/$i.yaml" <<YAML
-clair:
-  database: $DATABASE
-  api: {port: 0, healthport: 0, bind: 127.0.0.1, allowlocalpath: true$([ $i = c ] && echo ", responsecache: 0")}
-  updater: {interval: 0}
-YAML
-done
 PIDS=""
-for i in a b c; do
-  "$VIGIL_BIN" serve --config "$T/$i.yaml" >"$T/$i.log" 2>&1 &
-  PIDS="$PIDS $!"
-  # one at a time: the first applies the migrations
-  for _ in $(seq 100); do grep -q '"Event":"listening"' "$T/$i.log" && break; sleep 0.1; done
-done
 trap 'kill $PIDS 2>/dev/null; wait $PIDS 2>/dev/null; cache_cleanup' EXIT
-port() { head -1 "$T/$1.log" | sed -n 's/.*"api":"[^"]*:\([0-9]*\)".*/\1/p'; }
-A=$(port a) B=$(port b) C=$(port c)
-[ -n "$A" ] && [ -n "$B" ] && [ -n "$C" ] || { not_ok "three instances start"; cat "$T"/*.log; finish; exit 1; }
+for i in a b c; do # one at a time: the first applies the migrations
+  serve_yaml "$DATABASE" "$([ $i = c ] && echo ", responsecache: 0")" >"$T/$i.yaml"
+  serve_launch "$T/$i.yaml" "$T/$i.log"
+  PIDS="$PIDS $LAUNCHED"
+done
+A=$(serve_port "$T/a.log") B=$(serve_port "$T/b.log") C=$(serve_port "$T/c.log")
 ok "three instances on one store (A :$A keeps answers, B :$B writes, C :$C keeps none)"
 
 # req PORT METHOD PATH [BODY]: the status code; the body in $T/body

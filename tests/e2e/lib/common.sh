@@ -29,6 +29,18 @@ same() {
     not_ok "$1"; head -20 "$T/diff" | sed 's/^/    /'; fi
 }
 
+# require_files PATH...: each must exist, else the test fails here (never skips)
+require_files() {
+  local f
+  for f in "$@"; do [ -e "$f" ] || { not_ok "missing $f"; finish; exit 1; }; done
+}
+
+# require_tools CMD...: each must be on PATH, else the test fails here
+require_tools() {
+  local c
+  for c in "$@"; do command -v "$c" >/dev/null || { not_ok "$c is needed"; finish; exit 1; }; done
+}
+
 finish() {
   echo "$PASS passed, $FAIL failed"
   [ "$FAIL" -eq 0 ] && [ "$PASS" -gt 0 ]
