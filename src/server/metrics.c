@@ -3,7 +3,8 @@
  * request counts and latency histograms by route and status (Clair's
  * clair_api_response_duration_milliseconds), layers analysed, database
  * errors, notifications sent and failed, the age of each feed's data
- * (read from the store at each scrape), and the response cache's hits.
+ * (read from the store at each scrape), the response cache's hits, and how
+ * many requests wait for a database handle.
  */
 #include "server.h"
 
@@ -192,7 +193,7 @@ static void feed_ages(struct server *s, vigil_buf *b)
 	vigil_db_free(db);
 }
 
-/* The GET answers kept (resp_cache.c): hits, misses, size. */
+/* The GET answers kept (resp_cache.c): hits, misses, size; and the handle pool's queue. */
 static void cache_stats(struct server *s, vigil_buf *b)
 {
 	struct resp_cache_stats st;
@@ -207,8 +208,12 @@ static void cache_stats(struct server *s, vigil_buf *b)
 	        "vigil_response_cache_requests_total{result=\"miss\"} %llu\n"
 	        "# HELP vigil_response_cache_bytes Bytes of answers kept.\n"
 	        "# TYPE vigil_response_cache_bytes gauge\n"
-	        "vigil_response_cache_bytes %zu\n",
-	        (unsigned long long)st.hits, (unsigned long long)st.misses, st.bytes);
+	        "vigil_response_cache_bytes %zu\n"
+	        "# HELP vigil_db_pool_waiting Requests waiting for a database handle.\n"
+	        "# TYPE vigil_db_pool_waiting gauge\n"
+	        "vigil_db_pool_waiting %zu\n",
+	        (unsigned long long)st.hits, (unsigned long long)st.misses, st.bytes,
+	        pool_waiting(s));
 }
 
 void api_metrics(struct request *r)

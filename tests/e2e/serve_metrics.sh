@@ -59,6 +59,7 @@ want('vigil_feed_records{feed="alpine"}', records)
 want('vigil_response_cache_requests_total{result="miss"}', 1)
 want('vigil_response_cache_requests_total{result="hit"}', 2)
 if not samples.get('vigil_response_cache_bytes', 0) > 0: fails.append("no bytes kept")
+want('vigil_db_pool_waiting', 0) # nothing in flight but this scrape
 age = samples.get('vigil_feed_age_seconds{feed="alpine"}')
 if age is None or not 0 <= age < 600: fails.append("alpine feed age %s" % age)
 # every histogram: buckets non-decreasing, +Inf equals _count
@@ -71,7 +72,8 @@ for key, v in samples.items():
         if counts != sorted(counts) or not bs or bs[-1][1] != v:
             fails.append("histogram %s not cumulative" % labels)
 for name in ("vigil_feed_age_seconds", "vigil_layers_analysed_total", h,
-             "vigil_response_cache_requests_total", "vigil_response_cache_bytes"):
+             "vigil_response_cache_requests_total", "vigil_response_cache_bytes",
+             "vigil_db_pool_waiting"):
     if name not in types: fails.append("no # TYPE for " + name)
 print("\n".join(fails) or "metrics ok")
 sys.exit(1 if fails else 0)
